@@ -1,0 +1,1 @@
+"""Loading records into a property graph over Bolt (bundled ArcadeDB or Neo4j 5)."""

@@ -1,0 +1,1 @@
+"""The healthgov ontology (OWL, Turtle), its SKOS vocabularies and SHACL shapes."""

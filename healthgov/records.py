@@ -1,0 +1,175 @@
+"""The records that flow from loaders to the graph: one ``DocumentRecord`` per source file.
+
+These dataclasses are the contract between ``healthgov.loaders`` (which produces them),
+``healthgov.ontology.rdf`` (which maps them to RDF for SHACL validation and export) and
+``healthgov.graph`` (which loads them into the property graph). ``to_dict`` gives the JSON
+shape documented in the README for ``healthgov extract --format json``.
+
+Provenance: every ``Span`` is a pair of character offsets ``[start, end)`` into
+``DocumentRecord.text``, the decoded source text (line endings normalised to ``\\n``,
+original script kept: traditional stays traditional). ``text[start:end]`` is the evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Level = Literal["nation", "province", "city", "county", "township", "village"]
+Role = Literal["lead", "support"]
+# How the role of a responsible unit was established:
+#   explicit   - the document states it ("列第一位的为牵头单位", "A牵头", "牵头单位" column)
+#   convention - no rule stated; the first listed unit is taken as lead by convention
+#   shared     - "(A、B按职责分工负责)": joint responsibility, no lead named
+#   prose      - stated in running text ("由县级卫生健康行政部门承担")
+#   scoped     - added by a scoped rule ("以下责任单位均包括各区、县(市)政府,不再列出")
+#   annex      - from an annex task table mapped onto a body task
+Basis = Literal["explicit", "convention", "shared", "prose", "scoped", "annex"]
+Comparator = Literal[">=", "<=", ">", "<", "=", "about", "range", "text"]
+Nature = Literal["binding", "expected"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+    def to_list(self) -> list[int]:
+        return [self.start, self.end]
+
+
+@dataclass(slots=True)
+class AgencyRef:
+    """A government body, party body or coordination office as named in the text."""
+
+    name: str  # surface form, as written (e.g. "市卫生健康委", "國家衛生健康委")
+    agency_type: str | None = None  # concept id from the agency-type scheme, e.g. "health-commission"
+    level: Level | None = None  # administrative level of this unit, if it can be told
+    jurisdiction: str | None = None  # e.g. "重庆市" when the name or context says so
+
+
+@dataclass(slots=True)
+class Responsibility:
+    name: str  # surface form, as written
+    role: Role
+    basis: Basis
+    agency_type: str | None = None
+    level: Level | None = None
+    implicit: bool = False  # True when added by a scoped rule rather than written at the task
+    order: int = 0  # position in the document's list (0 = first)
+    span: Span | None = None
+
+
+@dataclass(slots=True)
+class Target:
+    id: str
+    text: str  # the sentence or table row the target comes from
+    indicator: str | None = None  # indicator concept id, when it matches the vocabulary
+    indicator_text: str = ""  # the indicator as written ("甲级乡镇卫生院的比例")
+    comparator: Comparator = "="
+    value: float | None = None
+    value_max: float | None = None  # for ranges ("60—80个")
+    unit: str | None = None  # "%", "‰", "/10万", "人", "个", "张", "名", "岁", ...
+    year: int | None = None  # target year ("到2027年")
+    deadline: str | None = None  # finer deadline as written ("2024年6月底前")
+    baseline: str | None = None  # baseline value as written, from indicator tables
+    baseline_year: int | None = None
+    nature: Nature | None = None  # 约束性 binding / 预期性 expected
+    note: str | None = None  # footnotes such as "带*号数据为十三五规划目标值"
+    task: str | None = None  # id of the task it belongs to, if any
+    span: Span | None = None
+
+
+@dataclass(slots=True)
+class Section:
+    id: str
+    kind: str  # part|chapter|section|article|h1|h2|h3|h4|box|annex|table
+    number: str  # as written: "一", "(三)", "2", "第一章", "附件1"
+    title: str
+    level: int  # depth in the tree, 1 = top
+    parent: str | None
+    span: Span = field(default_factory=lambda: Span(0, 0))
+
+
+@dataclass(slots=True)
+class Task:
+    id: str
+    section: str | None  # id of the enclosing section
+    path: list[str]  # numbers of the enclosing sections and the task itself, e.g. ["三", "(二)", "5"]
+    number: str
+    title: str  # first sentence or heading
+    text: str  # full text of the task
+    span: Span
+    responsibilities: list[Responsibility] = field(default_factory=list)
+    institutions: list[str] = field(default_factory=list)  # institution-type concept ids
+    tiers: list[str] = field(default_factory=list)  # tier concept ids
+    topics: list[str] = field(default_factory=list)  # topic concept ids
+
+
+@dataclass(slots=True)
+class Citation:
+    title: str  # the cited title without 《》
+    doc_number: str | None = None  # normalised, e.g. "中办发〔2023〕10号"
+    relation: Literal["cites", "implements"] = "cites"
+    span: Span | None = None
+
+
+@dataclass(slots=True)
+class Jurisdiction:
+    name: str  # e.g. "重庆市", "全国"
+    level: Level
+    parent: str | None = None
+
+
+@dataclass(slots=True)
+class Policy:
+    id: str  # stable: derived from the normalised document number, else from the title
+    title: str
+    doc_number: str | None = None  # normalised: "国卫基层发〔2023〕41号"
+    doc_number_raw: str | None = None  # as written: "國衛基層發〔2023〕41號"
+    issuers: list[AgencyRef] = field(default_factory=list)
+    issued_on: str | None = None  # YYYY-MM-DD (成文日期)
+    published_on: str | None = None  # YYYY-MM-DD, when different from issued_on
+    jurisdiction: Jurisdiction | None = None
+    cites: list[Citation] = field(default_factory=list)
+    language_script: Literal["simplified", "traditional"] = "simplified"
+
+
+@dataclass(slots=True)
+class Removed:
+    """Text that cleaning dropped (web chrome, footers ...), kept so nothing vanishes silently."""
+
+    kind: str  # navigation|share|font|editor|source|contact|counter|footer|blank|duplicate
+    text: str
+    span: Span
+
+
+@dataclass(slots=True)
+class DocumentRecord:
+    source: str  # path as given
+    sha256: str  # of the raw bytes
+    format: str  # txt|html|docx|pdf
+    encoding: str  # detected encoding of the raw bytes
+    text: str  # decoded source text; every Span points into it
+    policy: Policy
+    sections: list[Section] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self, include_text: bool = False) -> dict[str, Any]:
+        d = asdict(self)
+        if not include_text:
+            d.pop("text")
+        return _spans_as_lists(d)
+
+
+def _spans_as_lists(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        if set(obj) == {"start", "end"}:
+            return [obj["start"], obj["end"]]
+        return {k: _spans_as_lists(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_spans_as_lists(v) for v in obj]
+    return obj
