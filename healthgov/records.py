@@ -133,6 +133,9 @@ class Policy:
     jurisdiction: Jurisdiction | None = None
     cites: list[Citation] = field(default_factory=list)
     language_script: Literal["simplified", "traditional"] = "simplified"
+    # The title of the plan a notice issues ("关于印发《X》的通知" → "X"); None when the document
+    # is the plan itself. Citations usually use this shorter title.
+    short_title: str | None = None
 
 
 @dataclass(slots=True)

@@ -1,0 +1,160 @@
+"""File → ``DocumentRecord``: read → clean → metadata → structure → fact extractors.
+
+The fact extractors (responsibilities, targets, tagging) are imported lazily: a step whose
+module is missing is skipped with a warning in the record, so the document half runs alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from types import ModuleType
+
+from healthgov.loaders.clean import find_chrome
+from healthgov.loaders.document import DocView
+from healthgov.loaders.errors import ExtractError
+from healthgov.loaders.layout import build_layout
+from healthgov.loaders.metadata import extract_policy
+from healthgov.loaders.read import DEFAULT_MAX_BYTES, read_document
+from healthgov.loaders.structure import parse_structure
+from healthgov.records import DocumentRecord, Span, Task
+from healthgov.textutil import to_simplified
+
+_SKIP_SUFFIXES = {".md", ".json", ".jsonl", ".csv", ".py", ".ttl", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".log"}
+
+
+def _step(name: str, warnings: list[str]) -> ModuleType | None:
+    try:
+        return importlib.import_module(f"healthgov.loaders.{name}")
+    except ImportError as e:
+        warnings.append(f"step {name} skipped: {e}")
+        return None
+
+
+def extract_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> DocumentRecord:
+    """One file → one record; raises ``ExtractError`` with a one-line reason."""
+    source = str(path)
+    text, fmt, encoding = read_document(path, max_bytes=max_bytes)
+    raw_sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    try:
+        return extract_text(text, source, fmt=fmt, encoding=encoding, sha256=raw_sha)
+    except ExtractError:
+        raise
+    except RecursionError as e:
+        raise ExtractError(source, "document structure too deeply nested") from e
+
+
+def extract_text(text: str, source: str = "<text>", fmt: str = "txt", encoding: str = "utf-8",
+                 sha256: str | None = None) -> DocumentRecord:
+    simp = to_simplified(text)
+    warnings: list[str] = []
+    removed = find_chrome(text, simp)
+    layout = build_layout(text, simp, removed)
+    policy = extract_policy(text, simp, removed, layout)
+    if not policy.title:
+        raise ExtractError(source, "not a policy document (no title found)")
+    sections, tables, tasks, body_start = parse_structure(text, simp, removed, policy.id, layout)
+    removed.sort(key=lambda r: r.span.start)
+    doc = DocView(source, text, simp, policy, sections, tables, removed, body_start)
+    tasks = _add_duty_row_tasks(doc, tasks, policy.id, warnings)
+    if not tasks and not sections and not tables:
+        raise ExtractError(source, "not a policy document (no headings, tasks or tables found)")
+    resp = _step("responsibilities", warnings)
+    if resp is not None:
+        _guard(lambda: resp.assign_responsibilities(doc, tasks), "responsibilities", warnings)
+    targets = []
+    tg = _step("targets", warnings)
+    if tg is not None:
+        targets = _guard(lambda: tg.extract_targets(doc, tasks, policy.id), "targets", warnings) or []
+    tag = _step("tagging", warnings)
+    if tag is not None:
+        _guard(lambda: tag.tag_tasks(tasks), "tagging", warnings)
+    return DocumentRecord(
+        source=source, sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(), format=fmt,
+        encoding=encoding, text=text, policy=policy, sections=sections, tasks=tasks, targets=targets,
+        removed=removed, warnings=warnings,
+    )
+
+
+def _guard(fn, name: str, warnings: list[str]):
+    # A bug in one fact extractor must not lose the whole document: record it and go on.
+    try:
+        return fn()
+    except Exception as e:  # noqa: BLE001
+        warnings.append(f"step {name} failed: {type(e).__name__}: {e}")
+        return None
+
+
+def _add_duty_row_tasks(doc: DocView, tasks: list[Task], policy_id: str, warnings: list[str]) -> list[Task]:
+    """Rows of a duty list (unit | duties) that no task covers become tasks of their own."""
+    try:
+        from healthgov.loaders.responsibilities import duty_rows
+    except ImportError:
+        return tasks
+    try:
+        rows = duty_rows(doc)
+    except Exception as e:  # noqa: BLE001
+        warnings.append(f"duty rows failed: {type(e).__name__}: {e}")
+        return tasks
+    added: list[Task] = []
+    for k, (_ref, cell) in enumerate(rows, start=1):
+        row_start = doc.text.rfind("\n", 0, cell.span.start) + 1
+        row_end = doc.text.find("\n", cell.span.end)
+        row_end = len(doc.text) if row_end < 0 else row_end
+        while row_end > row_start and doc.text[row_end - 1] in " \t\u3000\xa0":
+            row_end -= 1
+        if any(t.span.start <= row_start < t.span.end or row_start <= t.span.start < row_end for t in tasks):
+            continue
+        table = next((tb for tb in doc.tables if tb.span.start <= row_start <= tb.span.end), None)
+        section = table.section if table else None
+        path = _section_path(doc, section) + [str(k)]
+        title = re.split(r"[。;；]", doc.text[cell.span.start : cell.span.end], maxsplit=1)[0].strip()
+        added.append(Task("", section, path, str(k), title, doc.text[row_start:row_end], Span(row_start, row_end)))
+    if not added:
+        return tasks
+    out = sorted(tasks + added, key=lambda t: t.span.start)
+    for n, t in enumerate(out, start=1):
+        t.id = f"{policy_id}/t{n}"
+    return out
+
+
+def _section_path(doc: DocView, section_id: str | None) -> list[str]:
+    out: list[str] = []
+    sec = doc.section(section_id)
+    while sec is not None:
+        out.append(sec.number)
+        sec = doc.section(sec.parent)
+    return out[::-1]
+
+
+def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files under the given paths: directories recursively, sorted, hidden files and notes skipped."""
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p)
+                if any(part.startswith(".") for part in rel.parts) or not f.is_file():
+                    continue
+                if f.suffix.lower() in _SKIP_SUFFIXES or f.name.upper().startswith(("README", "LICENSE", "SOURCES")):
+                    continue
+                yield f
+        else:
+            yield p
+
+
+def extract_paths(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[DocumentRecord | ExtractError]:
+    """A record, or the error, for every file under ``paths``; one bad file never stops the rest."""
+    for f in iter_files(paths):
+        if not f.exists():
+            yield ExtractError(str(f), "no such file or directory")
+            continue
+        try:
+            yield extract_file(f, max_bytes=max_bytes)
+        except ExtractError as e:
+            yield e
+        except Exception as e:  # noqa: BLE001 - report, keep going with the other files
+            yield ExtractError(str(f), f"internal error: {type(e).__name__}: {e}")
