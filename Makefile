@@ -5,7 +5,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint clean
+.PHONY: run test lint clean browser
+
+# The view tests drive Debian's chromium through playwright (never `playwright install`: no
+# browser downloads here), and Chinese labels need a CJK font. Installed once, as root (or sudo).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+	  echo "installing chromium and CJK fonts (Debian packages) for the browser tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig; \
+	fi
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,12 +26,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/healthgov ontology
 
-test: $(STAMP)
-	$(BIN)/ruff check healthgov tests benchmarks
+test: $(STAMP) browser
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check healthgov tests benchmarks
+	$(BIN)/ruff check .
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -36,3 +36,18 @@ def main(
 from healthgov.ontology import commands as _ontology_commands  # noqa: E402
 
 _ontology_commands.register(app)
+from healthgov.loaders import commands as _loader_commands  # noqa: E402
+
+_loader_commands.register(app)
+from healthgov.graph import commands as _graph_commands  # noqa: E402
+
+_graph_commands.register(app)
+from healthgov.visualize import commands as _visualize_commands  # noqa: E402
+
+_visualize_commands.register(app)
+from healthgov.queries import commands as _query_commands  # noqa: E402
+
+_query_commands.register(app)
+from healthgov.api import commands as _api_commands  # noqa: E402
+
+_api_commands.register(app)

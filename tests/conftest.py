@@ -24,3 +24,23 @@ def served_views(tmp_path_factory: pytest.TempPathFactory):
 
     with served_corpus(tmp_path_factory.mktemp("views")) as served:
         yield served
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory):
+    """The seed corpus built once by ``healthgov build`` into a temporary bundled engine, and a
+    Store on it (queries and API tests). The engine is stopped at the end of the session."""
+    from healthgov.graph import engine
+    from healthgov.graph.commands import build
+    from healthgov.graph.store import open_store
+
+    data_dir = tmp_path_factory.mktemp("queries") / "data"
+    # Absolute paths: the graph records source paths as given, and task-detail reads the
+    # evidence back from them.
+    build(paths=[(ROOT / "corpus").resolve()], store_uri=None, data_dir=data_dir, force=False)
+    store = open_store(data_dir=data_dir)
+    try:
+        yield store
+    finally:
+        store.close()
+        engine.stop(data_dir)

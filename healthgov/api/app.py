@@ -1,0 +1,129 @@
+"""The HTTP API: ``create_app(store)`` → a FastAPI app serving the named queries and resources.
+
+Errors are answers, not crashes: a bad parameter is 422 with the parameter and the reason, an
+unknown resource 404, a refused Cypher query 403 (400 when it does not parse), a query past its
+time limit 504, and an unreachable graph engine 503 naming the store (never its credentials).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import neo4j
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from healthgov import __version__
+from healthgov.api import cypher_endpoint, named, resources
+from healthgov.api.tabular import UTF8JSONResponse
+from healthgov.queries import registry
+from healthgov.queries.execute import QueryTimeout, StoreUnavailable
+from healthgov.queries.params import ParamError
+
+log = logging.getLogger("healthgov.api")
+
+DESCRIPTION = """\
+Named comparative queries over the healthgov knowledge graph (China's health-system governance,
+built from policy documents), REST resources, vocabularies and a read-only Cypher endpoint.
+
+Tabular results are JSON by default; add `?format=csv` or send `Accept: text/csv` for CSV.
+Lists are paged with `limit` and `offset`; the JSON body and the `X-Total-Count` header give the
+total. Chinese parameters may be written in simplified or traditional characters.
+"""
+
+
+def public_uri(uri: str) -> str:
+    """The store URI without user or password, safe to show."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return "<unparseable uri>"
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def _store_info(store: Any) -> dict[str, Any]:
+    return {"uri": public_uri(getattr(store, "uri", "")), "kind": getattr(store, "kind", None),
+            "database": getattr(store, "database", None)}
+
+
+def create_app(
+    store: Any,
+    *,
+    query_timeout: float = registry.DEFAULT_TIMEOUT,
+    cypher_timeout: float = 10.0,
+    cypher_row_cap: int = 1000,
+    cors_origins: list[str] | None = None,
+) -> FastAPI:
+    """An app bound to ``store`` (a ``healthgov.graph.store.Store``; the caller owns and closes it)."""
+    app = FastAPI(title="healthgov API", version=__version__, description=DESCRIPTION,
+                  default_response_class=UTF8JSONResponse)
+    app.state.store = store
+
+    origins = cors_origins if cors_origins is not None else [
+        o.strip() for o in os.environ.get("HEALTHGOV_CORS_ORIGINS", "").split(",") if o.strip()
+    ]
+    if origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"], allow_headers=["*"],
+                           expose_headers=["X-Total-Count", "X-Offset", "X-Limit"])
+
+    def run(name: str, raw: dict[str, Any]) -> registry.QueryResult:
+        return registry.run(store, name, raw, timeout=query_timeout)
+
+    @app.exception_handler(ParamError)
+    def _param_error(_request: Request, exc: ParamError) -> JSONResponse:
+        # Same shape as FastAPI's own validation errors, so clients handle one format.
+        return UTF8JSONResponse(status_code=422, content={"detail": [
+            {"loc": ["query", exc.param], "msg": exc.message, "type": "value_error"}]})
+
+    @app.exception_handler(RequestValidationError)
+    def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+                  for e in exc.errors()]
+        return UTF8JSONResponse(status_code=422, content={"detail": errors})
+
+    @app.exception_handler(StoreUnavailable)
+    @app.exception_handler(neo4j.exceptions.ServiceUnavailable)
+    @app.exception_handler(neo4j.exceptions.SessionExpired)
+    def _unavailable(_request: Request, exc: Exception) -> JSONResponse:
+        info = _store_info(store)
+        log.warning("graph store unavailable at %s: %s", info["uri"], type(exc).__name__)
+        return UTF8JSONResponse(status_code=503, content={
+            "detail": f"the graph store at {info['uri']} ({info['kind']}, database {info['database']}) is not "
+                      "reachable; start it (for the bundled engine: run any healthgov command, e.g. "
+                      "`healthgov build`) and retry",
+            "store": info})
+
+    @app.exception_handler(QueryTimeout)
+    def _timeout(_request: Request, exc: QueryTimeout) -> JSONResponse:
+        return UTF8JSONResponse(status_code=504, content={"detail": str(exc)})
+
+    @app.get("/health", tags=["service"], summary="The store this API is connected to, and its counts")
+    def health() -> JSONResponse:
+        info = _store_info(store)
+        try:
+            counts = {label: registry.read_count(store, label) for label in
+                      registry.COUNTED_LABELS}
+            agent = store.server_agent() if hasattr(store, "server_agent") else None
+        except (StoreUnavailable, neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired, OSError) as exc:
+            return UTF8JSONResponse(status_code=503, content={
+                "status": "unavailable", "store": info,
+                "detail": f"the graph store at {info['uri']} is not reachable ({type(exc).__name__})"})
+        return UTF8JSONResponse({"status": "ok", "version": __version__,
+                                 "store": {**info, "engine": agent, "counts": counts}})
+
+    app.include_router(named.router(run))
+    app.include_router(resources.router(run))
+    app.include_router(cypher_endpoint.router(store, timeout=cypher_timeout, row_cap=cypher_row_cap))
+    from healthgov.visualize.routes import router as views_router  # the network views and the index page /
+
+    app.include_router(views_router)
+    return app

@@ -1,0 +1,36 @@
+"""``healthgov serve [--host 127.0.0.1] [--port 8000] [--store URI]``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    store_uri: Annotated[str | None, typer.Option("--store", help="'bundled' (default) or a bolt:// / neo4j:// URI.")] = None,
+    data_dir: Annotated[str | None, typer.Option("--data-dir", help="Data directory of the bundled engine.")] = None,
+    cors_origin: Annotated[list[str] | None, typer.Option("--cors-origin", help="Allow browser calls from this origin (repeatable).")] = None,
+    cypher_timeout: Annotated[float, typer.Option("--cypher-timeout", min=0.1, help="Time limit of POST /cypher, seconds.")] = 10.0,
+    cypher_row_cap: Annotated[int, typer.Option("--cypher-row-cap", min=1, help="Most rows POST /cypher returns.")] = 1000,
+) -> None:
+    """Serve the HTTP API (named queries, resources, read-only Cypher; docs at /docs)."""
+    import uvicorn
+
+    from healthgov.api.app import create_app, public_uri
+    from healthgov.graph.store import open_store
+
+    store = open_store(store_uri, data_dir)
+    try:
+        app = create_app(store, cypher_timeout=cypher_timeout, cypher_row_cap=cypher_row_cap,
+                         cors_origins=cors_origin or None)
+        typer.echo(f"healthgov API on http://{host}:{port} (docs: /docs) · store {public_uri(store.uri)} ({store.kind})")
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        store.close()

@@ -1,0 +1,121 @@
+"""One typed GET endpoint per named query, generated from the query's header.
+
+FastAPI reads an endpoint's parameters from its signature; here the signature is built from the
+``@param`` lines, so ``/docs`` shows each parameter with its type, choices, bounds and
+description, and FastAPI rejects a wrongly typed value with 422 before any Cypher runs. Checks
+FastAPI cannot express (a concept label that is not in the vocabulary) raise ``ParamError``,
+which the app also turns into 422.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from healthgov.api.tabular import DEFAULT_LIMIT, FormatParam, LimitParam, OffsetParam, table_response
+from healthgov.queries import registry
+from healthgov.queries.params import ParamError, ParamSpec
+
+RESERVED = {"limit", "offset", "format", "request"}
+
+
+def _annotation(p: ParamSpec) -> Any:
+    t = p.type
+    if t.base == "enum":
+        base: Any = Literal[t.choices]  # type: ignore[valid-type]
+    else:
+        base = t.python_type
+    constraints: dict[str, Any] = {}
+    if t.base == "int":
+        if t.minimum is not None:
+            constraints["ge"] = t.minimum
+        if t.maximum is not None:
+            constraints["le"] = t.maximum
+    desc = p.description
+    if t.base == "concept":
+        desc = f"{desc} (see /vocab/{t.scheme})"
+    if t.is_list:
+        desc = f"{desc}. Repeat the parameter or separate values with commas."
+        base = list[base]
+    if p.required:
+        return Annotated[base, Query(description=desc, **constraints)]
+    return Annotated[base | None, Query(description=desc, **constraints)]
+
+
+def _default(p: ParamSpec) -> Any:
+    if p.required:
+        return inspect.Parameter.empty
+    d = p.default_value()
+    return None if d == [] else d
+
+
+def _signature(spec: registry.QuerySpec, paged: bool) -> inspect.Signature:
+    kw = inspect.Parameter.KEYWORD_ONLY
+    params = [inspect.Parameter("request", kw, annotation=Request)]
+    for p in spec.params:
+        if p.name in RESERVED:
+            raise ValueError(f"query {spec.name!r}: parameter name {p.name!r} is reserved by the API")
+        params.append(inspect.Parameter(p.name, kw, annotation=_annotation(p), default=_default(p)))
+    if paged:
+        params.append(inspect.Parameter("limit", kw, annotation=LimitParam, default=DEFAULT_LIMIT))
+        params.append(inspect.Parameter("offset", kw, annotation=OffsetParam, default=0))
+    params.append(inspect.Parameter("format", kw, annotation=FormatParam, default=None))
+    return inspect.Signature(params)
+
+
+def query_endpoint(
+    spec: registry.QuerySpec,
+    run: Callable[[str, dict[str, Any]], registry.QueryResult],
+    *,
+    paged: bool = True,
+) -> Callable[..., Response]:
+    """A GET handler for ``spec``; ``run(name, raw_params)`` executes it against the app's store."""
+
+    allowed = {p.name for p in spec.params} | ({"limit", "offset", "format"} if paged else {"format"})
+
+    def endpoint(request: Request, **kwargs: Any) -> Response:
+        # FastAPI ignores unknown query parameters; a misspelt filter would then silently return
+        # everything, so it is an error here.
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise ParamError(unknown[0], f"unknown parameter; this endpoint takes: {', '.join(sorted(allowed))}")
+        limit = kwargs.pop("limit", DEFAULT_LIMIT)
+        offset = kwargs.pop("offset", 0)
+        fmt = kwargs.pop("format", None)
+        raw = {k: v for k, v in kwargs.items() if v is not None}
+        result = run(spec.name, raw)
+        return table_response(
+            request, columns=result.columns, rows=result.rows, limit=limit, offset=offset, fmt=fmt,
+            meta={"query": spec.name, "params": result.params},
+        )
+
+    endpoint.__signature__ = _signature(spec, paged)  # type: ignore[attr-defined]
+    endpoint.__name__ = "query_" + spec.name.replace("-", "_")
+    endpoint.__doc__ = spec.description + (f"\n\n{spec.notes}" if spec.notes else "") + (
+        "\n\nColumns: " + ", ".join(spec.columns)
+    )
+    return endpoint
+
+
+def router(run: Callable[[str, dict[str, Any]], registry.QueryResult]) -> APIRouter:
+    r = APIRouter(prefix="/queries", tags=["named queries"])
+
+    @r.get("", summary="List the named queries with their parameters and columns")
+    def list_queries() -> list[dict[str, Any]]:
+        return [spec.to_dict() for spec in registry.load_queries().values()]
+
+    for spec in registry.load_queries().values():
+        r.add_api_route(
+            f"/{spec.name}",
+            query_endpoint(spec, run),
+            methods=["GET"],
+            summary=spec.description,
+            response_class=Response,
+            responses={200: {"content": {"application/json": {}, "text/csv": {}},
+                             "description": "A page of rows (JSON) or the page as CSV; X-Total-Count gives the total."}},
+        )
+    return r

@@ -1,0 +1,103 @@
+"""REST resources over the graph: policies, tasks, agencies, jurisdictions, targets, vocabularies.
+
+Lists are the named queries of the same name (so the CLI, the query endpoints and these agree);
+single resources are ``policy-summary`` and ``task-detail`` with 404 when nothing matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi.responses import Response
+
+from healthgov.api.named import query_endpoint
+from healthgov.api.tabular import (
+    DEFAULT_LIMIT,
+    FormatParam,
+    LimitParam,
+    OffsetParam,
+    UTF8JSONResponse,
+    table_response,
+    wants_csv,
+)
+from healthgov.queries import registry
+from healthgov.queries.formats import to_csv
+
+Runner = Callable[[str, dict[str, Any]], registry.QueryResult]
+_TABLE = {200: {"content": {"application/json": {}, "text/csv": {}}, "description": "A page of rows; X-Total-Count gives the total."}}
+_ONE = {200: {"content": {"application/json": {}, "text/csv": {}}, "description": "One object (a one-row table as CSV)."},
+        404: {"description": "No such resource."}}
+
+
+def _one(request: Request, result: registry.QueryResult, fmt: str | None, what: str, key: str) -> Response:
+    if not result.rows:
+        raise HTTPException(status_code=404, detail=f"no {what} {key!r}")
+    if wants_csv(request, fmt):
+        return Response(to_csv(result.columns, result.rows[:1]), media_type="text/csv; charset=utf-8")
+    return UTF8JSONResponse(result.rows[0])
+
+
+def router(run: Runner) -> APIRouter:
+    r = APIRouter(tags=["resources"])
+    lists = {
+        "/policies": ("policies", "Policies: loaded documents and placeholders known from citations"),
+        "/agencies": ("agencies", "Agencies with type, level, jurisdiction and task counts"),
+        "/jurisdictions": ("jurisdictions", "Jurisdictions with level, parent and counts"),
+        "/targets": ("compare-targets", "Targets (filter by indicator, text, jurisdiction, year)"),
+    }
+    for path, (name, summary) in lists.items():
+        r.add_api_route(path, query_endpoint(registry.get(name), run), methods=["GET"], summary=summary,
+                        response_class=Response, responses=_TABLE)
+
+    @r.get("/policies/{policy_id}", summary="One policy: metadata, counts, lead agencies, topics, links",
+           response_class=Response, responses=_ONE)
+    def policy(
+        request: Request,
+        policy_id: Annotated[str, Path(description="Policy id, document number or exact title")],
+        format: FormatParam = None,
+    ) -> Response:
+        return _one(request, run("policy-summary", {"policy": policy_id}), format, "policy", policy_id)
+
+    # Task ids contain a slash ("p…/t19"): the path converter takes the rest of the URL.
+    @r.get("/tasks/{task_id:path}", summary="One task with its source span, responsibilities, targets and tags",
+           response_class=Response, responses=_ONE)
+    def task(
+        request: Request,
+        task_id: Annotated[str, Path(description="Task id, e.g. pa035f2227f9f/t19")],
+        format: FormatParam = None,
+    ) -> Response:
+        return _one(request, run("task-detail", {"task": task_id}), format, "task", task_id)
+
+    @r.get("/vocab", summary="The concept schemes (vocabularies)", tags=["vocabularies"])
+    def schemes() -> list[dict[str, Any]]:
+        from healthgov.ontology.vocab import load_vocabularies
+
+        return [{"scheme": s.id, "title": s.title, "iri": s.iri, "concepts": len(s)}
+                for s in sorted(load_vocabularies(), key=lambda s: s.id)]
+
+    @r.get("/vocab/{scheme}", summary="The concepts of one scheme, with labels", tags=["vocabularies"],
+           response_class=Response, responses={**_TABLE, 404: {"description": "No such scheme."}})
+    def vocab(
+        request: Request,
+        scheme: Annotated[str, Path(description="agency-type, institution-type, tier, topic, indicator or admin-level")],
+        limit: LimitParam = DEFAULT_LIMIT * 10,
+        offset: OffsetParam = 0,
+        format: FormatParam = None,
+    ) -> Response:
+        from healthgov.ontology.vocab import load_vocabularies
+
+        vocab = load_vocabularies()
+        if scheme not in vocab.schemes:
+            raise HTTPException(status_code=404, detail=f"no scheme {scheme!r}; schemes: {', '.join(sorted(vocab.schemes))}")
+        columns = ["id", "pref_zh", "pref_en", "alt_labels", "broader", "props", "iri"]
+        rows = [
+            {"id": c.id, "pref_zh": c.pref_zh, "pref_en": c.pref_en, "alt_labels": list(c.alt_labels),
+             "broader": list(c.broader), "props": {k: v for k, v in c.props.items()}, "iri": c.iri}
+            for c in sorted(vocab[scheme], key=lambda c: c.id)
+        ]
+        return table_response(request, columns=columns, rows=rows, limit=limit, offset=offset, fmt=format,
+                              meta={"scheme": scheme})
+
+    return r

@@ -1,0 +1,210 @@
+"""``healthgov build``, ``healthgov engine start|stop|status`` and ``healthgov export``."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+StoreOpt = Annotated[
+    str | None,
+    typer.Option("--store", help="'bundled' (default) or a Neo4j URI: bolt://, neo4j://, neo4j+s:// "
+                 "(credentials from NEO4J_USER, NEO4J_PASSWORD; database from NEO4J_DATABASE)."),
+]
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="The bundled engine's data directory (default $HEALTHGOV_DATA or ./data)."),
+]
+
+engine_app = typer.Typer(help="The bundled graph engine (ArcadeDB over Bolt), shared by every healthgov command.",
+                         no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("build")(build)
+    app.command("export")(export)
+    app.add_typer(engine_app, name="engine")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def build(
+    paths: Annotated[list[Path], typer.Argument(help="Policy documents or directories (searched recursively).")],
+    store_uri: StoreOpt = None,
+    data_dir: DataDirOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Reload documents even when their content is unchanged.")] = False,
+) -> None:
+    """Extract policy documents and load them into the graph (incremental: unchanged files are skipped)."""
+    from healthgov.graph.load import Loader, graph_counts
+    from healthgov.graph.schema import create_schema, load_schema
+    from healthgov.graph.store import open_store
+    from healthgov.loaders.errors import ExtractError
+    from healthgov.loaders.pipeline import extract_paths, iter_files
+
+    console = Console(stderr=True)
+    started = time.monotonic()
+    files = list(iter_files(paths))
+    loaded = skipped = 0
+    failures: list[tuple[str, str]] = []
+    with open_store(store_uri, data_dir) as store:
+        schema = load_schema()
+        create_schema(store, schema)
+        loader = Loader(store, schema, force=force)
+        try:
+            loader.load_vocabularies()
+        except Exception as e:  # noqa: BLE001 - documents still load; concept nodes get made on use
+            console.print(f"[yellow]warning:[/] vocabularies not loaded: {e}")
+        seen: dict[str, str] = {}
+        progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=console, transient=True)
+        with progress:
+            bar = progress.add_task("building", total=len(files))
+            for f in files:
+                progress.update(bar, description=f"[cyan]{f.name}[/]")
+                try:
+                    if not force and f.is_file() and loader.has_content(_sha256(f)):
+                        skipped += 1
+                        continue
+                    for res in extract_paths([f]):
+                        if isinstance(res, ExtractError):
+                            failures.append((res.path, res.reason))
+                            continue
+                        if res.policy.id in seen and seen[res.policy.id] != res.source:
+                            console.print(f"[yellow]warning:[/] {res.source} and {seen[res.policy.id]} are the same "
+                                          f"policy ({res.policy.id}): the later one replaces the earlier")
+                        seen[res.policy.id] = res.source
+                        if loader.load(res).status == "loaded":
+                            loaded += 1
+                        else:
+                            skipped += 1
+                except Exception as e:  # noqa: BLE001 - one document's failure never stops the build
+                    failures.append((str(f), f"{type(e).__name__}: {_first_line(e)}"))
+                finally:
+                    progress.advance(bar)
+        nodes, rels = graph_counts(store)
+        where = store.uri if store.kind == "neo4j" else f"bundled engine ({store.data_dir})"
+    _summary(console, where, loaded, skipped, failures, nodes, rels, time.monotonic() - started)
+    if failures:
+        raise typer.Exit(1)
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    return text[0][:300] if text else ""
+
+
+def _summary(console: Console, where: str, loaded: int, skipped: int, failures: list[tuple[str, str]],
+             nodes: dict[str, int], rels: dict[str, int], seconds: float) -> None:
+    out = Console()
+    out.print(f"Graph: {where}")
+    out.print(f"Documents: {loaded} loaded, {skipped} unchanged (skipped), {len(failures)} failed "
+              f"in {seconds:.1f} s")
+    table = Table(show_header=True, header_style="bold", box=None)
+    table.add_column("nodes")
+    table.add_column("", justify="right")
+    table.add_column("relationships")
+    table.add_column("", justify="right")
+    n_items, r_items = sorted(nodes.items()), sorted(rels.items())
+    for i in range(max(len(n_items), len(r_items))):
+        n = n_items[i] if i < len(n_items) else ("", "")
+        r = r_items[i] if i < len(r_items) else ("", "")
+        table.add_row(n[0], str(n[1]), r[0], str(r[1]))
+    table.add_row("[bold]total[/]", str(sum(nodes.values())), "[bold]total[/]", str(sum(rels.values())))
+    out.print(table)
+    for path, reason in failures:
+        console.print(f"[red]FAILED[/] {path}: {reason}")
+
+
+# --- engine --------------------------------------------------------------------------------
+
+
+@engine_app.command("start")
+def engine_start(data_dir: DataDirOpt = None) -> None:
+    """Start the bundled engine for this data directory (or report the one already running)."""
+    from healthgov.graph import engine
+
+    started = time.monotonic()
+    was = engine.status(data_dir)
+    conn = engine.ensure_engine(data_dir)
+    verb = "already running" if was else f"started in {time.monotonic() - started:.1f} s"
+    typer.echo(f"engine {verb}: {conn.uri} (database {conn.database!r}, data {engine.resolve_data_dir(data_dir)})")
+
+
+@engine_app.command("stop")
+def engine_stop(data_dir: DataDirOpt = None) -> None:
+    """Stop the bundled engine of this data directory."""
+    from healthgov.graph import engine
+
+    typer.echo("engine stopped" if engine.stop(data_dir) else "engine was not running")
+
+
+@engine_app.command("status")
+def engine_status(data_dir: DataDirOpt = None) -> None:
+    """Whether the bundled engine runs, where, and since when (exit code 3 when it does not run)."""
+    from healthgov.graph import engine
+
+    state = engine.status(data_dir)
+    data = engine.resolve_data_dir(data_dir)
+    if state is None:
+        typer.echo(f"engine not running (data {data})")
+        raise typer.Exit(3)
+    up = time.time() - state.started_at
+    typer.echo(f"engine running: {state.uri} (database {engine.DATABASE!r})\n"
+               f"  pid {state.pid} (java {state.java_pid}), up {up:.0f} s, ArcadeDB {state.version}\n"
+               f"  data {data}")
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="ttl, jsonld, graphml or csv.")] = "ttl",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (a directory for csv). "
+                                             "Default: stdout for ttl/jsonld, healthgov.graphml, ./export-csv/.")] = None,
+    store_uri: StoreOpt = None,
+    data_dir: DataDirOpt = None,
+    validate: Annotated[bool, typer.Option("--validate/--no-validate",
+                                           help="RDF: check against the SHACL shapes first.")] = True,
+) -> None:
+    """Export the graph: RDF (Turtle, JSON-LD) typed by the ontology, GraphML for Gephi, CSV for neo4j-admin."""
+    from healthgov.graph import export as ex
+    from healthgov.graph.store import open_store
+
+    if fmt not in ("ttl", "jsonld", "graphml", "csv"):
+        raise typer.BadParameter("--format must be ttl, jsonld, graphml or csv")
+    console = Console(stderr=True)
+    with open_store(store_uri, data_dir) as store:
+        if fmt in ("ttl", "jsonld"):
+            graph = ex.to_rdf(store)
+            if validate:
+                conforms, report = ex.validate_rdf(graph)
+                if not conforms:
+                    console.print(report)
+                    console.print("[red]the exported RDF does not conform to the SHACL shapes[/]")
+                    raise typer.Exit(1)
+            text = graph.serialize(format="turtle" if fmt == "ttl" else "json-ld")
+            if out is None:
+                typer.echo(text)
+            else:
+                out.write_text(text, encoding="utf-8")
+                console.print(f"wrote {len(graph)} triples to {out}")
+        elif fmt == "graphml":
+            target = out or Path("healthgov.graphml")
+            n, m = ex.write_graphml(store, target)
+            console.print(f"wrote {n} nodes and {m} relationships to {target}")
+        else:
+            target = out or Path("export-csv")
+            n, m = ex.write_csv(store, target)
+            console.print(f"wrote {n} nodes and {m} relationships to {target}/ (see {target}/IMPORT.md)")

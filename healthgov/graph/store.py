@@ -1,0 +1,93 @@
+"""One way to reach the graph: the official ``neo4j`` driver over Bolt, for both engines.
+
+``open_store()`` (or ``"bundled"``) starts or finds the bundled ArcadeDB engine of the data dir;
+a ``bolt://``, ``neo4j://`` or ``neo4j+s://`` URI reaches a Neo4j 5 server with the credentials
+from ``NEO4J_USER`` / ``NEO4J_PASSWORD`` and the database from ``NEO4J_DATABASE``. Everything
+above this module sees a ``Store``; nothing branches on the engine (see docs/graph.md for the
+portable Cypher both accept).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import neo4j
+
+from healthgov.graph import engine
+
+BOLT_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+T = TypeVar("T")
+
+
+@dataclass
+class Store:
+    """A driver bound to one database: every session it opens names that database.
+
+    ArcadeDB serves whatever database it likes to a session opened without ``database=``, and
+    Neo4j its home database: so sessions are only ever opened through ``session()`` here.
+    """
+
+    driver: neo4j.Driver
+    database: str
+    uri: str
+    kind: str  # "bundled" | "neo4j"
+    data_dir: Path | None = None
+    _closed: bool = field(default=False, repr=False)
+
+    def session(self, **kwargs: Any) -> neo4j.Session:
+        return self.driver.session(database=self.database, **kwargs)
+
+    def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run a read query in a managed (retried) read transaction; rows as dicts."""
+        with self.session(default_access_mode=neo4j.READ_ACCESS) as s:
+            return s.execute_read(lambda tx: tx.run(cypher, params or {}).data())
+
+    def write(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run one write query in its own managed (retried) transaction."""
+        with self.session() as s:
+            return s.execute_write(lambda tx: tx.run(cypher, params or {}).data())
+
+    def execute_write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        """Run ``work`` in one transaction: all of it commits or none; retried on transient errors."""
+        with self.session() as s:
+            return s.execute_write(work)
+
+    def server_agent(self) -> str:
+        return self.driver.get_server_info().agent
+
+    def close(self) -> None:
+        if not self._closed:
+            self.driver.close()
+            self._closed = True
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def open_store(uri: str | None = None, data_dir: str | os.PathLike[str] | None = None) -> Store:
+    """Connect to the bundled engine (``None``/``"bundled"``) or to a Neo4j 5 server (a Bolt URI).
+
+    ``uri=None`` also honours ``NEO4J_URI`` when it is set, so a deployment (docker-compose)
+    points every command at Neo4j without repeating ``--store``.
+    """
+    if uri is None:
+        uri = os.environ.get("NEO4J_URI") or "bundled"
+    if uri == "bundled":
+        conn = engine.ensure_engine(data_dir)
+        driver = neo4j.GraphDatabase.driver(conn.uri, auth=(conn.user, conn.password))
+        return Store(driver, conn.database, conn.uri, "bundled", engine.resolve_data_dir(data_dir))
+    if uri.startswith(BOLT_SCHEMES):
+        user = os.environ.get("NEO4J_USER", "neo4j")
+        password = os.environ.get("NEO4J_PASSWORD")
+        auth = (user, password) if password is not None else None
+        driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+        database = os.environ.get("NEO4J_DATABASE") or "neo4j"
+        return Store(driver, database, uri, "neo4j")
+    raise ValueError(f"unknown store {uri!r}: use 'bundled' or a bolt://, neo4j:// or neo4j+s:// URI")

@@ -1,0 +1,316 @@
+"""The RDF form of a ``DocumentRecord``, and SHACL validation of it.
+
+Instances live under ``https://w3id.org/healthgov/id/`` (``hgd:``) with the ids of
+``healthgov.records`` (docs/DESIGN.md): ``hgd:policy/{policy_id}``, ``hgd:section/{section_id}``,
+``hgd:task/{task_id}``, ``hgd:target/{target_id}``. Agencies and jurisdictions get the same ids
+as their property-graph nodes (``healthgov.graph.rows``), so an RDF export and the graph can be
+joined. Every extracted fact points to its evidence with ``prov:wasDerivedFrom`` → an
+``hg:TextSpan`` (start, end, section path) that ``dcterms:isPartOf`` the ``hg:SourceDocument``.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote
+
+from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+from healthgov.records import DocumentRecord, Span
+
+HERE = Path(__file__).parent
+ONTOLOGY_TTL = HERE / "healthgov.ttl"
+SHAPES_TTL = HERE / "shapes.ttl"
+
+HG = Namespace("https://w3id.org/healthgov/ontology#")
+HGD = Namespace("https://w3id.org/healthgov/id/")
+HGV = Namespace("https://w3id.org/healthgov/vocab/")
+NATION = "全国"  # the jurisdiction name of national bodies (as in healthgov.graph.rows)
+
+
+def _seg(s: str) -> str:
+    # Ids such as "p1a2b/t3" keep their slash; anything else unsafe in an IRI is %-escaped.
+    return quote(s, safe="/-._~")
+
+
+def iri(kind: str, ident: str) -> URIRef:
+    return HGD[f"{kind}/{_seg(ident)}"]
+
+
+def concept(scheme: str, cid: str) -> URIRef:
+    return HGV[f"{scheme}/{_seg(cid)}"]
+
+
+def _simplified(name: str) -> str:
+    from healthgov.textutil import to_simplified
+
+    return re.sub(r"\s+", "", to_simplified(name))
+
+
+def agency_id(name: str, level: str | None, jurisdiction: str | None,
+              doc_jurisdiction: str | None, doc_level: str | None) -> tuple[str, str | None]:
+    """(id, own jurisdiction) of an agency: the key of ``healthgov.graph.rows.agency_row``.
+
+    Keyed by simplified name within a scope: its own jurisdiction when known (national → 全国,
+    same level as the document → the document's), else the document's, so "各区县卫生健康局"
+    in two cities are two sets of bodies.
+    """
+    own = jurisdiction
+    if own is None and level == "nation":
+        own = NATION
+    if own is None and level is not None and level == doc_level:
+        own = doc_jurisdiction
+    scope = own or doc_jurisdiction or ""
+    return f"{scope}/{_simplified(name)}", own
+
+
+class _Builder:
+    def __init__(self, rec: DocumentRecord) -> None:
+        self.rec = rec
+        self.g = Graph()
+        for prefix, ns in (("hg", HG), ("hgd", HGD), ("hgv", HGV), ("prov", PROV), ("dcterms", DCTERMS)):
+            self.g.bind(prefix, ns)
+        self.source = iri("source", rec.sha256 or _simplified(rec.source))
+        j = rec.policy.jurisdiction
+        self.doc_jname = j.name if j else None
+        self.doc_level = j.level if j else None
+
+    def add(self, s: URIRef | BNode, p: URIRef, o: object, datatype: URIRef | None = None) -> None:
+        if o is None or o == "":
+            return
+        if isinstance(o, URIRef | BNode | Literal):
+            self.g.add((s, p, o))
+        else:
+            self.g.add((s, p, Literal(o, datatype=datatype)))
+
+    def span(self, span: Span | None, path: str | None = None) -> URIRef | None:
+        if span is None:
+            return None
+        node = HGD[f"span/{self.rec.sha256 or 'nosha'}/{span.start}-{span.end}"]
+        self.add(node, RDF.type, HG.TextSpan)
+        self.add(node, HG.spanStart, Literal(span.start, datatype=XSD.nonNegativeInteger))
+        self.add(node, HG.spanEnd, Literal(span.end, datatype=XSD.nonNegativeInteger))
+        self.add(node, DCTERMS.isPartOf, self.source)
+        self.add(node, HG.sectionPath, path)
+        return node
+
+    def evidence(self, fact: URIRef, span: Span | None, path: str | None = None) -> None:
+        node = self.span(span, path)
+        if node is not None:
+            self.add(fact, PROV.wasDerivedFrom, node)
+
+    def jurisdiction(self, name: str, level: str | None, parent: str | None) -> URIRef:
+        node = iri("jurisdiction", name)
+        if (node, RDF.type, HG.Jurisdiction) in self.g:
+            if level and self.g.value(node, HG.administrativeLevel) is None:
+                self.add(node, HG.administrativeLevel, concept("admin-level", level))
+            return node
+        self.add(node, RDF.type, HG.Jurisdiction)
+        self.add(node, HG.name, name)
+        if level:
+            self.add(node, HG.administrativeLevel, concept("admin-level", level))
+        if parent and parent != name:
+            info = _place_info(parent)
+            pname, plevel, pparent = info if info else (parent, None, None)
+            self.add(node, HG.partOfJurisdiction, self.jurisdiction(pname, plevel, pparent))
+        return node
+
+    def agency(self, name: str, agency_type: str | None, level: str | None, jurisdiction: str | None) -> URIRef:
+        aid, own = agency_id(name, level, jurisdiction, self.doc_jname, self.doc_level)
+        node = iri("agency", aid)
+        self.add(node, RDF.type, HG.Agency)
+        self.add(node, HG.name, _simplified(name))
+        if agency_type and self.g.value(node, HG.agencyType) is None:
+            self.add(node, HG.agencyType, concept("agency-type", agency_type))
+        if level and self.g.value(node, HG.administrativeLevel) is None:
+            self.add(node, HG.administrativeLevel, concept("admin-level", level))
+        if own:
+            jur = self.rec.policy.jurisdiction
+            if jur is not None and own == jur.name:
+                jnode = self.jurisdiction(jur.name, jur.level, jur.parent)
+            else:
+                jnode = self.jurisdiction(own, "nation" if own == NATION else None, None)
+            self.add(node, HG.hasJurisdiction, jnode)
+        return node
+
+    def build(self) -> Graph:
+        rec, pol = self.rec, self.rec.policy
+        self.add(self.source, RDF.type, HG.SourceDocument)
+        self.add(self.source, HG.sha256, rec.sha256)
+        self.add(self.source, HG.sourcePath, rec.source)
+        self.add(self.source, DCTERMS["format"], rec.format)
+
+        p = iri("policy", pol.id)
+        self.add(p, RDF.type, HG.Policy)
+        self.add(p, HG.title, pol.title)
+        self.add(p, HG.docNumber, pol.doc_number)
+        self.add(p, HG.docNumberRaw, pol.doc_number_raw)
+        self.add(p, HG.issuedOn, pol.issued_on, XSD.date)
+        self.add(p, HG.publishedOn, pol.published_on, XSD.date)
+        self.add(p, HG.loaded, True)
+        self.add(p, DCTERMS.language, "zh-Hant" if pol.language_script == "traditional" else "zh-Hans")
+        self.add(p, PROV.wasDerivedFrom, self.source)
+        if pol.jurisdiction is not None:
+            j = pol.jurisdiction
+            self.add(p, HG.hasJurisdiction, self.jurisdiction(j.name, j.level, j.parent))
+        for ref in pol.issuers:
+            self.add(p, HG.issuedBy, self.agency(ref.name, ref.agency_type, ref.level, ref.jurisdiction))
+
+        for c in pol.cites:
+            cited = iri("policy", _cited_policy_id(c.doc_number, c.title))
+            if cited != p and (cited, HG.loaded, None) not in self.g:
+                # A placeholder: known only from this citation until its own document is loaded.
+                self.add(cited, RDF.type, HG.Policy)
+                self.add(cited, HG.title, c.title)
+                self.add(cited, HG.docNumber, c.doc_number)
+                self.add(cited, HG.loaded, False)
+                self.evidence(cited, c.span)
+            self.add(p, HG.implements if c.relation == "implements" else HG.cites, cited)
+
+        sections = {s.id for s in rec.sections}
+        for sec in rec.sections:
+            s = iri("section", sec.id)
+            self.add(s, RDF.type, HG.Section)
+            self.add(p, HG.hasSection, s)
+            self.add(s, HG.number, sec.number)
+            self.add(s, HG.title, sec.title)
+            self.add(s, DCTERMS.type, sec.kind)
+            if sec.parent in sections:
+                self.add(s, HG.subsectionOf, iri("section", sec.parent))
+            self.evidence(s, sec.span)
+
+        paths: dict[str, str | None] = {}
+        tasks = {t.id: t for t in rec.tasks}
+        for task in rec.tasks:
+            t = iri("task", task.id)
+            path = "/".join(task.path) or None
+            paths[task.id] = path
+            self.add(t, RDF.type, HG.Task)
+            self.add(p, HG.hasTask, t)
+            self.add(t, HG.number, task.number)
+            self.add(t, HG.title, task.title)
+            self.add(t, HG.text, task.text)
+            self.add(t, HG.sectionPath, path)
+            if task.section in sections:
+                self.add(t, HG.inSection, iri("section", task.section))
+            self.evidence(t, task.span, path)
+            for i, r in enumerate(task.responsibilities, start=1):
+                agency = self.agency(r.name, r.agency_type, r.level, None)
+                self.add(t, HG.leadAgency if r.role == "lead" else HG.supportingAgency, agency)
+                q = iri("responsibility", f"{task.id}/r{i}")
+                self.add(q, RDF.type, HG.Responsibility)
+                self.add(t, HG.hasResponsibility, q)
+                self.add(q, HG.responsibleAgency, agency)
+                self.add(q, HG.name, r.name)
+                self.add(q, HG.role, r.role)
+                self.add(q, HG.basis, r.basis)
+                self.add(q, HG.implicit, bool(r.implicit))
+                self.add(q, HG.order, Literal(r.order, datatype=XSD.integer))
+                # A unit list shared by many tasks (a scoped rule, a section note) lies outside
+                # this task: its span gets no section path of this task's.
+                inside = r.span is not None and task.span.start <= r.span.start and r.span.end <= task.span.end
+                self.evidence(q, r.span, path if inside else None)
+            for cid in dict.fromkeys(task.institutions):
+                self.add(t, HG.concernsInstitution, concept("institution-type", cid))
+            for cid in dict.fromkeys(task.tiers):
+                self.add(t, HG.atTier, concept("tier", cid))
+            for cid in dict.fromkeys(task.topics):
+                self.add(t, HG.hasTopic, concept("topic", cid))
+
+        for tg in rec.targets:
+            g = iri("target", tg.id)
+            self.add(g, RDF.type, HG.Target)
+            owner = iri("task", tg.task) if tg.task in paths else p
+            self.add(owner, HG.hasTarget, g)
+            self.add(g, HG.text, tg.text)
+            self.add(g, HG.indicatorText, tg.indicator_text)
+            if tg.indicator:
+                self.add(g, HG.measures, concept("indicator", tg.indicator))
+            self.add(g, HG.comparator, tg.comparator)
+            for prop, v in ((HG.value, tg.value), (HG.valueMax, tg.value_max)):
+                if v is not None:
+                    # Decimal from the shortest repr: 3.2, not 3.20000000000000017763568394002504646778106689453125.
+                    self.add(g, prop, Literal(Decimal(repr(float(v))), datatype=XSD.decimal))
+            self.add(g, HG.unit, tg.unit)
+            self.add(g, HG.targetYear, None if tg.year is None else Literal(tg.year, datatype=XSD.integer))
+            self.add(g, HG.deadline, tg.deadline)
+            self.add(g, HG.baseline, tg.baseline)
+            self.add(g, HG.baselineYear, None if tg.baseline_year is None else Literal(tg.baseline_year, datatype=XSD.integer))
+            self.add(g, HG.nature, tg.nature)
+            self.add(g, HG.note, tg.note)
+            owner_task = tasks.get(tg.task) if tg.task else None
+            inside = (owner_task is not None and tg.span is not None
+                      and owner_task.span.start <= tg.span.start and tg.span.end <= owner_task.span.end)
+            self.evidence(g, tg.span, paths.get(tg.task) if inside else None)
+        return self.g
+
+
+def _place_info(name: str) -> tuple[str, str, str | None] | None:
+    try:
+        from healthgov.loaders.metadata import place_info
+    except ImportError:
+        return None
+    return place_info(name)
+
+
+def _cited_policy_id(doc_number: str | None, title: str) -> str:
+    from healthgov.loaders.metadata import policy_id
+
+    return policy_id(doc_number, title)
+
+
+def record_to_graph(rec: DocumentRecord) -> Graph:
+    """The RDF graph of one document record (instances only; see ``ontology_graph``)."""
+    return _Builder(rec).build()
+
+
+@lru_cache(maxsize=1)
+def _ontology_nt() -> str:
+    return Graph().parse(ONTOLOGY_TTL, format="turtle").serialize(format="nt")
+
+
+def ontology_graph(with_vocabularies: bool = False) -> Graph:
+    """A fresh copy of the OWL ontology, optionally with every concept scheme."""
+    g = Graph().parse(data=_ontology_nt(), format="nt")
+    if with_vocabularies:
+        from healthgov.ontology.vocab import vocab_graph
+
+        g += vocab_graph()
+    g.bind("hg", HG)
+    return g
+
+
+@lru_cache(maxsize=1)
+def _shapes_nt() -> str:
+    return Graph().parse(SHAPES_TTL, format="turtle").serialize(format="nt")
+
+
+def shapes_graph() -> Graph:
+    return Graph().parse(data=_shapes_nt(), format="nt")
+
+
+def validate(graph: Graph) -> tuple[bool, str]:
+    """SHACL-validate an instance graph against ``shapes.ttl``.
+
+    The ontology and the concept schemes are added to (a copy of) the data so that class
+    constraints see subclasses and vocabulary concepts: a task tagged with a topic id that no
+    scheme defines is reported, not silently accepted. (pyshacl's ``ont_graph`` only copies
+    class and property axioms, not the concepts themselves.)
+    """
+    from pyshacl import validate as shacl_validate
+
+    data = ontology_graph(with_vocabularies=True)
+    data += graph
+    conforms, _report_graph, text = shacl_validate(
+        data,
+        shacl_graph=shapes_graph(),
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        meta_shacl=False,
+        advanced=True,
+    )
+    return bool(conforms), str(text)

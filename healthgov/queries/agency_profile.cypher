@@ -1,0 +1,48 @@
+// name: agency-profile
+// description: For one agency type, per jurisdiction: tasks led, tasks supported, their topics and co-responsible partners.
+// @param agency_type: concept(agency-type) | Agency type: id, Chinese or English label (health-commission, 卫生健康委)
+// @param jurisdiction: list[zh] = [] | Jurisdictions of the policies (empty: all)
+// columns: jurisdiction, level, agency_type, agency_names, tasks_led, tasks_supported, tasks_total, led_task_ids, supported_task_ids, topics, partner_types
+// topics: topic ids of its tasks, most frequent first. partner_types: the agency types that
+// share tasks with it there, most shared first, as "type:count" (an agency of unknown type
+// counts under its name).
+MATCH (p:Policy)-[:HAS_TASK]->(t:Task)-[r:LEAD_AGENCY|SUPPORTING_AGENCY]->(a:Agency)
+WHERE a.agency_type = $agency_type
+OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
+WITH j, a, r, t
+WHERE size($jurisdiction) = 0 OR j.name IN $jurisdiction
+WITH j,
+     collect(DISTINCT a.name) AS agency_names,
+     collect(DISTINCT CASE WHEN type(r) = 'LEAD_AGENCY' THEN t.id END) AS led,
+     collect(DISTINCT CASE WHEN type(r) = 'SUPPORTING_AGENCY' THEN t.id END) AS supported,
+     collect(DISTINCT t) AS tasks
+CALL {
+  WITH tasks
+  UNWIND tasks AS t1
+  MATCH (t1)-[:HAS_TOPIC]->(tp:Topic)
+  WITH tp.id AS topic, count(DISTINCT t1) AS n
+  ORDER BY n DESC, topic
+  RETURN collect(topic) AS topics
+}
+CALL {
+  WITH tasks
+  UNWIND tasks AS t2
+  MATCH (t2)-[:LEAD_AGENCY|SUPPORTING_AGENCY]->(b:Agency)
+  WITH t2, coalesce(b.agency_type, b.name) AS partner
+  WHERE partner <> $agency_type
+  WITH partner, count(DISTINCT t2) AS n
+  ORDER BY n DESC, partner
+  RETURN collect(partner + ':' + toString(n)) AS partner_types
+}
+RETURN j.name AS jurisdiction,
+       j.level AS level,
+       $agency_type AS agency_type,
+       agency_names,
+       size(led) AS tasks_led,
+       size(supported) AS tasks_supported,
+       size(tasks) AS tasks_total,
+       led AS led_task_ids,
+       supported AS supported_task_ids,
+       topics,
+       partner_types
+ORDER BY jurisdiction

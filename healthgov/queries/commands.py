@@ -1,0 +1,120 @@
+"""``healthgov query NAME [--param key=value ...] [--format table|json|csv]`` and ``healthgov query --list``."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from healthgov.queries import registry
+from healthgov.queries.execute import QueryTimeout, StoreUnavailable
+from healthgov.queries.formats import cell, to_csv, to_json
+from healthgov.queries.params import ParamError
+
+FORMATS = ("table", "json", "csv")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("query")(query)
+
+
+def _parse_params(pairs: list[str]) -> dict[str, Any]:
+    """``key=value`` pairs; a key given twice collects a list (as does a comma-separated value)."""
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or not key:
+            raise typer.BadParameter(f"expected key=value, got {pair!r}", param_hint="--param")
+        if key in out:
+            prev = out[key]
+            out[key] = [*prev, value] if isinstance(prev, list) else [prev, value]
+        else:
+            out[key] = value
+    return out
+
+
+def _list_queries() -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Named queries (healthgov query NAME --param key=value)", show_lines=True)
+    table.add_column("name", style="bold")
+    table.add_column("description")
+    table.add_column("parameters")
+    for spec in registry.load_queries().values():
+        params = "\n".join(
+            f"{p.name}: {p.type.describe()}" + ("" if p.required else f" = {cell(p.default_value()) or 'null'}")
+            for p in spec.params
+        )
+        table.add_row(spec.name, spec.description, params)
+    Console().print(table)
+
+
+def _print_table(result: registry.QueryResult, total: int) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{result.query}: {len(result.rows)} of {total} rows", show_lines=False)
+    for col in result.columns:
+        table.add_column(col, overflow="fold")
+    for row in result.rows:
+        table.add_row(*(_short(cell(row.get(c))) for c in result.columns))
+    Console().print(table)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    # Task texts run to hundreds of characters: a terminal table shows their beginning.
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def query(
+    name: Annotated[str | None, typer.Argument(help="Query name (see --list).")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="key=value; repeat for more (lists: repeat or a,b).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    limit: Annotated[int | None, typer.Option("--limit", min=0, help="At most this many rows.")] = None,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many rows first.")] = 0,
+    list_: Annotated[bool, typer.Option("--list", help="List the named queries and their parameters.")] = False,
+    store_uri: Annotated[str | None, typer.Option("--store", help="'bundled' (default) or a bolt:// / neo4j:// URI.")] = None,
+    data_dir: Annotated[str | None, typer.Option("--data-dir", help="Data directory of the bundled engine.")] = None,
+) -> None:
+    """Run a named, parameterised query against the graph (the comparative questions researchers ask)."""
+    if list_:
+        _list_queries()
+        return
+    if not name:
+        raise typer.BadParameter("give a query name, or --list to see them", param_hint="NAME")
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}", param_hint="--format")
+    try:
+        spec = registry.get(name)
+        raw = _parse_params(param or [])
+        from healthgov.queries.params import bind
+
+        bind(spec.params, raw)  # fail on bad parameters before starting an engine
+    except (registry.UnknownQuery, ParamError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+    from healthgov.graph.store import open_store
+
+    try:
+        with open_store(store_uri, data_dir) as store:
+            result = registry.run(store, name, raw)
+    except (StoreUnavailable, QueryTimeout) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+    total = result.total
+    end = None if limit is None else offset + limit
+    result.rows = result.rows[offset:end]
+    if fmt == "json":
+        sys.stdout.write(to_json({
+            "query": name, "params": result.params, "columns": result.columns,
+            "total": total, "offset": offset, "limit": limit, "rows": result.rows,
+        }) + "\n")
+    elif fmt == "csv":
+        sys.stdout.write(to_csv(result.columns, result.rows))
+    else:
+        _print_table(result, total)

@@ -1,0 +1,129 @@
+"""Running Cypher through the Store in read transactions, and turning driver values into plain data.
+
+Everything the query library and the API send to the graph goes through ``read``: a read
+transaction (``execute_read`` in a READ session, always naming the database), a server-side
+timeout where the engine honours one, and a row cap. ArcadeDB ignores both the access mode and
+the transaction timeout (checked by hand), so callers that run user-written Cypher also check the
+text (``healthgov.api.cypher_guard``) and bound the wait on the client side (``read_with_deadline``).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import neo4j
+from neo4j import READ_ACCESS, unit_of_work
+from neo4j.graph import Node, Path, Relationship
+
+
+class QueryTimeout(RuntimeError):
+    """The query ran past its time limit; the message says which limit."""
+
+
+class StoreUnavailable(RuntimeError):
+    """The graph engine cannot be reached."""
+
+
+@dataclass
+class ReadResult:
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool = False  # more rows existed than the cap allowed
+    notes: list[str] = field(default_factory=list)
+
+    def dicts(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, r, strict=True)) for r in self.rows]
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy of a driver value (nodes and relationships keep labels/type and properties)."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Node):
+        return {"labels": sorted(value.labels), "properties": {k: plain(v) for k, v in value.items()}}
+    if isinstance(value, Relationship):
+        return {"type": value.type, "properties": {k: plain(v) for k, v in value.items()}}
+    if isinstance(value, Path):
+        return {"nodes": [plain(n) for n in value.nodes], "relationships": [plain(r) for r in value.relationships]}
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if hasattr(value, "iso_format"):  # neo4j.time Date/DateTime/Duration
+        return value.iso_format()
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
+def read(
+    store: Any,
+    cypher: str,
+    params: dict[str, Any] | None = None,
+    *,
+    timeout: float | None = None,
+    row_cap: int | None = None,
+) -> ReadResult:
+    """Run one read query; at most ``row_cap`` rows are fetched (``truncated`` says if more existed)."""
+    @unit_of_work(timeout=timeout)
+    def work(tx: neo4j.ManagedTransaction) -> ReadResult:
+        result = tx.run(cypher, params or {})
+        columns = list(result.keys())
+        rows: list[list[Any]] = []
+        truncated = False
+        for record in result:
+            if row_cap is not None and len(rows) >= row_cap:
+                truncated = True
+                break
+            rows.append([plain(v) for v in record.values()])
+        return ReadResult(columns, rows, truncated)
+
+    try:
+        # Store.session names the database: ArcadeDB would otherwise pick one of its own.
+        with store.session(default_access_mode=READ_ACCESS) as session:
+            return session.execute_read(work)
+    except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired, OSError) as exc:
+        raise StoreUnavailable(str(exc) or type(exc).__name__) from exc
+
+
+def _is_timeout(code: str | None) -> bool:
+    # Neo4j: Neo.ClientError.Transaction.TransactionTimedOut(ClientConfiguration)
+    code = (code or "").lower()
+    return "timedout" in code or "timeout" in code
+
+
+def read_with_deadline(
+    store: Any,
+    cypher: str,
+    params: dict[str, Any] | None,
+    *,
+    timeout: float,
+    row_cap: int | None,
+) -> ReadResult:
+    """``read`` with a wait bounded on the client side too.
+
+    The server-side timeout is asked for, but an engine that ignores it would keep the caller
+    waiting; here the caller gets ``QueryTimeout`` after ``timeout`` seconds whatever the engine
+    does. The abandoned transaction finishes (or is timed out by the server) in its own thread.
+    """
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["result"] = read(store, cypher, params, timeout=timeout, row_cap=row_cap)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="healthgov-cypher", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise QueryTimeout(f"the query did not finish within the {timeout:g} s time limit")
+    if "error" in box:
+        err = box["error"]
+        if isinstance(err, neo4j.exceptions.ClientError) and _is_timeout(err.code):
+            raise QueryTimeout(f"the query did not finish within the {timeout:g} s time limit") from err
+        raise err
+    return box["result"]

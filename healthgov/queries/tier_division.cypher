@@ -1,0 +1,31 @@
+// name: tier-division
+// description: Tasks and institution types per service tier (village, township, county, city ...) per jurisdiction.
+// @param jurisdiction: list[zh] = [] | Jurisdictions of the policies (empty: all)
+// @param tier: concept(tier) = null | Only this tier
+// columns: jurisdiction, level, tier, tier_zh, tier_rank, tasks, institution_types, task_ids
+// institution_types: the institution types named by the tier's tasks that serve that tier, most
+// tasks first, as "type-id:count".
+MATCH (p:Policy)-[:HAS_TASK]->(t:Task)-[:AT_TIER]->(tr:Tier)
+WHERE $tier IS NULL OR tr.id = $tier
+OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
+WITH j, tr, t
+WHERE size($jurisdiction) = 0 OR j.name IN $jurisdiction
+WITH j, tr, collect(DISTINCT t) AS tasks
+CALL {
+  WITH tasks, tr
+  UNWIND tasks AS t1
+  MATCH (t1)-[:CONCERNS_INSTITUTION]->(it:InstitutionType)
+  WHERE it.serves_tier = tr.id OR EXISTS { MATCH (it)-[:SERVES_TIER]->(tr) }
+  WITH it.id AS institution, count(DISTINCT t1) AS n
+  ORDER BY n DESC, institution
+  RETURN collect(institution + ':' + toString(n)) AS institution_types
+}
+RETURN j.name AS jurisdiction,
+       j.level AS level,
+       tr.id AS tier,
+       tr.pref_zh AS tier_zh,
+       tr.tier_rank AS tier_rank,
+       size(tasks) AS tasks,
+       institution_types,
+       [x IN tasks | x.id] AS task_ids
+ORDER BY jurisdiction, tier_rank DESC, tier

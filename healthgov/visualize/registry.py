@@ -1,0 +1,90 @@
+"""The named views: what each one is, the parameters it takes, and how it is made from the store.
+
+One registry serves ``healthgov view`` and ``/views/{name}``, so the file and the served page
+take the same parameters and show the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from healthgov.visualize import agency_task, coresponsibility, data, lineage, tiers
+from healthgov.visualize.common import ViewError
+from healthgov.visualize.model import DEFAULT_MAX_NODES, View
+
+COMMON_PARAMS = {"max_nodes": f"most nodes drawn before aggregating or leaving out (default {DEFAULT_MAX_NODES})"}
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    name: str
+    title: str
+    description: str
+    params: dict[str, str]  # name -> help
+    fetch: Callable[[data.Store, Mapping[str, str]], Any]
+    build: Callable[[Any, Mapping[str, str]], View]
+
+
+VIEWS: dict[str, ViewSpec] = {
+    s.name: s
+    for s in (
+        ViewSpec(
+            "agency-task",
+            "机构–任务网络 · agency–task network",
+            "Agencies and the tasks they lead or support in one jurisdiction.",
+            {"jurisdiction": "jurisdiction name, e.g. 重庆市 (default: the one with most tasks)",
+             "topic": "topic concept id: only tasks on this topic"},  # fmt: skip
+            data.agency_task,
+            agency_task.build,
+        ),
+        ViewSpec(
+            "co-responsibility",
+            "共同责任网络 · co-responsibility network",
+            "Agencies across jurisdictions joined by the tasks they share; edge width = shared tasks.",
+            {"jurisdiction": "only tasks of this jurisdiction's policies", "topic": "only tasks on this topic",
+             "min_shared": "draw pairs sharing at least this many tasks (default 1)"},  # fmt: skip
+            data.coresponsibility,
+            coresponsibility.build,
+        ),
+        ViewSpec(
+            "lineage",
+            "政策谱系 · policy lineage",
+            "Which policy implements or cites which, national → provincial → city → county; placeholders marked.",
+            {"jurisdiction": "only this jurisdiction's policies and their direct links",
+             "relation": "'implements' (default) or 'all' (citations too)"},  # fmt: skip
+            data.lineage,
+            lineage.build,
+        ),
+        ViewSpec(
+            "tiers",
+            "层级分工 · tiers",
+            "Tasks and institution types by tier (village … national) for one jurisdiction.",
+            {"jurisdiction": "jurisdiction name (default: the one with most tasks)",
+             "topic": "topic concept id: only tasks on this topic"},  # fmt: skip
+            data.tiers,
+            tiers.build,
+        ),
+    )
+}
+
+
+def make_view(store: data.Store, name: str, params: Mapping[str, str]) -> View:
+    """Fetch and build one view. Raises ViewError for an unknown view or parameter."""
+    spec = VIEWS.get(name)
+    if spec is None:
+        raise ViewError(f"no view {name!r}; views: {', '.join(VIEWS)}")
+    clean = {k: v for k, v in params.items() if v not in ("", None)}  # an empty form field means "all"
+    allowed = set(spec.params) | set(COMMON_PARAMS)
+    if unknown := sorted(set(clean) - allowed):
+        raise ViewError(f"view {name!r} takes no parameter {', '.join(unknown)}; it takes {', '.join(sorted(allowed))}")
+    fetched = spec.fetch(store, clean)
+    view = spec.build(fetched, clean)
+    view.choices = getattr(fetched, "choices", {})
+    return view
+
+
+def describe() -> list[dict[str, Any]]:
+    return [{"name": s.name, "title": s.title, "description": s.description, "params": {**s.params, **COMMON_PARAMS}}
+            for s in VIEWS.values()]  # fmt: skip
