@@ -25,6 +25,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/healthgov ontology
+	$(BIN)/healthgov build corpus
 
 test: $(STAMP) browser
 	$(BIN)/ruff check .

@@ -135,6 +135,7 @@ def test_pagination_is_consistent(api: httpx.Client) -> None:
         ("/queries/policy-lineage", {"policy": "x", "depth": 99}, "depth"),
         ("/queries/co-responsibility", {"pooled": "perhaps"}, "pooled"),
         ("/queries/compare-targets", {"year": "2025.5"}, "year"),
+        ("/queries/compare-targets", {"year": "9" * 25}, "year"),
         ("/queries/search", {"phrase": ""}, "phrase"),
         ("/policies", {"level": "galaxy"}, "level"),
         ("/vocab/tier", {"offset": -3}, "offset"),
@@ -260,6 +261,8 @@ def test_cypher_syntax_error_is_400(api: httpx.Client) -> None:
     assert r.status_code == 400 and r.json()["detail"]
     assert api.post("/cypher", json={"query": ""}).status_code == 422
     assert api.post("/cypher", json={"parameters": {}}).status_code == 422
+    huge = api.post("/cypher", json={"query": "RETURN $n AS n", "parameters": {"n": 10**30}})
+    assert huge.status_code == 400 and "parameters" in huge.json()["detail"]
 
 
 def test_cypher_runaway_query_times_out(api: httpx.Client) -> None:

@@ -155,7 +155,7 @@ def test_two_processes_share_one_engine(data_dir: Path) -> None:
         for i in range(2)
     ]
     outs = [p.communicate(timeout=120) for p in procs]
-    for p, (out, err) in zip(procs, outs, strict=True):
+    for p, (_out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
     results = [json.loads(out.strip().splitlines()[-1]) for out, _ in outs]
     assert results[0]["uri"] == results[1]["uri"]

@@ -263,3 +263,12 @@ def test_cli_bad_parameter_is_a_clear_error(cli: typer.Typer) -> None:
     assert "must be one of lead, support, any" in result.output
     unknown = CliRunner().invoke(cli, ["query", "who-leeds"])
     assert unknown.exit_code == 2 and "who-leads" in unknown.output
+
+
+def test_reads_are_rolled_back_even_when_the_engine_would_write(corpus_store) -> None:
+    # The bundled engine runs CREATE in a READ session; the library's read transaction is never
+    # committed, so nothing stays (the API's keyword check is the first layer, this the last).
+    from healthgov.queries.execute import read
+
+    assert read(corpus_store, "CREATE (x:Junk {a: 1}) RETURN x.a AS a").rows == [[1]]
+    assert corpus_store.read("MATCH (x:Junk) RETURN count(x) AS n")[0]["n"] == 0

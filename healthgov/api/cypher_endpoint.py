@@ -1,8 +1,9 @@
 """``POST /cypher``: researchers' own read-only Cypher, with a time limit and a row cap.
 
-Three layers, because the bundled engine enforces none of them itself (ArcadeDB runs CREATE in a
-READ session and ignores the transaction timeout): the text check of ``cypher_guard``; a read
-transaction (Neo4j refuses writes in it); and a wait bounded on the client side. Every response
+Layers, because the bundled engine enforces neither read-only sessions nor transaction timeouts
+itself (ArcadeDB runs CREATE in a READ session and ignores the timeout): the text check of
+``cypher_guard``; a transaction in a READ session (Neo4j refuses writes in it) that is rolled
+back, never committed; and a wait bounded on the client side. Every response
 says which limits applied.
 """
 
@@ -61,6 +62,8 @@ def router(store: Any, *, timeout: float, row_cap: int) -> APIRouter:
             code = exc.code or ""
             status = 403 if ("AccessMode" in code or "Forbidden" in code or "Security" in code) else 400
             raise HTTPException(status_code=status, detail=f"{code or 'query rejected'}: {exc.message or exc}") from None
+        except (ValueError, TypeError, OverflowError) as exc:  # the driver cannot send a parameter value
+            raise HTTPException(status_code=400, detail=f"parameters could not be sent: {exc}") from None
         except neo4j.exceptions.DatabaseError as exc:
             raise HTTPException(status_code=400, detail=f"the engine could not run the query: {exc.message or exc}") from None
         limits = {"read_only": True, "timeout_seconds": timeout, "row_cap": cap}

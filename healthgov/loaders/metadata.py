@@ -248,6 +248,10 @@ def find_citations(lay: Layout, own_titles: list[str], own_number: str | None, s
     found: dict[tuple[str, str | None], Citation] = {}
     order: list[tuple[str, str | None]] = []
     quotes = _quoted_titles(s)
+    # A policy states what it implements in its preamble ("根据《A》要求,结合实际,制定本方案");
+    # "按照《处方管理办法》执行" inside a numbered measure is a reference, not lineage.
+    first_heading = _FIRST_HEADING.search(s, skip_before)
+    preamble_end = first_heading.start() if first_heading else len(s)
     for qi, (a, b) in enumerate(quotes):
         if a < skip_before or lay.text[a:b] and _in_removed(lay, a):
             continue
@@ -266,7 +270,7 @@ def find_citations(lay: Layout, own_titles: list[str], own_number: str | None, s
             end = b + m.end()
         if num and own_number and num == own_number:
             continue
-        relation = "implements" if _implements(s, a, end, quotes, qi) else "cites"
+        relation = "implements" if a < preamble_end and _implements(s, a, end, quotes, qi) else "cites"
         k = (key, num)
         if k in found:
             if relation == "implements":
@@ -286,6 +290,9 @@ def find_citations(lay: Layout, own_titles: list[str], own_number: str | None, s
         found[k] = Citation(to_simplified(lay.text[a + 1 : b - 1]).strip(WS), num, relation, Span(a, end))  # type: ignore[arg-type]
         order.append(k)
     return [found[k] for k in order]
+
+
+_FIRST_HEADING = re.compile(r"(?m)^[ \t\u3000]*(?:一[、.．]|[(（]一[)）]|第一[章条部编]|1[.．、]\D)")
 
 
 def _in_removed(lay: Layout, pos: int) -> bool:

@@ -71,8 +71,12 @@ def find_java() -> tuple[str | None, str]:
     return None, "no Java runtime found (" + ("; ".join(tried) or "none on PATH, no JAVA_HOME, no bundled JRE") + ")"
 
 
-def run_hermit(graph: Graph) -> ReasonerResult:
-    """Check consistency and find unsatisfiable classes of the OWL in ``graph``."""
+def run_hermit(graph: Graph, ignore_unsupported_datatypes: bool = False) -> ReasonerResult:
+    """Check consistency and find unsatisfiable classes of the OWL in ``graph``.
+
+    HermiT knows only the OWL 2 datatype map; instance data with ``xsd:date`` values needs
+    ``ignore_unsupported_datatypes=True``.
+    """
     java, origin = find_java()
     if java is None:
         return ReasonerResult(ran=False, reason=origin)
@@ -86,7 +90,9 @@ def run_hermit(graph: Graph) -> ReasonerResult:
         world = owlready2.World()
         try:
             onto = world.get_ontology(path.as_uri()).load()
-            owlready2.sync_reasoner_hermit(onto, infer_property_values=False, debug=0)
+            owlready2.sync_reasoner_hermit(
+                onto, infer_property_values=False, debug=0, ignore_unsupported_datatypes=ignore_unsupported_datatypes
+            )
         except owlready2.OwlReadyInconsistentOntologyError:
             return ReasonerResult(ran=True, consistent=False, java=java, reason="HermiT: inconsistent ontology")
         except owlready2.OwlReadyJavaError as e:

@@ -1,8 +1,8 @@
 """Running Cypher through the Store in read transactions, and turning driver values into plain data.
 
-Everything the query library and the API send to the graph goes through ``read``: a read
-transaction (``execute_read`` in a READ session, always naming the database), a server-side
-timeout where the engine honours one, and a row cap. ArcadeDB ignores both the access mode and
+Everything the query library and the API send to the graph goes through ``read``: a transaction
+in a READ session (always naming the database) that is rolled back, never committed, a
+server-side timeout where the engine honours one, and a row cap. ArcadeDB ignores both the access mode and
 the transaction timeout (checked by hand), so callers that run user-written Cypher also check the
 text (``healthgov.api.cypher_guard``) and bound the wait on the client side (``read_with_deadline``).
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import neo4j
-from neo4j import READ_ACCESS, unit_of_work
+from neo4j import READ_ACCESS
 from neo4j.graph import Node, Path, Relationship
 
 
@@ -67,23 +67,24 @@ def read(
     row_cap: int | None = None,
 ) -> ReadResult:
     """Run one read query; at most ``row_cap`` rows are fetched (``truncated`` says if more existed)."""
-    @unit_of_work(timeout=timeout)
-    def work(tx: neo4j.ManagedTransaction) -> ReadResult:
-        result = tx.run(cypher, params or {})
-        columns = list(result.keys())
-        rows: list[list[Any]] = []
-        truncated = False
-        for record in result:
-            if row_cap is not None and len(rows) >= row_cap:
-                truncated = True
-                break
-            rows.append([plain(v) for v in record.values()])
-        return ReadResult(columns, rows, truncated)
-
     try:
-        # Store.session names the database: ArcadeDB would otherwise pick one of its own.
-        with store.session(default_access_mode=READ_ACCESS) as session:
-            return session.execute_read(work)
+        # Store.session names the database: ArcadeDB would otherwise pick one of its own. An
+        # explicit transaction rather than execute_read: managed transactions retry an
+        # unreachable engine for 30 s, and a caller (an HTTP client) should hear at once. It is
+        # never committed: closing it rolls back, so even an engine that ignores the READ access
+        # mode keeps nothing a query might have written.
+        with store.session(default_access_mode=READ_ACCESS) as session, session.begin_transaction(timeout=timeout) as tx:
+            result = tx.run(cypher, params or {})
+            columns = list(result.keys())
+            rows: list[list[Any]] = []
+            truncated = False
+            for record in result:
+                if row_cap is not None and len(rows) >= row_cap:
+                    truncated = True
+                    break
+                rows.append([plain(v) for v in record.values()])
+            tx.rollback()
+            return ReadResult(columns, rows, truncated)
     except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired, OSError) as exc:
         raise StoreUnavailable(str(exc) or type(exc).__name__) from exc
 

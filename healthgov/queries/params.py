@@ -179,6 +179,8 @@ def _coerce_one(spec: ParamSpec, value: Any, resolve_concepts: bool) -> Any:
             n = int(str(value).strip())
         except ValueError:
             raise ParamError(spec.name, f"expected a whole number, got {value!r}") from None
+        if not -(2**63) <= n < 2**63:  # Bolt integers are 64-bit; the driver would fail later
+            raise ParamError(spec.name, f"{n} is out of range")
         if t.minimum is not None and n < t.minimum:
             raise ParamError(spec.name, f"must be at least {t.minimum}, got {n}")
         if t.maximum is not None and n > t.maximum:

@@ -159,7 +159,7 @@ def run(store: Any, name: str, raw_params: dict[str, Any] | None = None, *, time
     return QueryResult(name, shown, list(spec.columns), rows)
 
 
-COUNTED_LABELS = ("Policy", "Task", "Agency", "Target", "Jurisdiction", "SourceDocument")
+COUNTED_LABELS = ("Policy", "Section", "Task", "Agency", "Target", "Jurisdiction")
 
 
 def read_count(store: Any, label: str) -> int:
