@@ -69,10 +69,10 @@ DOCS = [
     ("06", "海南省儿童青少年心理健康关爱行动计划", None, None, [], None, None, ("海南省", "province", "全国"), 5),
     ("07", "海南省儿童健康促进专项行动计划", None, None, [], None, None, ("海南省", "province", "全国"), 6),
     ("08", "关于印发句容市“将健康融入所有政策”工作实施方案的通知", None, None, ["句容市人民政府办公室"], "2022-08-16", None,
-     ("句容市", "county", "镇江市"), 37),  # 三(一)3,(二)1,(三)5,(四)3, 四 1-3 = 15; annex duty rows 22
+     ("句容市", "county", "镇江市"), 38),  # 三(一)3,(二)1,(三)5,(四)3, 四 1-3 = 15; annex duty rows 23
     ("09", "关于《阜新蒙古族自治县“将健康融入所有政策”工作指导方案》的通知", "阜蒙健促办发〔2020〕3号",
      "阜蒙健促办发[2020] 3 号", ["阜蒙县健康促进工作领导小组办公室"], "2020-06-04", "2020-06-18",
-     ("阜新蒙古族自治县", "county", "阜新市"), 33),  # 二(一)-(四), 三, 四(一)-(三) = 8; annex 1 duty rows 25
+     ("阜新蒙古族自治县", "county", "阜新市"), 34),  # 二(一)-(四), 三, 四(一)-(三) = 8; annex 1 duty rows 26
     ("10", "国务院办公厅关于加强三级公立医院绩效考核工作的意见", "国办发〔2019〕4号", "国办发〔2019〕4号", ["国务院办公厅"],
      "2019-01-16", None, ("全国", "nation", None), 16),  # 二 4, 三 4, 四 3, 五 5
     ("11", "国务院办公厅关于印发国家组织药品集中采购和使用试点方案的通知", "国办发〔2019〕2号", "国办发〔2019〕2号",
@@ -271,7 +271,7 @@ def test_tab_tables_and_duty_rows() -> None:
     assert isinstance(DocView, type)
     jr = rec("08")
     annex_tasks = [t for t in jr.tasks if t.path[0] == "附件"]
-    assert len(annex_tasks) == 22 and annex_tasks[0].text.startswith("市政府办\t")
+    assert len(annex_tasks) == 23 and annex_tasks[0].text.startswith("市政府办\t")
 
 
 def test_ids_stable_across_runs() -> None:

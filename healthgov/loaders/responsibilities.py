@@ -458,8 +458,11 @@ def duty_rows(doc: DocView) -> list[tuple[AgencyRef, Cell]]:
     for table in doc.tables:
         if not _is_duty_table(table):
             continue
+        # When the header names the column (部门/单位), every row is a unit's duties, even a
+        # unit the vocabulary does not know yet ("句投集团"): the table says so, not the vocabulary.
+        by_header = bool(re.search(r"部门|单位|机构", re.sub(r"\s+", "", table.header[0])))
         for row in table.rows:
-            if len(row) >= 2 and _is_agency_cell(row[0].text):
+            if len(row) >= 2 and row[1].text.strip() and (_is_agency_cell(row[0].text) or (by_header and row[0].text.strip())):
                 out.append((resolve_agency(doc.text[row[0].span.start : row[0].span.end], juris), row[1]))
     return out
 
