@@ -26,7 +26,7 @@ from healthgov.loaders.pipeline import extract_file, extract_paths
 from healthgov.loaders.read import decode_bytes, read_document
 from healthgov.records import DocumentRecord
 
-pytestmark = pytest.mark.skipif(not EXTRA.is_dir(), reason="../shared/extra corpus not present")
+assert EXTRA.is_dir(), f"the shared corpus is expected beside the repository at {EXTRA}"
 
 S = {p.name[:3]: p for p in SEEDS.glob("*.txt")}
 E = {p.name[:2]: p for p in EXTRA.glob("*.txt")}

@@ -24,7 +24,6 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 CHONGQING, HANGZHOU = "000_f609406be53c2961.txt", "003_e5f6dd014c1e0675.txt"
 CQ_NUMBER, HZ_NUMBER = "渝府办发〔2023〕76号", "杭政办函〔2022〕47号"
 
-pytest.importorskip("healthgov.loaders.pipeline")
 
 
 def _app() -> typer.Typer:
