@@ -23,9 +23,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Build the sample corpus into the bundled engine (./data), then serve the API and the views
+# at http://127.0.0.1:8000/ (HOST/PORT to change). Ctrl-C stops the server; the engine keeps
+# running for other commands until `.venv/bin/healthgov engine stop`.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: $(STAMP)
-	$(BIN)/healthgov ontology
+	$(BIN)/healthgov ontology --no-reason
 	$(BIN)/healthgov build corpus
+	$(BIN)/healthgov serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) browser
 	$(BIN)/ruff check .

@@ -172,11 +172,28 @@ _BLOCK = {
     "article", "header", "footer", "blockquote", "pre", "dd", "dt", "dl", "center", "title", "tbody",
     "thead", "form", "hr",
 }
-_DROP = {"script", "style", "nav", "noscript", "iframe", "svg", "template", "head", "button", "select"}
+_DROP = {"script", "style", "nav", "noscript", "iframe", "svg", "template", "head", "button", "select",
+         "aside", "input", "textarea", "object", "embed"}
+_CHROME_TAGS = {"footer"}
+# class/id words of page chrome on government portals (TRS, Hanweb, gov.cn templates).
+_CHROME_ATTR = re.compile(
+    r"(^|[\s_-])(nav|navbar|menu|breadcrumb|crumbs?|position|location|share|bdshare|sharebar|toolbar|footer|foot|"
+    r"topbar|top-bar|sidebar|side|aside|related|relate|links?|friendlink|copyright|print|login|search|"
+    r"fontsize|font-size|qrcode|ewm|banner|pager|pagination)($|[\s_-])",
+    re.I,
+)
 
 
 def html_to_text(html: str) -> str:
-    """Block elements → lines, table rows → TAB-joined cells; scripts, styles and <nav> dropped."""
+    """Block elements → lines, table rows → TAB-joined cells; page chrome dropped.
+
+    Chrome is dropped by what it is (scripts, <nav>, <header>/<footer>, elements whose class
+    or id names navigation, share bars, footers...; link lists), never by position, and an
+    element holding most of the page's text is never dropped: a portal that wraps the article
+    in ``<div class="main-head">`` keeps it. The article's own title, number and date usually sit
+    in a meta table beside the body, so they are kept too. Tables expand rowspan/colspan into a
+    grid, so every row carries its own lead and supporting units.
+    """
     from lxml import etree
     from lxml import html as lhtml
 
@@ -189,13 +206,125 @@ def html_to_text(html: str) -> str:
         return re.sub(r"<[^>]+>", "", html)
     out: list[str] = []
     title = root.find(".//title")
-    if title is not None and (title.text or "").strip():
-        out.append(title.text.strip() + "\n")
     body = root.find("body")
-    _walk(body if body is not None else root, out)
+    body = body if body is not None else root
+    total = _cjk_len(body)
+    _drop_chrome(body, total)
+    if title is not None and (title.text or "").strip():
+        # A portal's <title> is "document title_column_site": keep only what the page repeats.
+        t = re.split(r"\s*[_|｜]\s*|\s+-\s+", title.text.strip())[0].strip()
+        if t and t not in body.text_content():
+            out.append(t + "\n")
+    _walk(body, out)
     text = "".join(out)
     text = re.sub(r"[ \t\u3000]*\n[ \t\u3000]*\n(\s*\n)+", "\n\n", text)
     return text.strip("\n") + "\n"
+
+
+def _cjk_len(el) -> int:
+    try:
+        return len(_CJK.findall(el.text_content()))
+    except ValueError:
+        return 0
+
+
+def _drop_chrome(body, total: int) -> None:
+    doomed = []
+    for el in body.iter():
+        if el is body or not isinstance(el.tag, str):
+            continue
+        tag = el.tag.lower()
+        attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+        chrome = tag in _CHROME_TAGS or bool(_CHROME_ATTR.search(attrs))
+        if tag == "header":  # the page's banner, but an <article>'s own header holds its title
+            chrome = not any(isinstance(a.tag, str) and a.tag.lower() in ("article", "main") for a in el.iterancestors())
+        if not chrome and tag in ("ul", "ol", "div", "p", "td", "dl"):
+            chrome = _is_link_list(el)
+        if chrome and _cjk_len(el) * 2 < max(total, 1):
+            doomed.append(el)
+    for el in doomed:
+        parent = el.getparent()
+        if parent is None:
+            continue
+        # Keep the tail: it is text of the parent, not of the dropped element.
+        if el.tail and el.tail.strip():
+            prev = el.getprevious()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + el.tail
+            else:
+                parent.text = (parent.text or "") + el.tail
+        parent.remove(el)
+
+
+def _is_link_list(el) -> bool:
+    """Mostly links (≥3 of them, ≥70% of the text): a menu or a list of related pages."""
+    links = el.findall(".//a")
+    if len(links) < 3:
+        return False
+    text = re.sub(r"\s+", "", el.text_content())
+    if not text:
+        return False
+    in_links = sum(len(re.sub(r"\s+", "", a.text_content())) for a in links)
+    return in_links >= 0.7 * len(text)
+
+
+def _table_grid(table) -> list[list[str]]:
+    """Rows of cell texts with rowspan/colspan expanded (a spanned value repeats in each cell)."""
+    grid: list[list[str]] = []
+    pending: dict[int, tuple[str, int]] = {}  # column → (text, rows still covered)
+    rows = [r for r in table.iter("tr") if _nearest_table(r) is table]
+    for tr in rows:
+        row: list[str] = []
+        col = 0
+        cells = [c for c in tr if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")]
+        for c in cells:
+            while col in pending:
+                row.append(pending[col][0])
+                col = _advance(pending, col)
+            text = re.sub(r"\s+", " ", _cell_text(c)).strip()
+            rs, cs = _span(c.get("rowspan")), _span(c.get("colspan"))
+            for k in range(cs):
+                # A colspan cell is written once: repeating a heading across columns would
+                # read as several units or values.
+                row.append(text if k == 0 else "")
+                if rs > 1:
+                    pending[col] = (text if k == 0 else "", rs - 1)
+                col += 1
+        while col in pending:
+            row.append(pending[col][0])
+            col = _advance(pending, col)
+        while row and not row[-1]:
+            row.pop()
+        grid.append(row)
+    return grid
+
+
+def _advance(pending: dict[int, tuple[str, int]], col: int) -> int:
+    text, left = pending[col]
+    if left <= 1:
+        del pending[col]
+    else:
+        pending[col] = (text, left - 1)
+    return col + 1
+
+
+def _span(v: str | None) -> int:
+    try:
+        return max(1, min(int(str(v).strip()), 1000))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _nearest_table(el):
+    p = el.getparent()
+    while p is not None and not (isinstance(p.tag, str) and p.tag.lower() == "table"):
+        p = p.getparent()
+    return p
+
+
+def _cell_text(c) -> str:
+    # A nested table inside a cell is flattened into the cell: its rows become one line.
+    return c.text_content()
 
 
 def _walk(el, out: list[str]) -> None:
@@ -205,13 +334,11 @@ def _walk(el, out: list[str]) -> None:
         if el.tail:
             out.append(el.tail)
         return
-    if tag == "tr":
-        cells = []
-        for c in el:
-            ctag = c.tag.lower() if isinstance(c.tag, str) else ""
-            if ctag in ("td", "th"):
-                cells.append(re.sub(r"\s+", " ", c.text_content()).strip())
-        out.append("\n" + "\t".join(cells) + "\n")
+    if tag == "table":
+        out.append("\n")
+        for row in _table_grid(el):
+            out.append("\t".join(row) + "\n")
+        out.append("\n")
         if el.tail:
             out.append(el.tail)
         return
@@ -264,14 +391,45 @@ def _read_docx(raw: bytes, name: str) -> str:
 
 def _read_pdf(raw: bytes, name: str) -> str:
     try:
-        from pdfminer.high_level import extract_text
+        from pdfminer.high_level import extract_pages
+        from pdfminer.layout import LTTextContainer, LTTextLine
     except ImportError as e:  # pragma: no cover
         raise ExtractError(name, "pdfminer.six is not installed") from e
+    lines: list[tuple[str, float, float, float, float, float]] = []  # text, x0, x1, height, page left, page right
     try:
-        text = extract_text(io.BytesIO(raw))
+        for page in extract_pages(io.BytesIO(raw)):
+            page_lines = []
+            for box in page:
+                if not isinstance(box, LTTextContainer):
+                    continue
+                for line in box:
+                    if isinstance(line, LTTextLine):
+                        text = line.get_text().rstrip("\n")
+                        if text.strip():
+                            page_lines.append((text, line.x0, line.x1, line.height))
+            if page_lines:
+                left = min(x0 for _t, x0, _x1, _h in page_lines)
+                right = max(x1 for _t, _x0, x1, _h in page_lines)
+                lines.extend((t, x0, x1, h, left, right) for t, x0, x1, h in page_lines)
     except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds on broken files
         raise ExtractError(name, f"unreadable PDF ({type(e).__name__})") from e
-    text = text.replace("\f", "\n")
+    text = _reflow(lines)
     if len(_CJK.findall(text)) + len(re.findall(r"[A-Za-z]", text)) < 10:
-        raise ExtractError(name, "no text layer (scanned PDF?)")
+        raise ExtractError(name, "no text layer (scanned PDF?): run OCR on it first, or find the text version")
     return text
+
+
+def _reflow(lines: list[tuple[str, float, float, float, float, float]]) -> str:
+    """PDF lines → paragraphs. A line that runs to the right margin continues on the next line
+    unless that one is indented: the layout of Chinese official documents (each paragraph
+    indented two characters). Without this, a task's text, a title or a "(责任单位:…)" note
+    broken across lines would read as several lines and lose its structure."""
+    out: list[str] = []
+    for i, (text, _x0, x1, h, _left, right) in enumerate(lines):
+        out.append(text.strip())
+        full = x1 >= right - 1.5 * max(h, 1.0)
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        cont = nxt is not None and full and nxt[1] <= nxt[4] + 0.5 * max(nxt[3], 1.0)
+        if not cont:
+            out.append("\n")
+    return "".join(out).replace("\f", "\n")

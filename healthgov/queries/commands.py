@@ -52,16 +52,31 @@ def _list_queries() -> None:
     Console().print(table)
 
 
-def _print_table(result: registry.QueryResult, total: int) -> None:
+def _print_table(result: registry.QueryResult, total: int, columns: list[str] | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    cols = columns or _readable_columns(result.columns)
     table = Table(title=f"{result.query}: {len(result.rows)} of {total} rows", show_lines=False)
-    for col in result.columns:
-        table.add_column(col, overflow="fold")
+    for col in cols:
+        table.add_column(col, no_wrap=True, max_width=40)
     for row in result.rows:
-        table.add_row(*(_short(cell(row.get(c))) for c in result.columns))
-    Console().print(table)
+        table.add_row(*(_short(cell(row.get(c)), 40) for c in cols))
+    if len(cols) < len(result.columns):
+        table.caption = f"{len(result.columns) - len(cols)} more columns: --columns a,b or --format csv/json for all"
+    # A table wider than the terminal is unreadable when folded: let it run wide instead.
+    from rich.cells import cell_len
+
+    need = [max([cell_len(c)] + [cell_len(_short(cell(r.get(c)), 40)) for r in result.rows]) for c in cols]
+    width = max(Console().width, sum(min(80, n) + 3 for n in need) + 1)
+    Console(width=width).print(table)
+
+
+# Identifiers and the English/Chinese duplicates of a label are for programs (json, csv); a
+# terminal reader wants the names.
+def _readable_columns(columns: list[str]) -> list[str]:
+    keep = [c for c in columns if not (c == "id" or c.endswith("_id") or c.endswith("_en") or c.endswith("_zh"))]
+    return keep[:10] if keep else columns
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -76,6 +91,7 @@ def query(
     limit: Annotated[int | None, typer.Option("--limit", min=0, help="At most this many rows.")] = None,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many rows first.")] = 0,
     list_: Annotated[bool, typer.Option("--list", help="List the named queries and their parameters.")] = False,
+    columns: Annotated[str | None, typer.Option("--columns", help="Table format: the columns to show, comma-separated.")] = None,
     store_uri: Annotated[str | None, typer.Option("--store", help="'bundled' (default) or a bolt:// / neo4j:// URI.")] = None,
     data_dir: Annotated[str | None, typer.Option("--data-dir", help="Data directory of the bundled engine.")] = None,
 ) -> None:
@@ -117,4 +133,9 @@ def query(
     elif fmt == "csv":
         sys.stdout.write(to_csv(result.columns, result.rows))
     else:
-        _print_table(result, total)
+        chosen = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
+        unknown = [c for c in chosen or [] if c not in result.columns]
+        if unknown:
+            typer.echo(f"error: unknown column(s) {', '.join(unknown)}; columns: {', '.join(result.columns)}", err=True)
+            raise typer.Exit(2)
+        _print_table(result, total, chosen)
