@@ -204,6 +204,13 @@ def test_health_reports_the_store_without_secrets(api: httpx.Client, corpus_stor
 
 def test_docs_and_openapi(api: httpx.Client) -> None:
     assert api.get("/docs").status_code == 200 and "swagger" in api.get("/docs").text.lower()
+    # /docs must work offline: every script and stylesheet it loads is served by us.
+    import re
+
+    assets = re.findall(r"""(?:src|href)=['"]([^'"]+)['"]""", api.get("/docs").text)
+    assert assets and all(a.startswith("/") for a in assets), assets
+    for a in assets:
+        assert api.get(a).status_code == 200, a
     spec = api.get("/openapi.json").json()
     for name in registry.names():
         assert f"/queries/{name}" in spec["paths"]

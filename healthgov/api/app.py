@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 
 from healthgov import __version__
 from healthgov.api import cypher_endpoint, named, resources
+from healthgov.api.offline_docs import install_offline_docs
 from healthgov.api.tabular import UTF8JSONResponse
 from healthgov.queries import registry
 from healthgov.queries.execute import QueryTimeout, StoreUnavailable
@@ -63,7 +64,8 @@ def create_app(
 ) -> FastAPI:
     """An app bound to ``store`` (a ``healthgov.graph.store.Store``; the caller owns and closes it)."""
     app = FastAPI(title="healthgov API", version=__version__, description=DESCRIPTION,
-                  default_response_class=UTF8JSONResponse)
+                  default_response_class=UTF8JSONResponse, docs_url=None, redoc_url=None)
+    install_offline_docs(app)
     app.state.store = store
 
     origins = cors_origins if cors_origins is not None else [
