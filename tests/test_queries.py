@@ -193,6 +193,15 @@ def test_search_takes_traditional_input(corpus_store) -> None:
     assert "醫療服務價格" in _doc(NATIONAL)
 
 
+def test_search_simplified_input_finds_the_traditional_document(corpus_store) -> None:
+    # The national guideline is stored in traditional script; a simplified phrase must find it.
+    phrase = "县域医共体"
+    expected = to_simplified(_doc(NATIONAL)).count(phrase) > 0
+    assert expected
+    rows = registry.run(corpus_store, "search", {"phrase": phrase, "jurisdiction": "全国"}).rows
+    assert rows and all(phrase in to_simplified(r["text"]) and phrase not in r["text"] for r in rows)
+
+
 def test_agency_profile_counts_match_who_leads(corpus_store) -> None:
     rows = registry.run(corpus_store, "agency-profile", {"agency_type": "health-commission", "jurisdiction": "杭州市"}).rows
     assert len(rows) == 1

@@ -45,13 +45,15 @@ def build(
     store_uri: StoreOpt = None,
     data_dir: DataDirOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Reload documents even when their content is unchanged.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Extract in this many processes; loading stays "
+                                      "in this one, in file order.")] = 1,
 ) -> None:
     """Extract policy documents and load them into the graph (incremental: unchanged files are skipped)."""
     from healthgov.graph.load import Loader, graph_counts
     from healthgov.graph.schema import create_schema, load_schema
     from healthgov.graph.store import open_store
     from healthgov.loaders.errors import ExtractError
-    from healthgov.loaders.pipeline import extract_paths, iter_files
+    from healthgov.loaders.pipeline import extract_files, iter_files
 
     console = Console(stderr=True)
     started = time.monotonic()
@@ -71,24 +73,34 @@ def build(
                             TimeElapsedColumn(), console=console, transient=True)
         with progress:
             bar = progress.add_task("building", total=len(files))
+            # Unchanged files are skipped by content hash before any extraction; the rest are
+            # extracted (in worker processes with --jobs) and loaded here, in file order.
+            todo: list[Path] = []
             for f in files:
-                progress.update(bar, description=f"[cyan]{f.name}[/]")
                 try:
                     if not force and f.is_file() and loader.has_content(_sha256(f)):
                         skipped += 1
+                        progress.advance(bar)
                         continue
-                    for res in extract_paths([f]):
-                        if isinstance(res, ExtractError):
-                            failures.append((res.path, res.reason))
-                            continue
-                        if res.policy.id in seen and seen[res.policy.id] != res.source:
-                            console.print(f"[yellow]warning:[/] {res.source} and {seen[res.policy.id]} are the same "
-                                          f"policy ({res.policy.id}): the later one replaces the earlier")
-                        seen[res.policy.id] = res.source
-                        if loader.load(res).status == "loaded":
-                            loaded += 1
-                        else:
-                            skipped += 1
+                except Exception as e:  # noqa: BLE001 - one document's failure never stops the build
+                    failures.append((str(f), f"{type(e).__name__}: {_first_line(e)}"))
+                    progress.advance(bar)
+                    continue
+                todo.append(f)
+            for f, res in zip(todo, extract_files(todo, jobs=jobs), strict=True):
+                progress.update(bar, description=f"[cyan]{f.name}[/]")
+                try:
+                    if isinstance(res, ExtractError):
+                        failures.append((res.path, res.reason))
+                        continue
+                    if res.policy.id in seen and seen[res.policy.id] != res.source:
+                        console.print(f"[yellow]warning:[/] {res.source} and {seen[res.policy.id]} are the same "
+                                      f"policy ({res.policy.id}): the later one replaces the earlier")
+                    seen[res.policy.id] = res.source
+                    if loader.load(res).status == "loaded":
+                        loaded += 1
+                    else:
+                        skipped += 1
                 except Exception as e:  # noqa: BLE001 - one document's failure never stops the build
                     failures.append((str(f), f"{type(e).__name__}: {_first_line(e)}"))
                 finally:

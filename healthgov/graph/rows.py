@@ -14,6 +14,7 @@ from typing import Any
 
 from healthgov.graph.schema import GraphSchema
 from healthgov.records import DocumentRecord, Span
+from healthgov.textutil import to_simplified
 
 NATION = "全国"
 Row = dict[str, Any]
@@ -200,7 +201,7 @@ def document_rows(s: GraphSchema, rec: DocumentRecord) -> DocumentRows:
         aid = agency(ref.name, ref.agency_type, ref.level, ref.jurisdiction)
         out.issuers.append({"agency": aid, "props": _clean({s.key("name"): ref.name, s.key("order"): order})})
 
-    for task in rec.tasks:
+    for position, task in enumerate(rec.tasks, 1):
         path = section_path(task.path)
         out.tasks.append({
             "props": _clean({
@@ -208,6 +209,10 @@ def document_rows(s: GraphSchema, rec: DocumentRecord) -> DocumentRows:
                 s.key("number"): task.number,
                 s.key("title"): task.title,
                 s.key("text"): task.text,
+                # Text keeps its script; a simplified twin lets one phrase search find both
+                # scripts. ``order`` sorts tasks in document order (ids sort "t10" < "t2").
+                "text_simplified": to_simplified(task.text),
+                s.key("order"): position,
                 s.key("sectionPath"): path,
                 s.key("sourcePath"): src,
                 **_span(s, task.span),
