@@ -51,3 +51,6 @@ _query_commands.register(app)
 from healthgov.api import commands as _api_commands  # noqa: E402
 
 _api_commands.register(app)
+from healthgov.network import commands as _network_commands  # noqa: E402
+
+_network_commands.register(app)

@@ -21,6 +21,7 @@ from healthgov import __version__
 from healthgov.api import cypher_endpoint, named, resources
 from healthgov.api.offline_docs import install_offline_docs
 from healthgov.api.tabular import UTF8JSONResponse
+from healthgov.network.routes import router as network_router
 from healthgov.queries import registry
 from healthgov.queries.execute import QueryTimeout, StoreUnavailable
 from healthgov.queries.params import ParamError
@@ -128,4 +129,5 @@ def create_app(
     from healthgov.visualize.routes import router as views_router  # the network views and the index page /
 
     app.include_router(views_router)
+    app.include_router(network_router)  # /network/...
     return app

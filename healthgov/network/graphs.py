@@ -31,6 +31,7 @@ PARAMS: list[ParamSpec] = [
         "policy: str = null | Only the tasks of this policy (policy id)",
         "agency_type: concept(agency-type) = null | Rows for agencies of this type only (the network is not cut)",
         "pooled: bool = false | One network over all places instead of one per jurisdiction",
+        "implicit: bool = true | Count units added by scoped rules (以下责任单位均包括…); false: only units written at the task",
     )
 ]
 
@@ -43,7 +44,8 @@ WHERE (size($jurisdiction) = 0 OR j.name IN $jurisdiction)
   AND ($level IS NULL OR lv.id = $level)
   AND ($policy IS NULL OR p.id = $policy)
   AND ($topic IS NULL OR EXISTS { MATCH (t)-[:HAS_TOPIC]->(c:Topic) WHERE c.id = $topic })
-RETURN j.name AS network, lv.id AS network_level, p.id AS policy, t.id AS task, t.title AS task_title,
+RETURN j.name AS network, lv.id AS network_level, p.id AS policy, t.id AS task, t.order AS task_order,
+       t.title AS task_title,
        type(r) AS rel, r.basis AS basis, r.implicit AS implicit,
        a.id AS agency, a.name AS name, a.agency_type AS agency_type, a.level AS level,
        a.jurisdiction AS jurisdiction
@@ -62,12 +64,14 @@ class Filters:
     policy: str | None = None
     agency_type: str | None = None
     pooled: bool = False
+    implicit: bool = True
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any]) -> Filters:
         """Checked filters from raw strings (CLI or URL). Raises ParamError."""
         v = bind(PARAMS, {k: val for k, val in raw.items() if val is not None})
-        return cls(tuple(v["jurisdiction"]), v["level"], v["topic"], v["policy"], v["agency_type"], bool(v["pooled"]))
+        return cls(tuple(v["jurisdiction"]), v["level"], v["topic"], v["policy"], v["agency_type"], bool(v["pooled"]),
+                   bool(v["implicit"]))
 
     def cypher(self) -> dict[str, Any]:
         return {"jurisdiction": list(self.jurisdiction), "level": self.level, "topic": self.topic, "policy": self.policy}
@@ -76,10 +80,14 @@ class Filters:
 def fetch(store: Store, filters: Filters) -> list[dict[str, Any]]:
     """One row per responsibility (a task naming an agency as lead or support)."""
     rows = store.read(RESPONSIBILITIES, filters.cypher())
+    if not filters.implicit:
+        rows = [r for r in rows if not r.get("implicit")]
     for r in rows:
         r["role"] = "lead" if r["rel"] == "LEAD_AGENCY" else "support"
         r["network"] = r.get("network") or "(no jurisdiction)"
-    return sorted(rows, key=lambda r: (r["network"], r["task"], r["agency"], r["role"]))
+    # Document order ("t2" before "t10"), so an edge's task list reads like the plan.
+    return sorted(rows, key=lambda r: (r["network"], r["policy"], r.get("task_order") or 0, r["task"], r["agency"],
+                                       r["role"]))  # fmt: skip
 
 
 def _agency_attrs(r: Mapping[str, Any]) -> dict[str, Any]:
@@ -119,7 +127,7 @@ def co_graph(rows: list[dict[str, Any]], name: str) -> nx.Graph:
     for aid in sorted(attrs):
         g.add_node(aid, **attrs[aid], tasks_led=led[aid], tasks_supported=supported[aid])
     pairs: dict[tuple[str, str], dict[str, Any]] = {}
-    for task in sorted(roles):
+    for task in roles:  # rows come in document order (fetch)
         members = sorted(roles[task])
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
@@ -148,7 +156,7 @@ def bipartite_graph(rows: list[dict[str, Any]], name: str) -> nx.Graph:
     for r in rows:
         g.add_node(r["task"], bipartite=1, kind="task", name=r.get("task_title") or "", policy=r["policy"],
                    network=r["network"])  # fmt: skip
-    for task, task_roles in sorted(_roles_by_task(rows).items()):
+    for task, task_roles in _roles_by_task(rows).items():
         for agency, role in sorted(task_roles.items()):
             found = next(x for x in rows if x["task"] == task and x["agency"] == agency and x["role"] == role)
             g.add_edge(agency, task, role=role, basis=found.get("basis") or "", implicit=bool(found.get("implicit")))

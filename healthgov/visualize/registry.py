@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from healthgov.visualize import agency_task, coresponsibility, data, lineage, tiers
+from healthgov.visualize import agency_task, coresponsibility, data, lineage, policy_network, tiers
 from healthgov.visualize.common import ViewError
 from healthgov.visualize.model import DEFAULT_MAX_NODES, View
 
@@ -47,6 +47,15 @@ VIEWS: dict[str, ViewSpec] = {
              "min_shared": "draw pairs sharing at least this many tasks (default 1)"},  # fmt: skip
             data.coresponsibility,
             coresponsibility.build,
+        ),
+        ViewSpec(
+            "policy-network",
+            "政策网络 · policy network",
+            "The co-responsibility network as `healthgov network` measures it: colour = community, size = centrality.",
+            {"jurisdiction": "only tasks of this jurisdiction's policies", "topic": "only tasks on this topic",
+             "size_by": "eigenvector (default) or betweenness"},  # fmt: skip
+            policy_network.fetch,
+            policy_network.build,
         ),
         ViewSpec(
             "lineage",
