@@ -155,6 +155,8 @@ def generate_document(rng: random.Random, index: int, parents: list[Generated]) 
     """One document's text and what it holds. ``parents``: earlier documents it may cite."""
     roll = rng.random()
     level = "nation" if roll < 0.03 else "province" if roll < 0.2 else "county" if roll < 0.25 else "city"
+    if index < 2:
+        level = ("nation", "province")[index]  # every corpus has a national and a provincial document to cite
     year = rng.randint(2019, 2024)
     topic, kind = rng.choice(TOPICS)
     if level == "nation":

@@ -26,6 +26,7 @@ def extract(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the output here instead of stdout.")] = None,
     include_text: Annotated[bool, typer.Option("--include-text", help="Include the decoded text in JSON records.")] = False,
     max_mb: Annotated[float, typer.Option("--max-mb", help="Refuse files larger than this (MB).")] = DEFAULT_MAX_BYTES / 1e6,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Extract in this many processes (output order unchanged).")] = 1,
 ) -> None:
     """Extract policy records (metadata, sections, tasks, responsibilities, targets) from files."""
     if fmt not in ("json", "table"):
@@ -37,7 +38,7 @@ def extract(
         first = True
         if fmt == "json" and not jsonl:
             stream.write("[")
-        for res in extract_paths(paths, max_bytes=int(max_mb * 1e6)):
+        for res in extract_paths(paths, max_bytes=int(max_mb * 1e6), jobs=jobs):
             if isinstance(res, ExtractError):
                 failed += 1
                 typer.echo(f"error: {res.path}: {res.reason}", err=True)

@@ -10,3 +10,7 @@ class ExtractError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = str(path)
         self.reason = reason
+
+    def __reduce__(self) -> tuple[type[ExtractError], tuple[str, str]]:
+        # Errors travel back from extraction worker processes (``extract --jobs``) by pickle.
+        return (type(self), (self.path, self.reason))

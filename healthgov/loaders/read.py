@@ -32,11 +32,33 @@ def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple
     try:
         size = p.stat().st_size
     except OSError as e:
-        raise ExtractError(str(path), f"cannot read file ({e.strerror or e})") from e
+        raise ExtractError(str(path), _os_reason(e)) from e
     if size > max_bytes:
-        raise ExtractError(str(path), f"too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB limit)")
-    raw = p.read_bytes()
+        raise ExtractError(str(path), f"too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB limit; "
+                                      "raise it with --max-mb if the file really is one document)")
+    try:
+        with open(p, "rb") as fh:
+            # Read one byte past the limit: a file that grew since stat() is still refused.
+            raw = fh.read(max_bytes + 1)
+    except OSError as e:
+        raise ExtractError(str(path), _os_reason(e)) from e
+    if len(raw) > max_bytes:
+        raise ExtractError(str(path), f"too large (> {max_bytes / 1e6:.1f} MB limit)")
     return decode_bytes(raw, str(path))
+
+
+def _os_reason(e: OSError) -> str:
+    import errno
+
+    if e.errno == errno.ELOOP:
+        return "symlink loop (the link points back to itself)"
+    if e.errno in (errno.EACCES, errno.EPERM):
+        return "cannot read file (permission denied)"
+    if e.errno == errno.ENOENT:
+        return "no such file (or a broken symlink)"
+    if e.errno == errno.EISDIR:
+        return "is a directory"
+    return f"cannot read file ({e.strerror or e})"
 
 
 def decode_bytes(raw: bytes, name: str = "<bytes>") -> tuple[str, str, str]:
@@ -293,8 +315,8 @@ def _table_grid(table) -> list[list[str]]:
         while col in pending:
             row.append(pending[col][0])
             col = _advance(pending, col)
-        while row and not row[-1]:
-            row.pop()
+        # Empty cells stay: a row keeps its columns, so a full-width group heading ("一、…")
+        # is still a row of the table and does not split it in two.
         grid.append(row)
     return grid
 
@@ -380,8 +402,10 @@ def _read_docx(raw: bytes, name: str) -> str:
                 cells: list[str] = []
                 prev = None
                 for cell in row.cells:
-                    # Merged cells repeat the same object across the span: keep one.
+                    # A horizontally merged cell repeats the same object across its span: its text
+                    # once, then empty cells, as for an HTML colspan (rows keep their columns).
                     if prev is not None and cell._tc is prev:
+                        cells.append("")
                         continue
                     prev = cell._tc
                     cells.append(re.sub(r"\s*\n\s*", " ", cell.text).strip())

@@ -614,10 +614,15 @@ def _agency_mentions(simp: str, juris) -> list[tuple[int, int]]:
     for label, _c in labels:
         if len(label) < 2:
             continue
-        for m in re.finditer(re.escape(label), simp):
-            if any(taken[m.start() : m.end()]):
+        # str.find, not re.finditer(re.escape(label)): hundreds of one-off patterns overflow re's
+        # cache and were recompiled for every document. Same non-overlapping left-to-right hits.
+        pos = simp.find(label)
+        while pos >= 0:
+            m_start, m_end = pos, pos + len(label)
+            pos = simp.find(label, m_end)
+            if any(taken[m_start:m_end]):
                 continue
-            start = m.start()
+            start = m_start
             # Extend leftwards over level words and the document's own place names only:
             # a free place-name pattern would swallow "要求" in "要求市卫生健康委".
             places = [p for p in ((juris.name, juris.parent) if juris else ()) if p]
@@ -636,9 +641,9 @@ def _agency_mentions(simp: str, juris) -> list[tuple[int, int]]:
                 if pm:
                     start -= pm
                     moved = True
-            for i in range(start, m.end()):
+            for i in range(start, m_end):
                 taken[i] = True
-            found.append((start, m.end()))
+            found.append((start, m_end))
     return sorted(found)
 
 

@@ -236,10 +236,10 @@ def _tables(lay: Layout, inert: list[bool]) -> list[Table]:
         if inert[i] and i < lay.body_start_line:
             i += 1
             continue
-        if not ln.removed and "\t" in lay.text[ln.start : ln.end]:
+        if not ln.removed and _tabbed(lay, ln):
             j = i
             rows_idx = []
-            while j < n and (("\t" in lay.text[lay.lines[j].start : lay.lines[j].end]) and not lay.lines[j].removed):
+            while j < n and _tabbed(lay, lay.lines[j]) and not lay.lines[j].removed:
                 rows_idx.append(j)
                 j += 1
             out.append(_tab_table(lay, inert, rows_idx))
@@ -253,6 +253,14 @@ def _tables(lay: Layout, inert: list[bool]) -> list[Table]:
                 continue
         i += 1
     return out
+
+
+def _tabbed(lay: Layout, ln) -> bool:
+    """A table row: TABs in the raw line. A full-width group row ("一、…" then empty cells) has
+    only trailing TABs, which the stripped line drops; it still belongs to its table."""
+    a = lay.text.rfind("\n", 0, ln.start) + 1
+    b = lay.text.find("\n", ln.end)
+    return "\t" in lay.text[a : len(lay.text) if b < 0 else b]
 
 
 def _split_cells(lay: Layout, idx: int) -> list[Cell]:

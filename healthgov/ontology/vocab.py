@@ -49,6 +49,7 @@ class Scheme:
     title: str
     concepts: dict[str, Concept]
     _index: dict[str, Concept] = field(default_factory=dict, repr=False)
+    _labels: dict[bool, list[tuple[str, Concept]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for c in self.concepts.values():
@@ -60,6 +61,13 @@ class Scheme:
 
     def labels(self, hidden: bool = False) -> list[tuple[str, Concept]]:
         """Every (simplified label, concept) pair, longest label first, for matching in text."""
+        # Extractors ask for this once per task or table cell: building it (hundreds of opencc
+        # conversions and a sort) was a third of extraction time. A copy keeps the cache safe.
+        if hidden not in self._labels:
+            self._labels[hidden] = self._build_labels(hidden)
+        return list(self._labels[hidden])
+
+    def _build_labels(self, hidden: bool) -> list[tuple[str, Concept]]:
         pairs = {(_simplify(lab), c.id) for c in self.concepts.values() for lab in c.all_labels()}
         if hidden:
             pairs |= {(_simplify(lab), c.id) for c in self.concepts.values() for lab in c.hidden_labels}
