@@ -410,3 +410,26 @@ def test_end_to_end_chongqing_and_hangzhou() -> None:
     assert implicit and all(r.basis == "scoped" for t in implicit for r in t.responsibilities if r.implicit)
     t = next(t for t in rec.targets if t.indicator_text == "县域就诊率")
     assert (t.comparator, t.value, t.unit, t.year) == (">=", 90.0, "%", 2025)
+
+
+def test_rules_written_after_a_comma_keep_the_unit_list(tmp_path: Path) -> None:
+    # Real documents put the rule after a comma as often as after "。": the list before it
+    # must survive, and the rule must still apply (first-is-lead; scoped units on later tasks).
+    from healthgov.loaders.pipeline import extract_file
+
+    doc = tmp_path / "plan.txt"
+    doc.write_text(
+        "关于印发某市测试实施方案的通知\n某政办发〔2024〕3号\n一、重点任务\n(一)强化基层。\n"
+        "1.夯实网底。推进村卫生室建设。(责任单位:市卫生健康委、市财政局,列第一位的为牵头单位,下同)\n"
+        "2.加强人才。培养全科医生。(责任单位:市人力社保局、市卫生健康委)\n"
+        "3.完善投入。落实投入政策。(责任单位:市财政局、各区县政府,以下责任单位均包括各区县政府,不再列出)\n"
+        "4.深化改革。推进支付方式改革。(责任单位:市医保局、市卫生健康委)\n",
+        encoding="utf-8",
+    )
+    tasks = extract_file(doc).tasks
+    got = [[(r.name, r.role, r.basis, r.implicit) for r in t.responsibilities] for t in tasks]
+    assert got[0] == [("市卫生健康委", "lead", "explicit", False), ("市财政局", "support", "explicit", False)]
+    assert got[1][0] == ("市人力社保局", "lead", "explicit", False)
+    assert [n for n, *_ in got[2]] == ["市财政局", "各区县政府"]  # listed here, not added again
+    assert got[3] == [("市医保局", "lead", "explicit", False), ("市卫生健康委", "support", "explicit", False),
+                      ("各区县政府", "support", "scoped", True)]

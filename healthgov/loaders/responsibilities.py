@@ -102,6 +102,36 @@ def _clauses(content: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if content[a:b].strip()]
 
 
+_RULE_START = re.compile(r"(?:列|排|位列|排名|排列)(?:在)?(?:第一|首|前)|第一(?:个|位)?(?:责任)?(?:单位|部门)(?:为|是)牵头|(?:以下|下列|此后|后续).{0,12}?(?:均|都|皆)")
+
+
+def _rule_split(content: str, clauses: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut a rule written after a comma off the unit list before it.
+
+    "责任单位:A、B,列第一位的为牵头单位,下同" puts list and rule in one clause; parsed whole,
+    the rule would swallow the list. Split at the last depth-0 comma before the rule.
+    """
+    out: list[tuple[int, int]] = []
+    for a, b in clauses:
+        clause = content[a:b]
+        m = _RULE_START.search(clause)
+        cut = -1
+        if m and m.start() > 0:
+            depth = 0
+            for i, ch in enumerate(clause[: m.start()]):
+                if ch in OPENERS and ch not in "“‘":
+                    depth += 1
+                elif ch in CLOSERS and ch not in "”’":
+                    depth = max(0, depth - 1)
+                elif depth == 0 and ch in ",，":
+                    cut = i
+        if cut > 0 and clause[:cut].strip():
+            out.extend([(a, a + cut), (a + cut + 1, b)])
+        else:
+            out.append((a, b))
+    return out
+
+
 def _is_note(content: str) -> bool:
     if _LABEL.search(content):
         return True
@@ -155,7 +185,7 @@ def _list_units(doc: DocView, content: str, a: int, b: int, base: int, group: st
 def _parse_note(doc: DocView, start: int, end: int, base: int, content: str) -> _Note:
     """Parse one annotation; base is the absolute offset of content[0]."""
     note = _Note(start=start, end=end)
-    for a, b in _clauses(content):
+    for a, b in _rule_split(content, _clauses(content)):
         clause = content[a:b]
         if _FIRST_LEAD_RULE.search(clause):
             note.first_lead_rule = True
