@@ -433,3 +433,33 @@ def test_rules_written_after_a_comma_keep_the_unit_list(tmp_path: Path) -> None:
     assert [n for n, *_ in got[2]] == ["市财政局", "各区县政府"]  # listed here, not added again
     assert got[3] == [("市医保局", "lead", "explicit", False), ("市卫生健康委", "support", "explicit", False),
                       ("各区县政府", "support", "scoped", True)]
+
+
+def test_plan_chapters_enumerated_measures_and_label_pairs(tmp_path: Path) -> None:
+    # Formats beyond the seeds: 第一章/第一节 plans, "一是…二是…" measures, "牵头单位:…;配合单位:…",
+    # "(A牵头,B配合)", a goal chapter that is not a task, in GB18030.
+    from healthgov.loaders.pipeline import extract_file
+
+    doc = tmp_path / "plan.txt"
+    doc.write_text(
+        "某省人民政府办公厅关于印发某省卫生健康事业发展规划的通知\n某政办发〔2024〕12号\n"
+        "各市、县人民政府，省政府各部门：\n现将《某省卫生健康事业发展规划》印发给你们，请认真贯彻执行。\n"
+        "某省人民政府办公厅\n2024年3月5日\n"
+        "为贯彻落实《国务院办公厅关于推动公立医院高质量发展的意见》（国办发〔2021〕18号）精神，制定本规划。\n"
+        "第一章 发展目标\n到2025年，每千人口执业（助理）医师数达到3.2人，孕产妇死亡率控制在10/10万以下。\n"
+        "第二章 主要任务\n第一节 强化基层服务能力\n"
+        "一是推进乡镇卫生院标准化建设。每个乡镇办好1所卫生院。（牵头单位：省卫生健康委；配合单位：省发展改革委、省财政厅）\n"
+        "二是加强村医队伍建设。（省卫生健康委牵头，省人力资源社会保障厅配合）\n"
+        "第二节 深化医保支付改革\n（一）推进DRG付费。（责任单位：省医保局）\n",
+        encoding="gb18030",
+    )
+    rec = extract_file(doc)
+    assert rec.policy.doc_number == "某政办发〔2024〕12号" and rec.policy.issued_on == "2024-03-05"
+    assert [(c.doc_number, c.relation) for c in rec.policy.cites] == [("国办发〔2021〕18号", "implements")]
+    assert [t.path for t in rec.tasks] == [["第二章", "第一节", "一是"], ["第二章", "第一节", "二是"],
+                                          ["第二章", "第二节", "(一)"]]
+    got = [[(r.name, r.role) for r in t.responsibilities] for t in rec.tasks]
+    assert got[0] == [("省卫生健康委", "lead"), ("省发展改革委", "support"), ("省财政厅", "support")]
+    assert got[1] == [("省卫生健康委", "lead"), ("省人力资源社会保障厅", "support")]
+    assert {(g.indicator, g.comparator, g.value, g.unit, g.year) for g in rec.targets} >= {
+        ("physicians-per-1000", "=", 3.2, "人", 2025), ("maternal-mortality", "<=", 10.0, "/10万", 2025)}

@@ -38,7 +38,7 @@ NOT_TASK_TITLE = re.compile(
     r"((工作|发展|现实|良好|已有|坚实)基础|现状|形势|机遇|挑战|背景|意义|目标|原则|思想|思路|适用范围|规划期限|主要指标)$"
 )
 
-_RANK = {"part": 0, "chapter": 1, "section": 2, "article": 3, "h1": 4, "h2": 5, "h3": 6, "h4": 7, "h5": 8}
+_RANK = {"part": 0, "chapter": 1, "section": 2, "article": 3, "h1": 4, "h2": 5, "h3": 6, "h4": 7, "h5": 8, "enum": 9}
 _HEAD = [
     ("part", re.compile(rf"^第([{CN_NUM}\d]+)(部分|篇)\s*")),
     ("chapter", re.compile(rf"^第([{CN_NUM}\d]+)章\s*")),
@@ -49,6 +49,8 @@ _HEAD = [
     ("h3", re.compile(r"^(\d{1,2})\s*[.、](?!\d)\s*")),
     ("h4", re.compile(r"^\(\s*(\d{1,2})\s*\)\s*")),
     ("h5", re.compile(r"^([①-⑳])\s*")),
+    # "一是…。二是…。": enumerated measures that many documents use instead of numbers.
+    ("enum", re.compile(rf"^([{CN_NUM}]+)是(?=\S)")),
 ]
 _BOX = re.compile(rf"^专栏\s*([{CN_NUM}\d]*)\s*[:.、]?\s*")
 _ANNEX = re.compile(r"^附件\s*(\d*)\s*$")
@@ -120,7 +122,9 @@ def parse_structure(
     _ends(lay, inert, heads, table_lines)
     for h in heads:
         title = to_simplified(h.title).rstrip("。")
-        h.excluded = bool(NOT_TASK_TITLE.search(title) and not ACTION_START.match(title) or h.kind == "annex") or (
+        # A short goal/principle title is not a task even if it starts like an action ("发展目标").
+        goal_like = bool(NOT_TASK_TITLE.search(title)) and (not ACTION_START.match(title) or len(title) <= 6)
+        h.excluded = bool(goal_like or h.kind == "annex") or (
             h.parent is not None and h.parent.excluded
         )
     tasks_raw: list[tuple[_Head | None, str, list[str], str, int, int]] = []  # (section head, number, path, title, start, end)
@@ -413,6 +417,8 @@ def _match_heading(s: str) -> tuple[str, str, int] | None:
             number = re.sub(r"\s+", "", number)
         elif kind in ("h2", "h4"):
             number = f"({num})"
+        elif kind == "enum":
+            number = f"{num}是"
         else:
             number = num
         return kind, number, m.end()
