@@ -2,7 +2,8 @@
 
 Errors are answers, not crashes: a bad parameter is 422 with the parameter and the reason, an
 unknown resource 404, a refused Cypher query 403 (400 when it does not parse), a query past its
-time limit 504, and an unreachable graph engine 503 naming the store (never its credentials).
+time limit 504, a request body over the size limit 413 (``limits.py``), and an unreachable graph
+engine 503 naming the store (never its credentials).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fastapi.responses import JSONResponse
 
 from healthgov import __version__
 from healthgov.api import cypher_endpoint, named, resources
+from healthgov.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from healthgov.api.offline_docs import install_offline_docs
 from healthgov.api.tabular import UTF8JSONResponse
 from healthgov.network.routes import router as network_router
@@ -62,12 +64,14 @@ def create_app(
     cypher_timeout: float = 10.0,
     cypher_row_cap: int = 1000,
     cors_origins: list[str] | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> FastAPI:
     """An app bound to ``store`` (a ``healthgov.graph.store.Store``; the caller owns and closes it)."""
     app = FastAPI(title="healthgov API", version=__version__, description=DESCRIPTION,
                   default_response_class=UTF8JSONResponse, docs_url=None, redoc_url=None)
     install_offline_docs(app)
     app.state.store = store
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
 
     origins = cors_origins if cors_origins is not None else [
         o.strip() for o in os.environ.get("HEALTHGOV_CORS_ORIGINS", "").split(",") if o.strip()

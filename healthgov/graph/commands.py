@@ -49,6 +49,8 @@ def build(
                                       "in this one, in file order.")] = 1,
 ) -> None:
     """Extract policy documents and load them into the graph (incremental: unchanged files are skipped)."""
+    import neo4j
+
     from healthgov.graph.load import Loader, graph_counts
     from healthgov.graph.schema import create_schema, load_schema
     from healthgov.graph.store import open_store
@@ -60,6 +62,7 @@ def build(
     files = list(iter_files(paths))
     loaded = skipped = 0
     failures: list[tuple[str, str]] = []
+    lost: Exception | None = None
     with open_store(store_uri, data_dir) as store:
         schema = load_schema()
         create_schema(store, schema)
@@ -76,12 +79,19 @@ def build(
             # Unchanged files are skipped by content hash before any extraction; the rest are
             # extracted (in worker processes with --jobs) and loaded here, in file order.
             todo: list[Path] = []
+            known = set() if force else loader.loaded_hashes()
             for f in files:
                 try:
-                    if not force and f.is_file() and loader.has_content(_sha256(f)):
+                    try:
+                        digest = _sha256(f) if not force and f.is_file() else None
+                    except OSError:
+                        digest = None  # unreadable: extraction reports why, in the words `extract` uses
+                    if digest is not None and digest in known:
                         skipped += 1
                         progress.advance(bar)
                         continue
+                    if digest is not None:
+                        known.add(digest)  # a second file with the same bytes in this build is unchanged too
                 except Exception as e:  # noqa: BLE001 - one document's failure never stops the build
                     failures.append((str(f), f"{type(e).__name__}: {_first_line(e)}"))
                     progress.advance(bar)
@@ -101,13 +111,26 @@ def build(
                         loaded += 1
                     else:
                         skipped += 1
+                except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as e:
+                    # The store is gone (after the driver's retries): the rest would only fail the
+                    # same way, one timeout each. The document's transaction never committed.
+                    failures.append((str(f), f"connection to the graph store lost ({type(e).__name__}); "
+                                             "rolled back, nothing of this document was loaded"))
+                    lost = e
+                    break
                 except Exception as e:  # noqa: BLE001 - one document's failure never stops the build
                     failures.append((str(f), f"{type(e).__name__}: {_first_line(e)}"))
                 finally:
                     progress.advance(bar)
-        nodes, rels = graph_counts(store)
+        nodes, rels = ({}, {}) if lost else graph_counts(store)
         where = store.uri if store.kind == "neo4j" else f"bundled engine ({store.data_dir})"
     _summary(console, where, loaded, skipped, failures, nodes, rels, time.monotonic() - started)
+    if lost:
+        from healthgov.api.app import public_uri
+
+        console.print(f"[red]error:[/] lost the graph store at {public_uri(store.uri)}: the documents loaded before "
+                      "are whole, the rest were not loaded; run the build again when the store is back")
+        raise typer.Exit(2)
     if failures:
         raise typer.Exit(1)
 

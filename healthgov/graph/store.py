@@ -10,6 +10,7 @@ portable Cypher both accept).
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from healthgov.graph import engine
 
 BOLT_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
 T = TypeVar("T")
+_SWAP = threading.Lock()
 
 
 @dataclass
@@ -39,7 +41,28 @@ class Store:
     _closed: bool = field(default=False, repr=False)
 
     def session(self, **kwargs: Any) -> neo4j.Session:
+        self._follow_engine()
         return self.driver.session(database=self.database, **kwargs)
+
+    def _follow_engine(self) -> None:
+        """Reconnect when the bundled engine came back on another port.
+
+        A restarted engine (after a crash, or ``healthgov engine start``) listens on a new free
+        port; a long-running ``serve`` follows it here instead of answering 503 until it is itself
+        restarted. One small file read per session; nothing happens while the engine is down.
+        """
+        if self.kind != "bundled" or self.data_dir is None or self._closed:
+            return
+        state = engine.read_state(self.data_dir)
+        if state is None or state.uri == self.uri:
+            return
+        with _SWAP:
+            if state.uri == self.uri:  # another thread already followed it
+                return
+            old = self.driver
+            self.driver = neo4j.GraphDatabase.driver(state.uri, auth=(engine.USER, engine.password(self.data_dir)))
+            self.uri = state.uri
+        old.close()  # its engine is gone: sessions on it could only fail
 
     def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run a read query in a managed (retried) read transaction; rows as dicts."""
