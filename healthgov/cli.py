@@ -54,3 +54,7 @@ _api_commands.register(app)
 from healthgov.network import commands as _network_commands  # noqa: E402
 
 _network_commands.register(app)
+
+
+if __name__ == "__main__":  # python -m healthgov.cli
+    app()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from pathlib import Path
@@ -26,9 +27,29 @@ engine_app = typer.Typer(help="The bundled graph engine (ArcadeDB over Bolt), sh
                          no_args_is_help=True)
 
 
+def _store_errors(fn):
+    """Turn "the store cannot be reached" into one clear line and exit status 2, not a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        import neo4j
+
+        from healthgov.graph.engine import EngineError
+
+        try:
+            return fn(*args, **kwargs)
+        except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired, neo4j.exceptions.AuthError,
+                EngineError, ConnectionError) as e:
+            where = kwargs.get("store_uri") or "the bundled engine"
+            typer.echo(f"error: cannot use the graph store ({where}): {_first_line(e)}", err=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
 def register(app: typer.Typer) -> None:
-    app.command("build")(build)
-    app.command("export")(export)
+    app.command("build")(_store_errors(build))
+    app.command("export")(_store_errors(export))
     app.add_typer(engine_app, name="engine")
 
 
