@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint clean browser
+.PHONY: run test lint clean browser bench
 
 # The view tests drive Debian's chromium through playwright (never `playwright install`: no
 # browser downloads here), and Chinese labels need a CJK font. Installed once, as root (or sudo).
@@ -42,3 +42,8 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
+
+# Benchmarks (BENCHMARKS.md): N=100 and 1,000 by default; `make bench N=10000` for one other size.
+bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || echo "wrk not installed (apt-get install -y wrk): the API benchmark uses a threaded httpx client"
+	$(BIN)/python benchmarks/run.py $(or $(N),100 1000)

@@ -295,15 +295,51 @@ def read_manifest(out_dir: Path) -> list[Generated]:
     return out
 
 
+def check(out_dir: Path, jobs: int = 1, limit: int | None = None) -> list[str]:
+    """Extract the generated documents and compare them with the manifest: the problems found."""
+    from healthgov.loaders.errors import ExtractError
+    from healthgov.loaders.pipeline import extract_files
+
+    made = read_manifest(out_dir)[:limit]
+    problems: list[str] = []
+    for g, r in zip(made, extract_files([out_dir / g.file for g in made], jobs=jobs), strict=True):
+        if isinstance(r, ExtractError):
+            problems.append(f"{g.file}: {r.reason}")
+            continue
+        if r.policy.doc_number != g.doc_number:
+            problems.append(f"{g.file}: doc number {r.policy.doc_number} != {g.doc_number}")
+        if r.policy.jurisdiction is None or r.policy.jurisdiction.name != g.jurisdiction:
+            problems.append(f"{g.file}: jurisdiction {r.policy.jurisdiction} != {g.jurisdiction}")
+        if missing := set(g.cites) - {c.doc_number for c in r.policy.cites}:
+            problems.append(f"{g.file}: citations missing {missing}")
+        if len(r.targets) != g.targets:
+            problems.append(f"{g.file}: {len(r.targets)} targets != {g.targets}")
+        if [t.title for t in r.tasks] != [t.title for t in g.tasks]:
+            problems.append(f"{g.file}: tasks {[t.title for t in r.tasks]} != {[t.title for t in g.tasks]}")
+            continue
+        for t, e in zip(r.tasks, g.tasks, strict=True):
+            leads = [x.name for x in t.responsibilities if x.role == "lead"]
+            supports = [x.name for x in t.responsibilities if x.role == "support"]
+            if (leads, supports) != (e.leads, e.supports):
+                problems.append(f"{g.file} {t.title}: {leads}/{supports} != {e.leads}/{e.supports}")
+    return problems
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--check", action="store_true", help="then extract every document and compare with the manifest")
+    ap.add_argument("--jobs", type=int, default=2, help="extraction processes for --check")
     a = ap.parse_args()
     made = generate(a.out, a.n, a.seed)
     size = sum((a.out / g.file).stat().st_size for g in made)
     print(f"wrote {len(made)} documents ({size / 1e6:.1f} MB) to {a.out}")
+    if a.check:
+        problems = check(a.out, jobs=a.jobs)
+        print("\n".join(problems[:50]) or f"all {len(made)} documents extract as written")
+        raise SystemExit(1 if problems else 0)
 
 
 if __name__ == "__main__":

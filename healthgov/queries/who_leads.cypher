@@ -12,19 +12,22 @@
 // One row per (task, agency, role). Tasks are in document order, agencies in the order the
 // document lists them (list_order, 0 = first). Agency names are simplified; group by
 // agency_type to compare jurisdictions that name the same body differently.
-MATCH (p:Policy)-[:HAS_TASK]->(t:Task)-[r:LEAD_AGENCY|SUPPORTING_AGENCY]->(a:Agency)
+// Policies are filtered (policy, jurisdiction, level) before their tasks are expanded: with a
+// jurisdiction given, only its documents' task-agency edges are read, not the whole graph's.
+MATCH (p:Policy)
+WHERE ($policy IS NULL OR p.id = $policy)
+OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
+WITH p, j
+WHERE (size($jurisdiction) = 0 OR j.name IN $jurisdiction)
+  AND ($level IS NULL OR j.level = $level)
+MATCH (p)-[:HAS_TASK]->(t:Task)-[r:LEAD_AGENCY|SUPPORTING_AGENCY]->(a:Agency)
 WHERE ($role = 'any'
        OR ($role = 'lead' AND type(r) = 'LEAD_AGENCY')
        OR ($role = 'support' AND type(r) = 'SUPPORTING_AGENCY'))
   AND ($basis IS NULL OR r.basis = $basis)
-  AND ($policy IS NULL OR p.id = $policy)
   AND ($agency_type IS NULL OR a.agency_type = $agency_type)
   AND ($phrase IS NULL OR coalesce(t.text_simplified, t.text) CONTAINS $phrase OR t.text CONTAINS $phrase_raw)
   AND ($topic IS NULL OR EXISTS { MATCH (t)-[:HAS_TOPIC]->(tp:Topic) WHERE tp.id = $topic })
-OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
-WITH p, t, r, a, j
-WHERE (size($jurisdiction) = 0 OR j.name IN $jurisdiction)
-  AND ($level IS NULL OR j.level = $level)
 OPTIONAL MATCH (at:AgencyType {id: a.agency_type})
 RETURN j.name AS jurisdiction,
        j.level AS level,
