@@ -1,0 +1,111 @@
+"""Render the tables of BENCHMARKS.md from benchmarks/results/*.json.
+
+``python benchmarks/render.py`` rewrites the part of BENCHMARKS.md between the markers
+``<!-- tables:begin -->`` and ``<!-- tables:end -->`` (the prose around them is kept), or prints
+the tables when the file has no markers.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+BEGIN, END = "<!-- tables:begin -->", "<!-- tables:end -->"
+
+
+def load() -> dict[str, dict[int, dict]]:
+    out: dict[str, dict[int, dict]] = {}
+    for f in sorted(RESULTS.glob("*.json")):
+        d = json.loads(f.read_text(encoding="utf-8"))
+        out.setdefault(d["benchmark"], {})[d["n"]] = d
+    return out
+
+
+def table(head: list[str], rows: list[list[object]]) -> str:
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def render(r: dict[str, dict[int, dict]]) -> str:
+    parts: list[str] = []
+    if "extract" in r:
+        rows = []
+        for n, d in sorted(r["extract"].items()):
+            j = d["jobs"]
+            rows.append([n, d["documents"], f"{d['bytes'] / 1e6:.1f}", d["one_process"]["mb_s"], d["one_process"]["docs_s"],
+                         d[f"jobs_{j}"]["mb_s"], d[f"jobs_{j}"]["docs_s"], f"{d['speedup']}x", d["date"]])
+        parts.append("### Extraction (`extract_files`, one process vs `--jobs 2`, same files, alternating rounds)\n\n" + table(
+            ["N", "docs extracted", "MB", "1 proc MB/s", "1 proc docs/s", "jobs 2 MB/s", "jobs 2 docs/s", "speedup", "date"], rows))
+    if "load" in r:
+        rows = []
+        for n, d in sorted(r["load"].items()):
+            s = d["side_by_side"]
+            old = s.get("without_new_document_shortcut", {}).get("rows_per_s", "")
+            rows.append([n, d["documents"], d["batch_size"], d["statements_per_document"], d["rows"], d["seconds"], d["rows_per_s"],
+                         d["elements_per_s"], d["docs_per_s"], s["batched"]["rows_per_s"], old,
+                         s["one_row_per_transaction"]["rows_per_s"], f"{s['ratio']}x"])
+        parts.append("### Loading into the bundled engine (`Loader.load`, one transaction per document)\n\n" + table(
+            ["N", "docs loaded", "UNWIND batch", "statements/doc", "rows", "s", "rows/s", "nodes+rels/s", "docs/s",
+             "side by side: batched rows/s", "batched, no new-doc shortcut", "1 row/tx rows/s", "batched / 1-row"], rows))
+    if "build" in r:
+        rows = [[n, d["jobs"], d["build_seconds"], d["docs_per_s"], d["peak_rss_mb"], d["engine_rss_mb"],
+                 d["unchanged_rebuild_seconds"], d["date"]] for n, d in sorted(r["build"].items())]
+        parts.append("### End-to-end `healthgov build` (fresh engine, start included)\n\n" + table(
+            ["N", "--jobs", "build s", "docs/s", "peak RSS healthgov MB", "engine JVM RSS MB", "nothing changed s", "date"], rows))
+    if "queries" in r:
+        ns = sorted(r["queries"])
+        labels = list(r["queries"][ns[-1]]["queries"])
+        rows = []
+        for label in labels:
+            row: list[object] = [label]
+            for n in ns:
+                q = r["queries"][n]["queries"].get(label)
+                row += [q["rows"], q["median_ms"], q["p99_ms"]] if q else ["", "", ""]
+            rows.append(row)
+        head = ["query"] + [h for n in ns for h in (f"rows N={n}", f"median ms N={n}", f"p99 ms N={n}")]
+        runs = ", ".join(f"N={n}: {r['queries'][n]['runs']}" for n in ns)
+        parts.append(f"### Named queries (`registry.run`; runs per query {runs}; p99 of fewer than 100 runs is the maximum)\n\n"
+                     + table(head, rows))
+    if "api" in r:
+        rows = []
+        for n, d in sorted(r["api"].items()):
+            for c, x in d["load"].items():
+                rows.append([n, d["rows"], c, x["tool"], x["requests"], x["requests_per_s"], x["median_ms"], x["p99_ms"], x["errors"]])
+        parts.append("### API: `GET /queries/who-leads` (one city, health commission) under load\n\n" + table(
+            ["N", "rows", "connections", "tool", "requests", "req/s", "median ms", "p99 ms", "errors"], rows))
+        rows = [[n, d["api_vs_direct"]["api"]["median_ms"], d["api_vs_direct"]["direct"]["median_ms"],
+                 f"{d['api_vs_direct']['overhead_pct']}%"] for n, d in sorted(r["api"].items())]
+        parts.append("API vs direct `registry.run` (sequential, alternating calls):\n\n" + table(
+            ["N", "API median ms", "direct median ms", "overhead"], rows))
+    if "rebuild" in r:
+        rows = [[n, d["builds"], d["wall_seconds"]["median"], d["wall_seconds"]["max"], d["build_seconds"]["median"],
+                 d["build_seconds"]["max"]] for n, d in sorted(r["rebuild"].items())]
+        parts.append("### Rebuild after one document changes (`healthgov build` on the whole corpus)\n\n" + table(
+            ["N", "builds", "command wall s (median)", "max", "inside build s (median)", "max"], rows))
+        rows = [[n, x["files"], x["hash_seconds"], x["per_file_queries_seconds"], x["one_query_seconds"], f"{x['ratio']}x"]
+                for n, d in sorted(r["rebuild"].items()) if (x := d.get("skip_check"))]
+        if rows:
+            parts.append("Unchanged-file check side by side (same graph, same run):\n\n" + table(
+                ["N", "files", "sha256 of files s", "one has_content query per file s", "one loaded_hashes query s",
+                 "ratio"], rows))
+    return "\n\n".join(parts) + "\n"
+
+
+def main() -> None:
+    text = render(load())
+    md = ROOT / "BENCHMARKS.md"
+    if md.exists() and BEGIN in md.read_text(encoding="utf-8"):
+        old = md.read_text(encoding="utf-8")
+        head, rest = old.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        md.write_text(f"{head}{BEGIN}\n{text}{END}{tail}", encoding="utf-8")
+        print(f"updated {md.name}")
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
