@@ -182,7 +182,7 @@ def test_cli_csv_parses_and_matches_the_library(corpus_store, tmp_path: Path) ->
 
 
 def test_api_network_endpoints(corpus_store) -> None:
-    from test_api import _serve
+    from views_server import serve as _serve
 
     with _serve(create_app(corpus_store)) as base, httpx.Client(base_url=base, timeout=120) as api:
         r = api.get("/network/summary", params={"jurisdiction": "重庆市,杭州市"})
