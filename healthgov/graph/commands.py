@@ -84,6 +84,7 @@ def build(
     loaded = skipped = 0
     failures: list[tuple[str, str]] = []
     lost: Exception | None = None
+    disk_full: str | None = None
     with open_store(store_uri, data_dir) as store:
         schema = load_schema()
         create_schema(store, schema)
@@ -140,6 +141,12 @@ def build(
                     lost = e
                     break
                 except Exception as e:  # noqa: BLE001 - one document's failure never stops the build
+                    full = _disk_full(store)
+                    if full:
+                        # The engine reports a full disk only as "error on commit": say what it is.
+                        failures.append((str(f), f"{full}; rolled back, nothing of this document was loaded"))
+                        disk_full = full
+                        break
                     failures.append((str(f), f"{type(e).__name__}: {_first_line(e)}"))
                 finally:
                     progress.advance(bar)
@@ -152,8 +159,31 @@ def build(
         console.print(f"[red]error:[/] lost the graph store at {public_uri(store.uri)}: the documents loaded before "
                       "are whole, the rest were not loaded; run the build again when the store is back")
         raise typer.Exit(2)
+    if disk_full:
+        console.print(f"[red]error:[/] {disk_full}. The documents loaded before are whole; the rest were not loaded.")
+        raise typer.Exit(2)
     if failures:
         raise typer.Exit(1)
+
+
+# Below this, the bundled engine cannot commit (it pre-allocates pages and its journal).
+_MIN_FREE = 8 * 1024 * 1024
+
+
+def _disk_full(store) -> str | None:
+    """A reason if the bundled engine's data directory is (nearly) out of space, else None."""
+    import shutil
+
+    data_dir = getattr(store, "data_dir", None)
+    if getattr(store, "kind", None) != "bundled" or data_dir is None:
+        return None
+    try:
+        free = shutil.disk_usage(data_dir).free
+    except OSError:
+        return None
+    if free >= _MIN_FREE:
+        return None
+    return f"no space left on the disk holding {data_dir} ({free // 1024} KiB free): free some space and build again"
 
 
 def _first_line(e: BaseException) -> str:
