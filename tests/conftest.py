@@ -44,3 +44,20 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory):
     finally:
         store.close()
         engine.stop(data_dir)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_engine_outlives_the_tests(tmp_path_factory: pytest.TempPathFactory):
+    """Stop every bundled engine started under this session's temp dirs.
+
+    Engines are shared, detached processes by design; fixtures stop their own, and this net
+    catches any a test (or a subprocess it spawned) started again after that.
+    """
+    yield
+    from healthgov.graph import engine
+
+    for state in sorted(tmp_path_factory.getbasetemp().rglob(engine.STATE_FILE)):
+        try:
+            engine.stop(state.parent)
+        except Exception as e:  # noqa: BLE001 - teardown must try every engine
+            print(f"could not stop the engine in {state.parent}: {e}")
