@@ -9,7 +9,9 @@ kept here: only the grammar of prefixes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from healthgov.loaders.matcher import LabelMatcher
 from healthgov.ontology.vocab import Concept, Scheme, load_vocabularies
 from healthgov.records import AgencyRef, Jurisdiction, Level
 from healthgov.textutil import to_simplified
@@ -64,6 +66,18 @@ def _scheme() -> Scheme | None:
 
 def _tokens(prefix: str) -> list[str] | None:
     """Tokenise a prefix; None when it is not entirely made of prefix tokens."""
+    toks = _tokens_cached(prefix)
+    return None if toks is None else list(toks)
+
+
+# The functions below depend only on their string arguments and the vocabularies (loaded once
+# per process): unit names and prefixes repeat within and across documents, so their results
+# are cached (bounded). Mutable results are cached as tuples and copied.
+_CACHE = 1 << 16
+
+
+@lru_cache(maxsize=_CACHE)
+def _tokens_cached(prefix: str) -> tuple[str, ...] | None:
     out: list[str] = []
     pos = 0
     while pos < len(prefix):
@@ -76,9 +90,10 @@ def _tokens(prefix: str) -> list[str] | None:
             return None
         out.append(m.group(0))
         pos = m.end()
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=_CACHE)
 def is_level_prefix(s: str) -> bool:
     """True when s is nothing but a jurisdiction/level prefix ("各区", "县(市)", "省", "各级")."""
     s = s.strip()
@@ -133,6 +148,7 @@ def _prefix_level(
     return level, place
 
 
+@lru_cache(maxsize=_CACHE)
 def _clean(name: str) -> str:
     s = to_simplified(name)
     s = re.sub(r"\s+", "", s)
@@ -173,22 +189,27 @@ def _contained(s: str, scheme: Scheme | None) -> tuple[Concept, int, int] | None
     """The longest agency-type label contained in s (leftmost among equals)."""
     if scheme is None:
         return None
-    for label, concept in _labels(scheme):
-        pos = s.find(label)
-        if pos >= 0:
-            return concept, pos, pos + len(label)
-    return None
+    labels, matcher = _matcher(scheme)
+    hit = matcher.first(s)
+    if hit is None:
+        # (An empty label, if a vocabulary ever had one, is "contained" at 0, as str.find says.)
+        empty = next((c for lab, c in scheme.labels() if not lab), None)
+        return (empty, 0, 0) if empty is not None else None
+    label, concept = labels[hit[0]]
+    return concept, hit[1], hit[1] + len(label)
 
 
-_LABELS: dict[int, list[tuple[str, Concept]]] = {}
+_MATCHERS: dict[int, tuple[list[tuple[str, Concept]], LabelMatcher]] = {}
 
 
-def _labels(scheme: Scheme) -> list[tuple[str, Concept]]:
-    # Scheme.labels() sorts every call; the vocabularies are loaded once, so cache per scheme.
+def _matcher(scheme: Scheme) -> tuple[list[tuple[str, Concept]], LabelMatcher]:
+    # The scheme's labels, longest first (Scheme.labels order), and one matcher over them;
+    # the vocabularies are loaded once, so cache per scheme.
     key = id(scheme)
-    if key not in _LABELS:
-        _LABELS[key] = scheme.labels()
-    return _LABELS[key]
+    if key not in _MATCHERS:
+        labels = [(lab, c) for lab, c in scheme.labels() if lab]
+        _MATCHERS[key] = (labels, LabelMatcher([lab for lab, _c in labels]))
+    return _MATCHERS[key]
 
 
 def _lenient_tokens(text: str) -> list[str]:
@@ -201,6 +222,26 @@ def _lenient_tokens(text: str) -> list[str]:
 
 
 def resolve_agency(name: str, jurisdiction: Jurisdiction | None = None) -> AgencyRef:
+    """Resolve a surface name to its agency type and administrative level (see ``_resolve``).
+
+    A pure function of the name, the jurisdiction's fields and the vocabularies: cached, and a
+    new ``AgencyRef`` is returned every time (callers may change it)."""
+    jkey = None if jurisdiction is None else (jurisdiction.name, jurisdiction.level, jurisdiction.parent)
+    key = (name, jkey)
+    hit = _RESOLVED.get(key)
+    if hit is None:
+        ref = _resolve(name, jurisdiction)
+        hit = (ref.name, ref.agency_type, ref.level, ref.jurisdiction)
+        if len(_RESOLVED) >= _CACHE:
+            _RESOLVED.clear()
+        _RESOLVED[key] = hit
+    return AgencyRef(*hit)
+
+
+_RESOLVED: dict[tuple, tuple] = {}
+
+
+def _resolve(name: str, jurisdiction: Jurisdiction | None = None) -> AgencyRef:
     """Resolve a surface name to its agency type and administrative level.
 
     The whole name is tried first (forms only ever written whole: "国家医保局", "团省委"), then
@@ -256,6 +297,7 @@ def resolve_agency(name: str, jurisdiction: Jurisdiction | None = None) -> Agenc
     return ref
 
 
+@lru_cache(maxsize=_CACHE)
 def resolves(name: str) -> bool:
     """True when a name is exactly a (prefixed) agency-type label: used to decide on 和/及."""
     s = _clean(name)
@@ -293,6 +335,12 @@ def _strip_span(s: str, start: int, end: int) -> tuple[int, int]:
 
 
 def split_units(s: str) -> list[tuple[str, int, int]]:
+    """Split a list of responsible units; offsets are relative to s (see ``_split_units``)."""
+    return list(_split_units(s))
+
+
+@lru_cache(maxsize=_CACHE)
+def _split_units(s: str) -> tuple[tuple[str, int, int], ...]:
     """Split a list of responsible units; offsets are relative to s.
 
     Separators are 、，,；; everywhere outside brackets, and 和/及/以及 only where both sides are
@@ -325,7 +373,7 @@ def split_units(s: str) -> list[tuple[str, int, int]]:
             x, y = _strip_span(s, x, y)
             if x < y:
                 out.append((s[x:y], x, y))
-    return out
+    return tuple(out)
 
 
 def _split_connectives(s: str, a: int, b: int, depth: list[int]) -> list[tuple[int, int]]:
@@ -347,20 +395,24 @@ def _split_connectives(s: str, a: int, b: int, depth: list[int]) -> list[tuple[i
     return [(a, b)]
 
 
+@lru_cache(maxsize=_CACHE)
 def _is_others(s: str) -> bool:
     # "……和相关部门" / "及有关单位": the other units concerned.
     return bool(re.fullmatch(r"\s*(相关|有关|其他|其它)\S{0,6}(部门|单位|方面|机构)\s*", s))
 
 
+@lru_cache(maxsize=_CACHE)
 def _ends_unit(s: str) -> bool:
     # Without a vocabulary, a piece ending like a body name still counts as a unit.
     return bool(re.search(r"(委员会|委|局|厅|部|办|办公室|政府|中心|院|会|联|协|团|机构|部门|海关)$", _clean(s)))
 
 
+@lru_cache(maxsize=_CACHE)
 def _starts_with_prefix(s: str) -> bool:
     c = _clean(s)
     return any(_tokens(c[:i]) is not None for i in range(1, min(len(c), 12)))
 
 
+@lru_cache(maxsize=_CACHE)
 def resolves_any(name: str) -> bool:
     return resolve_agency(name).agency_type is not None

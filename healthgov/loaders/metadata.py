@@ -357,9 +357,11 @@ def extract_policy(text: str, simp: str, removed: list[Removed], layout: Layout 
     short = short_title_of(normalise_forms(title)) or (to_simplified(plan[0]).strip(WS) if plan else None)
     if short:
         # Keep the title's own bracket forms in the short title (it was matched on the normalised one).
-        m = re.search(re.escape(normalise_forms(short)), normalise_forms(title))
-        if m:
-            short = title[m.start() : m.end()]
+        # (str.find: the same first match as re.search(re.escape(...)), without compiling it)
+        needle = normalise_forms(short)
+        at = normalise_forms(title).find(needle)
+        if at >= 0:
+            short = title[at : at + len(needle)]
     if short == title:
         short = None
     header_end = lay.lines[lay.header_end].start if lay.header_end < len(lay.lines) else len(text)

@@ -179,18 +179,69 @@ def extract_files(files: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
         for f in files:
             yield extract_one(f, max_bytes)
         return
+    yield from _extract_parallel(iter(files), max_bytes, jobs)
+
+
+# Files per task sent to a worker: fewer round trips than one file per task, small enough that
+# the bounded window stays small and the workers stay evenly loaded.
+CHUNK = 4
+
+
+def _extract_chunk(files: list[Path], max_bytes: int) -> list[DocumentRecord | ExtractError]:
+    return [extract_one(f, max_bytes) for f in files]
+
+
+def _worker_ready() -> int:
+    import os
+
+    return os.getpid()
+
+
+def _extract_parallel(files: Iterator[Path], max_bytes: int, jobs: int) -> Iterator[DocumentRecord | ExtractError]:
+    import threading
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
+    from itertools import islice
 
-    # spawn, not fork: the caller may hold a Bolt driver with live threads and sockets. A bounded
-    # window of pending files keeps memory flat when the consumer (the loader) is the slower side.
+    from healthgov.loaders.workers import forkserver_context
+
+    # Workers are forked by a forkserver (a fresh interpreter, not a copy of this process: the
+    # caller may hold a Bolt driver with live threads and sockets) that imported the extractor
+    # and parsed the vocabularies once (``healthgov.loaders.workers``); each worker starts in
+    # milliseconds, and the forkserver lives on for later pools of this process. While the
+    # workers start (the first time: ~1 s of imports and vocabulary parsing), this process
+    # extracts the first files itself. A bounded window of pending chunks keeps memory flat when
+    # the consumer (the loader) is the slower side.
     window = jobs * 4
-    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
-        pending: deque = deque()
+    with ProcessPoolExecutor(jobs, mp_context=forkserver_context()) as pool:
+        ready = threading.Event()
+        failed: list[BaseException] = []
+
+        def start() -> None:
+            try:
+                for fut in [pool.submit(_worker_ready) for _ in range(jobs)]:
+                    fut.result()
+            except BaseException as e:  # noqa: BLE001 - reported below, in the caller's thread
+                failed.append(e)
+            finally:
+                ready.set()
+
+        starter = threading.Thread(target=start, name="healthgov-extract-start", daemon=True)
+        starter.start()
         for f in files:
-            pending.append(pool.submit(extract_one, f, max_bytes))
+            yield extract_one(f, max_bytes)
+            if ready.is_set():
+                break
+        starter.join()
+        if failed:
+            raise failed[0]
+        pending: deque = deque()
+        while True:
+            chunk = list(islice(files, CHUNK))
+            if not chunk:
+                break
+            pending.append(pool.submit(_extract_chunk, chunk, max_bytes))
             if len(pending) >= window:
-                yield pending.popleft().result()
+                yield from pending.popleft().result()
         while pending:
-            yield pending.popleft().result()
+            yield from pending.popleft().result()

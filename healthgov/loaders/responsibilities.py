@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from healthgov.loaders.agencies import (
     CLOSERS,
@@ -25,6 +26,7 @@ from healthgov.loaders.agencies import (
     split_units,
 )
 from healthgov.loaders.document import Cell, DocView, Table
+from healthgov.loaders.matcher import LabelMatcher
 from healthgov.ontology.vocab import load_vocabularies
 from healthgov.records import AgencyRef, Basis, Responsibility, Role, Span, Task
 
@@ -132,6 +134,7 @@ def _rule_split(content: str, clauses: list[tuple[int, int]]) -> list[tuple[int,
     return out
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of the string (and the vocabularies)
 def _is_note(content: str) -> bool:
     if _LABEL.search(content):
         return True
@@ -458,6 +461,7 @@ _UNIT_HEADER = re.compile(r"单位|部门|责任|牵头|配合|参与|协办")
 _CONTENT_HEADER = re.compile(r"任务|内容|措施|事项|工作|职责|重点|领域")
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of the string (and the vocabularies)
 def _header_role(h: str) -> str | None:
     h = re.sub(r"\s+", "", h)
     if re.search(r"牵头|主要负责|主办", h):
@@ -469,6 +473,7 @@ def _header_role(h: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of the string (and the vocabularies)
 def _is_agency_cell(text: str) -> bool:
     s = re.sub(r"\s+", "", text)
     if not s or len(s) > 40 or re.search(r"[。；;：:]", s):
@@ -633,47 +638,61 @@ _PROSE_VERB = re.compile(r"^(?:要|应|应当|须|必须)?(负责|牵头|承担|
 _PROSE_TOKEN = re.compile(r"国家|国务院|中央|各级|(?:省|市|县|区|州|旗|乡|镇|乡镇|街道|区县)(?:级|委)?")
 
 
+_MENTION_MATCHER: list[tuple[list[str], LabelMatcher]] = []
+
+
+def _mention_matcher() -> tuple[list[str], LabelMatcher] | None:
+    if not _MENTION_MATCHER:
+        try:
+            labels = [lab for lab, _c in load_vocabularies()["agency-type"].labels() if len(lab) >= 2]
+        except KeyError:
+            return None
+        _MENTION_MATCHER.append((labels, LabelMatcher(labels)))
+    return _MENTION_MATCHER[0]
+
+
 def _agency_mentions(simp: str, juris) -> list[tuple[int, int]]:
     """Spans of agency names in running text: a vocabulary label plus its level prefix."""
-    try:
-        labels = load_vocabularies()["agency-type"].labels()
-    except KeyError:
+    mm = _mention_matcher()
+    if mm is None:
         return []
+    labels, matcher = mm
     taken = [False] * len(simp)
     found: list[tuple[int, int]] = []
-    for label, _c in labels:
-        if len(label) < 2:
+    # Labels longest first; each label's non-overlapping occurrences left to right (what
+    # str.find from the end of the previous one gives), skipping places an earlier label took.
+    rank_now, next_free = -1, 0
+    for rank, m_start in matcher.occurrences(simp):
+        if rank != rank_now:
+            rank_now, next_free = rank, 0
+        if m_start < next_free:
             continue
-        # str.find, not re.finditer(re.escape(label)): hundreds of one-off patterns overflow re's
-        # cache and were recompiled for every document. Same non-overlapping left-to-right hits.
-        pos = simp.find(label)
-        while pos >= 0:
-            m_start, m_end = pos, pos + len(label)
-            pos = simp.find(label, m_end)
-            if any(taken[m_start:m_end]):
-                continue
-            start = m_start
-            # Extend leftwards over level words and the document's own place names only:
-            # a free place-name pattern would swallow "要求" in "要求市卫生健康委".
-            places = [p for p in ((juris.name, juris.parent) if juris else ()) if p]
-            moved = True
-            while moved:
-                moved = False
-                for p in places:
-                    if simp[:start].endswith(p):
-                        start -= len(p)
-                        moved = True
-                pm = None
-                for k in range(min(4, start), 0, -1):
-                    if _PROSE_TOKEN.fullmatch(simp[start - k : start]):
-                        pm = k
-                        break
-                if pm:
-                    start -= pm
+        m_end = m_start + len(labels[rank])
+        next_free = m_end
+        if any(taken[m_start:m_end]):
+            continue
+        start = m_start
+        # Extend leftwards over level words and the document's own place names only:
+        # a free place-name pattern would swallow "要求" in "要求市卫生健康委".
+        places = [p for p in ((juris.name, juris.parent) if juris else ()) if p]
+        moved = True
+        while moved:
+            moved = False
+            for p in places:
+                if start >= len(p) and simp.startswith(p, start - len(p)):
+                    start -= len(p)
                     moved = True
-            for i in range(start, m_end):
-                taken[i] = True
-            found.append((start, m_end))
+            pm = None
+            for k in range(min(4, start), 0, -1):
+                if _PROSE_TOKEN.fullmatch(simp[start - k : start]):
+                    pm = k
+                    break
+            if pm:
+                start -= pm
+                moved = True
+        for i in range(start, m_end):
+            taken[i] = True
+        found.append((start, m_end))
     return sorted(found)
 
 

@@ -196,13 +196,17 @@ def _mark_lists(lay: Layout, inert: list[bool]) -> None:
         i += 1
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _duplicates(lay: Layout, inert: list[bool]) -> list[int]:
     """Paragraphs printed twice: the later exact copy, or the shorter of two that share a long start."""
     seen: dict[str, int] = {}
     out: set[int] = set()
     body = [i for i, ln in enumerate(lay.lines) if not inert[i] and len(ln.s) >= 20]
+    keys = {i: _SPACES.sub("", lay.lines[i].s) for i in body}  # each line's key, computed once
     for i in body:
-        key = re.sub(r"\s+", "", lay.lines[i].s)
+        key = keys[i]
         if key in seen:
             out.add(i)
         else:
@@ -210,11 +214,11 @@ def _duplicates(lay: Layout, inert: list[bool]) -> list[int]:
     for x, i in enumerate(body):
         if i in out:
             continue
-        a = re.sub(r"\s+", "", lay.lines[i].s)
+        a = keys[i]
         for j in body[x + 1 : x + 8]:
             if j in out or j - i > 16:
                 continue
-            b = re.sub(r"\s+", "", lay.lines[j].s)
+            b = keys[j]
             if a != b and a[:25] == b[:25] and not re.match(r"^[(\d一二三四五六七八九十第]", a):
                 out.add(i if len(a) < len(b) else j)
     return sorted(out)

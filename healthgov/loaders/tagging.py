@@ -8,37 +8,36 @@ type serves (``hg:servesTier``), placed where the institution is mentioned.
 
 from __future__ import annotations
 
+from healthgov.loaders.matcher import LabelMatcher
 from healthgov.ontology.vocab import Concept, Scheme, load_vocabularies
 from healthgov.records import Task
 from healthgov.textutil import to_simplified
 
-_LABELS: dict[int, list[tuple[str, Concept]]] = {}
+_MATCHERS: dict[int, tuple[list[tuple[str, Concept]], LabelMatcher]] = {}
 
 
-def _labels(scheme: Scheme) -> list[tuple[str, Concept]]:
+def _matcher(scheme: Scheme) -> tuple[list[tuple[str, Concept]], LabelMatcher]:
     key = id(scheme)
-    if key not in _LABELS:
-        _LABELS[key] = [(lab, c) for lab, c in scheme.labels(hidden=True) if lab]
-    return _LABELS[key]
+    if key not in _MATCHERS:
+        labels = [(lab, c) for lab, c in scheme.labels(hidden=True) if lab]
+        _MATCHERS[key] = (labels, LabelMatcher([lab for lab, _c in labels]))
+    return _MATCHERS[key]
 
 
 def find_concepts(text: str, scheme: Scheme) -> list[tuple[int, Concept]]:
-    """(position, concept) for every non-overlapping label match in text, in text order."""
+    """(position, concept) for every non-overlapping label match in text, in text order.
+
+    Labels are taken longest first (the order of ``Scheme.labels``), each at every position
+    where it occurs, unless the place is taken by an earlier (longer) label."""
+    labels, matcher = _matcher(scheme)
     taken = bytearray(len(text))
     hits: list[tuple[int, Concept]] = []
-    # Most labels cannot occur in a given task: skip those whose first character the text lacks
-    # (a set lookup instead of a str.find over the whole text; same labels, same order, same hits).
-    chars = set(text)
-    for label, concept in _labels(scheme):
-        if label[0] not in chars:
-            continue
-        start = text.find(label)
-        while start >= 0:
-            end = start + len(label)
-            if not any(taken[start:end]):
-                taken[start:end] = b"\x01" * len(label)
-                hits.append((start, concept))
-            start = text.find(label, start + 1)
+    for rank, start in matcher.occurrences(text):
+        label, concept = labels[rank]
+        end = start + len(label)
+        if not any(taken[start:end]):
+            taken[start:end] = b"\x01" * len(label)
+            hits.append((start, concept))
     hits.sort(key=lambda h: h[0])
     return hits
 

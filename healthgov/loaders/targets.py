@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from healthgov.loaders.document import Cell, DocView, Table
+from healthgov.loaders.matcher import LabelMatcher
 from healthgov.loaders.numbers import (
     NUMBER,
     RANGE_SEP,
@@ -25,7 +27,7 @@ from healthgov.loaders.numbers import (
     parse_number,
     repair_glued_range,
 )
-from healthgov.ontology.vocab import load_vocabularies
+from healthgov.ontology.vocab import Concept, Scheme, load_vocabularies
 from healthgov.records import Comparator, Nature, Span, Target, Task
 from healthgov.textutil import to_simplified
 
@@ -343,6 +345,7 @@ def _split_subjects(subject: str) -> list[str]:
     return parts
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of the text (and the vocabularies)
 def _resolve_indicator(text: str) -> str | None:
     try:
         scheme = load_vocabularies()["indicator"]
@@ -353,10 +356,21 @@ def _resolve_indicator(text: str) -> str | None:
     c = scheme.lookup(s) or scheme.lookup(text)
     if c is not None:
         return c.id
-    for label, concept in scheme.labels():
-        if len(label) >= 3 and label in s:
-            return concept.id
-    return None
+    # The first label (longest first) of 3+ characters contained in s.
+    labels, matcher = _indicator_matcher(scheme)
+    hit = matcher.first(s)
+    return labels[hit[0]][1].id if hit is not None else None
+
+
+_INDICATOR_MATCHERS: dict[int, tuple[list[tuple[str, Concept]], LabelMatcher]] = {}
+
+
+def _indicator_matcher(scheme: Scheme) -> tuple[list[tuple[str, Concept]], LabelMatcher]:
+    key = id(scheme)
+    if key not in _INDICATOR_MATCHERS:
+        labels = [(lab, c) for lab, c in scheme.labels() if len(lab) >= 3]
+        _INDICATOR_MATCHERS[key] = (labels, LabelMatcher([lab for lab, _c in labels]))
+    return _INDICATOR_MATCHERS[key]
 
 
 def _task_of(tasks: list[Task], pos: int) -> str | None:
