@@ -6,11 +6,26 @@
 // topics: topic ids of its tasks, most frequent first. partner_types: the agency types that
 // share tasks with it there, most shared first, as "type:count" (an agency of unknown type
 // counts under its name).
-MATCH (p:Policy)-[:HAS_TASK]->(t:Task)-[r:LEAD_AGENCY|SUPPORTING_AGENCY]->(a:Agency)
-WHERE a.agency_type = $agency_type
-OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
-WITH j, a, r, t
-WHERE size($jurisdiction) = 0 OR j.name IN $jurisdiction
+// With jurisdictions given, their policies are found from the Jurisdiction nodes and only their
+// tasks are read; with none, the agencies of the type are found first and their tasks read
+// backwards (the branches exclude each other: UNWIND of an empty list skips one).
+CALL {
+  MATCH (j:Jurisdiction)
+  WHERE j.name IN $jurisdiction
+  MATCH (j)<-[:HAS_JURISDICTION]-(p:Policy)
+  MATCH (p)-[:HAS_TASK]->(t:Task)-[r:LEAD_AGENCY|SUPPORTING_AGENCY]->(a:Agency)
+  WHERE a.agency_type = $agency_type
+  RETURN j, p, a, r, t
+  UNION ALL
+  UNWIND CASE WHEN size($jurisdiction) = 0 THEN [1] ELSE [] END AS one
+  MATCH (a:Agency)
+  WHERE a.agency_type = $agency_type
+  MATCH (a)<-[r:LEAD_AGENCY|SUPPORTING_AGENCY]-(t:Task)<-[:HAS_TASK]-(p:Policy)
+  OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
+  RETURN j, p, a, r, t
+}
+WITH j, p, a, r, t
+ORDER BY p.id, coalesce(t.order, toInteger(substring(t.id, size(p.id) + 2))), type(r), r.order, a.name
 WITH j,
      collect(DISTINCT a.name) AS agency_names,
      collect(DISTINCT CASE WHEN type(r) = 'LEAD_AGENCY' THEN t.id END) AS led,

@@ -6,15 +6,32 @@
 // @param year: int = null | Only targets for this target year
 // columns: indicator, indicator_zh, indicator_text, jurisdiction, level, policy_id, policy_title, doc_number, task_id, comparator, value, value_max, unit, target_year, deadline, baseline, baseline_year, nature, note, target_id, text
 // With neither indicator nor text, every target is listed.
-MATCH (g:Target)
+// Targets are found from the filter: an indicator's from its node (index), a jurisdiction's
+// from its policies (their tasks' targets and their own); only with neither is every target
+// read (the branches exclude each other: UNWIND of an empty list skips one).
+CALL {
+  MATCH (:Indicator {id: $indicator})<-[:MEASURES]-(g:Target)
+  RETURN g
+  UNION ALL
+  UNWIND CASE WHEN $indicator IS NULL AND size($jurisdiction) > 0 THEN [1] ELSE [] END AS one
+  MATCH (j:Jurisdiction)
+  WHERE j.name IN $jurisdiction
+  MATCH (j)<-[:HAS_JURISDICTION]-(p:Policy)
+  MATCH (p)-[:HAS_TASK|HAS_TARGET*1..2]->(g:Target)
+  RETURN DISTINCT g
+  UNION ALL
+  UNWIND CASE WHEN $indicator IS NULL AND size($jurisdiction) = 0 THEN [1] ELSE [] END AS one
+  MATCH (g:Target)
+  RETURN g
+}
 OPTIONAL MATCH (g)-[:MEASURES]->(i:Indicator)
 WITH g, i
 WHERE ($indicator IS NULL OR i.id = $indicator)
   AND ($text IS NULL OR coalesce(g.indicator_text, '') CONTAINS $text OR coalesce(g.indicator_text, '') CONTAINS $text_raw)
   AND ($year IS NULL OR g.target_year = $year)
-OPTIONAL MATCH (t:Task)-[:HAS_TARGET]->(g)
-OPTIONAL MATCH (pt:Policy)-[:HAS_TASK]->(t)
-OPTIONAL MATCH (pd:Policy)-[:HAS_TARGET]->(g)
+OPTIONAL MATCH (g)<-[:HAS_TARGET]-(t:Task)
+OPTIONAL MATCH (t)<-[:HAS_TASK]-(pt:Policy)
+OPTIONAL MATCH (g)<-[:HAS_TARGET]-(pd:Policy)
 WITH g, i, t, coalesce(pt, pd) AS p
 OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
 WITH g, i, t, p, j

@@ -5,11 +5,25 @@
 // columns: jurisdiction, policy_id, policy_title, doc_number, task_id, task_number, task_title, text
 // Matching is on the task text converted to simplified (text_simplified) and on the text as
 // written, so either script finds tasks of documents in either script.
-MATCH (p:Policy)-[:HAS_TASK]->(t:Task)
-WHERE coalesce(t.text_simplified, t.text) CONTAINS $phrase OR t.text CONTAINS $phrase_raw
-OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
+// With jurisdictions given, only their policies' tasks are read (found from the Jurisdiction
+// nodes); with none, the tasks are scanned and only the matching ones' policies read (the
+// branches exclude each other: UNWIND of an empty list skips one).
+CALL {
+  MATCH (j:Jurisdiction)
+  WHERE j.name IN $jurisdiction
+  MATCH (j)<-[:HAS_JURISDICTION]-(p:Policy)
+  MATCH (p)-[:HAS_TASK]->(t:Task)
+  WHERE coalesce(t.text_simplified, t.text) CONTAINS $phrase OR t.text CONTAINS $phrase_raw
+  RETURN p, t, j
+  UNION ALL
+  UNWIND CASE WHEN size($jurisdiction) = 0 THEN [1] ELSE [] END AS one
+  MATCH (t:Task)
+  WHERE coalesce(t.text_simplified, t.text) CONTAINS $phrase OR t.text CONTAINS $phrase_raw
+  MATCH (t)<-[:HAS_TASK]-(p:Policy)
+  OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
+  RETURN p, t, j
+}
 WITH p, t, j
-WHERE size($jurisdiction) = 0 OR j.name IN $jurisdiction
 RETURN j.name AS jurisdiction,
        p.id AS policy_id,
        p.title AS policy_title,

@@ -6,8 +6,10 @@
 // extractor (original script), cut from the file by healthgov.queries.evidence (the graph keeps
 // offsets, path and SHA-256, not the text); span_note says why when it cannot be given.
 // responsibilities: leads first, each in the order the document lists them.
-MATCH (p:Policy)-[:HAS_TASK]->(t:Task)
+// The task is found by its id (unique index) first, then its policy.
+MATCH (t:Task)
 WHERE t.id = $task
+MATCH (t)<-[:HAS_TASK]-(p:Policy)
 OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
 OPTIONAL MATCH (t)-[r:LEAD_AGENCY|SUPPORTING_AGENCY]->(a:Agency)
 WITH p, t, j, r, a

@@ -5,11 +5,26 @@
 // columns: jurisdiction, level, tier, tier_zh, tier_rank, tasks, institution_types, task_ids
 // institution_types: the institution types named by the tier's tasks that serve that tier, most
 // tasks first, as "type-id:count".
-MATCH (p:Policy)-[:HAS_TASK]->(t:Task)-[:AT_TIER]->(tr:Tier)
-WHERE $tier IS NULL OR tr.id = $tier
-OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
-WITH j, tr, t
-WHERE size($jurisdiction) = 0 OR j.name IN $jurisdiction
+// With jurisdictions given, their policies are found from the Jurisdiction nodes and only their
+// tasks are read; with none, the tasks are read backwards from the tier nodes (the branches
+// exclude each other: UNWIND of an empty list skips one).
+CALL {
+  MATCH (j:Jurisdiction)
+  WHERE j.name IN $jurisdiction
+  MATCH (j)<-[:HAS_JURISDICTION]-(p:Policy)
+  MATCH (p)-[:HAS_TASK]->(t:Task)-[:AT_TIER]->(tr:Tier)
+  WHERE $tier IS NULL OR tr.id = $tier
+  RETURN j, tr, p, t
+  UNION ALL
+  UNWIND CASE WHEN size($jurisdiction) = 0 THEN [1] ELSE [] END AS one
+  MATCH (tr:Tier)
+  WHERE $tier IS NULL OR tr.id = $tier
+  MATCH (tr)<-[:AT_TIER]-(t:Task)<-[:HAS_TASK]-(p:Policy)
+  OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
+  RETURN j, tr, p, t
+}
+WITH j, tr, p, t
+ORDER BY p.id, coalesce(t.order, toInteger(substring(t.id, size(p.id) + 2)))
 WITH j, tr, collect(DISTINCT t) AS tasks
 CALL {
   WITH tasks, tr

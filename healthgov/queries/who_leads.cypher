@@ -12,11 +12,26 @@
 // One row per (task, agency, role). Tasks are in document order, agencies in the order the
 // document lists them (list_order, 0 = first). Agency names are simplified; group by
 // agency_type to compare jurisdictions that name the same body differently.
-// Policies are filtered (policy, jurisdiction, level) before their tasks are expanded: with a
-// jurisdiction given, only its documents' task-agency edges are read, not the whole graph's.
-MATCH (p:Policy)
-WHERE ($policy IS NULL OR p.id = $policy)
-OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
+// Policies are filtered (policy, jurisdiction, level) before their tasks are expanded, and
+// found from the filter: a policy by its id (index), a jurisdiction or level from the
+// Jurisdiction nodes (a few hundred) to its documents; only with none of the three is every
+// policy read. The branches exclude each other (UNWIND of an empty list skips one).
+CALL {
+  MATCH (p:Policy {id: $policy})
+  OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
+  RETURN p, j
+  UNION ALL
+  UNWIND CASE WHEN $policy IS NULL AND (size($jurisdiction) > 0 OR $level IS NOT NULL) THEN [1] ELSE [] END AS one
+  MATCH (j:Jurisdiction)
+  WHERE (size($jurisdiction) = 0 OR j.name IN $jurisdiction) AND ($level IS NULL OR j.level = $level)
+  MATCH (j)<-[:HAS_JURISDICTION]-(p:Policy)
+  RETURN p, j
+  UNION ALL
+  UNWIND CASE WHEN $policy IS NULL AND size($jurisdiction) = 0 AND $level IS NULL THEN [1] ELSE [] END AS one
+  MATCH (p:Policy)
+  OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
+  RETURN p, j
+}
 WITH p, j
 WHERE (size($jurisdiction) = 0 OR j.name IN $jurisdiction)
   AND ($level IS NULL OR j.level = $level)
