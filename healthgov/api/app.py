@@ -25,6 +25,7 @@ from healthgov.api.offline_docs import install_offline_docs
 from healthgov.api.tabular import UTF8JSONResponse
 from healthgov.network.routes import router as network_router
 from healthgov.queries import registry
+from healthgov.queries.cache import QueryCache
 from healthgov.queries.execute import QueryTimeout, StoreUnavailable
 from healthgov.queries.params import ParamError
 
@@ -65,8 +66,16 @@ def create_app(
     cypher_row_cap: int = 1000,
     cors_origins: list[str] | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    cache: bool | None = None,
+    cache_ttl_ms: int | None = None,
 ) -> FastAPI:
-    """An app bound to ``store`` (a ``healthgov.graph.store.Store``; the caller owns and closes it)."""
+    """An app bound to ``store`` (a ``healthgov.graph.store.Store``; the caller owns and closes it).
+
+    Named-query results are cached per graph version (``healthgov.queries.cache``) unless
+    ``cache`` is False or, when it is None, the environment sets ``HEALTHGOV_CACHE=0``;
+    ``cache_ttl_ms`` (default ``HEALTHGOV_CACHE_TTL_MS``, else 250) bounds how long a write made
+    by another process may go unseen.
+    """
     app = FastAPI(title="healthgov API", version=__version__, description=DESCRIPTION,
                   default_response_class=UTF8JSONResponse, docs_url=None, redoc_url=None)
     install_offline_docs(app)
@@ -82,8 +91,13 @@ def create_app(
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"], allow_headers=["*"],
                            expose_headers=["X-Total-Count", "X-Offset", "X-Limit"])
 
+    if cache is None:
+        cache = os.environ.get("HEALTHGOV_CACHE", "1").strip().lower() not in ("0", "off", "false", "no")
+    query_cache = QueryCache(ttl_ms=cache_ttl_ms) if cache else None
+    app.state.query_cache = query_cache
+
     def run(name: str, raw: dict[str, Any]) -> registry.QueryResult:
-        return registry.run(store, name, raw, timeout=query_timeout)
+        return registry.run(store, name, raw, timeout=query_timeout, cache=query_cache)
 
     @app.exception_handler(ParamError)
     def _param_error(_request: Request, exc: ParamError) -> JSONResponse:
@@ -113,7 +127,8 @@ def create_app(
     def _timeout(_request: Request, exc: QueryTimeout) -> JSONResponse:
         return UTF8JSONResponse(status_code=504, content={"detail": str(exc)})
 
-    @app.get("/health", tags=["service"], summary="The store this API is connected to, and its counts")
+    @app.get("/health", tags=["service"],
+             summary="The store this API is connected to, its counts, and the query cache's statistics")
     def health() -> JSONResponse:
         info = _store_info(store)
         try:
@@ -125,7 +140,8 @@ def create_app(
                 "status": "unavailable", "store": info,
                 "detail": f"the graph store at {info['uri']} is not reachable ({type(exc).__name__})"})
         return UTF8JSONResponse({"status": "ok", "version": __version__,
-                                 "store": {**info, "engine": agent, "counts": counts}})
+                                 "store": {**info, "engine": agent, "counts": counts},
+                                 "cache": query_cache.stats() if query_cache else {"enabled": False}})
 
     app.include_router(named.router(run))
     app.include_router(resources.router(run))

@@ -19,6 +19,11 @@ def serve(
     cors_origin: Annotated[list[str] | None, typer.Option("--cors-origin", help="Allow browser calls from this origin (repeatable).")] = None,
     cypher_timeout: Annotated[float, typer.Option("--cypher-timeout", min=0.1, help="Time limit of POST /cypher, seconds.")] = 10.0,
     cypher_row_cap: Annotated[int, typer.Option("--cypher-row-cap", min=1, help="Most rows POST /cypher returns.")] = 1000,
+    cache: Annotated[bool | None, typer.Option(
+        "--cache/--no-cache", help="Cache named-query results per graph version (default: on, or HEALTHGOV_CACHE).")] = None,
+    cache_ttl_ms: Annotated[int | None, typer.Option(
+        "--cache-ttl-ms", min=0, help="Check the graph's version at most this often, ms: the bound on how long "
+        "another process's write can go unseen (default 250, or HEALTHGOV_CACHE_TTL_MS; 0 = every request).")] = None,
 ) -> None:
     """Serve the HTTP API (named queries, resources, read-only Cypher; docs at /docs)."""
     import uvicorn
@@ -29,7 +34,7 @@ def serve(
     store = open_store(store_uri, data_dir)
     try:
         app = create_app(store, cypher_timeout=cypher_timeout, cypher_row_cap=cypher_row_cap,
-                         cors_origins=cors_origin or None)
+                         cors_origins=cors_origin or None, cache=cache, cache_ttl_ms=cache_ttl_ms)
         typer.echo(f"healthgov API on http://{host}:{port} (docs: /docs) · store {public_uri(store.uri)} ({store.kind})")
         uvicorn.run(app, host=host, port=port, log_level="info")
     finally:

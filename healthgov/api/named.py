@@ -16,7 +16,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from healthgov.api.tabular import DEFAULT_LIMIT, FormatParam, LimitParam, OffsetParam, table_response
+from healthgov.api.tabular import (
+    DEFAULT_LIMIT,
+    FormatParam,
+    LimitParam,
+    OffsetParam,
+    etag_for,
+    not_modified,
+    table_response,
+    with_etag,
+)
 from healthgov.queries import registry
 from healthgov.queries.params import ParamError, ParamSpec
 
@@ -88,10 +97,14 @@ def query_endpoint(
         fmt = kwargs.pop("format", None)
         raw = {k: v for k, v in kwargs.items() if v is not None}
         result = run(spec.name, raw)
-        return table_response(
+        etag = etag_for(request, result.graph_version, fmt)
+        unchanged = not_modified(request, etag)
+        if unchanged is not None:
+            return unchanged
+        return with_etag(table_response(
             request, columns=result.columns, rows=result.rows, limit=limit, offset=offset, fmt=fmt,
             meta={"query": spec.name, "params": result.params},
-        )
+        ), etag)
 
     endpoint.__signature__ = _signature(spec, paged)  # type: ignore[attr-defined]
     endpoint.__name__ = "query_" + spec.name.replace("-", "_")

@@ -19,8 +19,11 @@ from healthgov.api.tabular import (
     LimitParam,
     OffsetParam,
     UTF8JSONResponse,
+    etag_for,
+    not_modified,
     table_response,
     wants_csv,
+    with_etag,
 )
 from healthgov.queries import registry
 from healthgov.queries.formats import to_csv
@@ -34,9 +37,13 @@ _ONE = {200: {"content": {"application/json": {}, "text/csv": {}}, "description"
 def _one(request: Request, result: registry.QueryResult, fmt: str | None, what: str, key: str) -> Response:
     if not result.rows:
         raise HTTPException(status_code=404, detail=f"no {what} {key!r}")
+    etag = etag_for(request, result.graph_version, fmt)
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
     if wants_csv(request, fmt):
-        return Response(to_csv(result.columns, result.rows[:1]), media_type="text/csv; charset=utf-8")
-    return UTF8JSONResponse(result.rows[0])
+        return with_etag(Response(to_csv(result.columns, result.rows[:1]), media_type="text/csv; charset=utf-8"), etag)
+    return with_etag(UTF8JSONResponse(result.rows[0]), etag)
 
 
 def router(run: Runner) -> APIRouter:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from healthgov.graph.schema import GraphSchema, load_schema
+from healthgov.graph.version import META_LABEL
 from healthgov.records import (
     AgencyRef,
     Citation,
@@ -33,8 +34,12 @@ from healthgov.records import (
 
 
 def dump(store: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Every node (key, label, properties) and relationship (start, end, type, properties)."""
-    nodes = store.read("MATCH (n) RETURN elementId(n) AS eid, labels(n)[0] AS label, properties(n) AS props")
+    """Every node (key, label, properties) and relationship (start, end, type, properties).
+
+    The graph's version node (``healthgov.graph.version``) is bookkeeping, not data: left out.
+    """
+    nodes = store.read(f"MATCH (n) WHERE NOT n:{META_LABEL} "
+                       "RETURN elementId(n) AS eid, labels(n)[0] AS label, properties(n) AS props")
     rels = store.read(
         "MATCH (a)-[r]->(b) RETURN elementId(a) AS s, elementId(b) AS e, type(r) AS type, properties(r) AS props"
     )

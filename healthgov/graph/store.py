@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import neo4j
 
-from healthgov.graph import engine
+from healthgov.graph import engine, version
 
 BOLT_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
 T = TypeVar("T")
@@ -39,6 +39,11 @@ class Store:
     kind: str  # "bundled" | "neo4j"
     data_dir: Path | None = None
     _closed: bool = field(default=False, repr=False)
+    _meta_ready: bool = field(default=False, repr=False)
+    # Write transactions this Store committed: lets a cache in this process notice its own
+    # writes at once, without waiting for its next read of the graph's version.
+    writes: int = field(default=0, repr=False)
+    _writes_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def session(self, **kwargs: Any) -> neo4j.Session:
         self._follow_engine()
@@ -70,14 +75,34 @@ class Store:
             return s.execute_read(lambda tx: tx.run(cypher, params or {}).data())
 
     def write(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Run one write query in its own managed (retried) transaction."""
-        with self.session() as s:
-            return s.execute_write(lambda tx: tx.run(cypher, params or {}).data())
+        """Run one write query in its own managed (retried) transaction (the version bumped with it)."""
+        return self.execute_write(lambda tx: tx.run(cypher, params or {}).data())
 
     def execute_write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
-        """Run ``work`` in one transaction: all of it commits or none; retried on transient errors."""
+        """Run ``work`` in one transaction: all of it commits or none; retried on transient errors.
+
+        The graph's version (``healthgov.graph.version``) is incremented as the transaction's last
+        statement, so it changes exactly when the data does, atomically with it.
+        """
+
+        def versioned(tx: neo4j.ManagedTransaction) -> T:
+            out = work(tx)
+            version.bump(tx)
+            return out
+
         with self.session() as s:
-            return s.execute_write(work)
+            if not self._meta_ready:
+                version.ensure(s)
+                self._meta_ready = True
+            out = s.execute_write(versioned)
+        with self._writes_lock:
+            self.writes += 1
+        return out
+
+    def graph_version(self) -> tuple[str, int]:
+        """The graph's (epoch, version): one small indexed read, auto-commit (no explicit transaction)."""
+        with self.session(default_access_mode=neo4j.READ_ACCESS) as s:
+            return version.read_version(s)
 
     def server_agent(self) -> str:
         return self.driver.get_server_info().agent

@@ -23,6 +23,7 @@ from typing import Any
 
 from neo4j.exceptions import ClientError
 
+from healthgov.queries.cache import QueryCache, freeze
 from healthgov.queries.evidence import POSTPROCESS
 from healthgov.queries.execute import QueryTimeout, ReadResult, _is_timeout, read
 from healthgov.queries.params import ParamSpec, bind, parse_param_line
@@ -69,6 +70,8 @@ class QueryResult:
     params: dict[str, Any]
     columns: list[str]
     rows: list[dict[str, Any]]
+    # The graph version (epoch, counter) the rows were read at, when a cache ran the query.
+    graph_version: tuple[Any, ...] | None = field(default=None, compare=False)
 
     @property
     def total(self) -> int:
@@ -138,10 +141,35 @@ def get(name: str) -> QuerySpec:
         raise UnknownQuery(name) from None
 
 
-def run(store: Any, name: str, raw_params: dict[str, Any] | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> QueryResult:
-    """Check the parameters (``ParamError`` when bad), run the query, return every row."""
+def run(
+    store: Any,
+    name: str,
+    raw_params: dict[str, Any] | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    cache: QueryCache | None = None,
+) -> QueryResult:
+    """Check the parameters (``ParamError`` when bad), run the query, return every row.
+
+    With a ``cache`` (``healthgov.queries.cache``), a result computed for the same query and
+    bound parameters at the graph's current version is returned instead of running the query
+    again (shared: do not modify it). Parameters are checked first either way.
+    """
     spec = get(name)
     values = bind(spec.params, raw_params or {})
+    if cache is None:
+        return _run_bound(store, spec, values, timeout)
+
+    def compute(version: tuple[Any, ...] | None) -> QueryResult:
+        result = _run_bound(store, spec, values, timeout)
+        result.graph_version = version
+        return result
+
+    return cache.get_or_compute(store, (name, freeze(values)), compute)
+
+
+def _run_bound(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: float) -> QueryResult:
+    name = spec.name
     try:
         result: ReadResult = read(store, spec.cypher, values, timeout=timeout)
     except ClientError as exc:
