@@ -74,7 +74,8 @@ def whole_documents(store, expected: dict[str, int]) -> dict[str, int]:
 
 def test_kill_9_build_then_build_again(env) -> None:
     store, expected = env["store"], env["expected"]
-    proc = subprocess.Popen([HEALTHGOV, "build", str(env["corpus"]), "--data-dir", str(env["data"])],
+    # Two documents per transaction: several commits, so the kill lands between two of them.
+    proc = subprocess.Popen([HEALTHGOV, "build", str(env["corpus"]), "--data-dir", str(env["data"]), "--batch-docs", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
     deadline = time.monotonic() + 120
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -68,11 +69,17 @@ def build(
     force: Annotated[bool, typer.Option("--force", help="Reload documents even when their content is unchanged.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Extract in this many processes; loading stays "
                                       "in this one, in file order.")] = 1,
+    batch_docs: Annotated[int, typer.Option("--batch-docs", min=1, help="Write up to this many new documents per "
+                                            "transaction (1: one transaction per document). Each document is "
+                                            "still whole or absent; a failing batch is retried document by "
+                                            "document.")] = 100,
+    counts: Annotated[bool, typer.Option("--counts", help="End with every relationship counted by type (slow on "
+                                         "a large graph: it reads all of them).")] = False,
 ) -> None:
     """Extract policy documents and load them into the graph (incremental: unchanged files are skipped)."""
     import neo4j
 
-    from healthgov.graph.load import Loader, graph_counts
+    from healthgov.graph.load import Loader, graph_counts, node_counts
     from healthgov.graph.schema import create_schema, load_schema
     from healthgov.graph.store import open_store
     from healthgov.loaders.errors import ExtractError
@@ -119,40 +126,51 @@ def build(
                     progress.advance(bar)
                     continue
                 todo.append(f)
-            for f, res in zip(todo, extract_files(todo, jobs=jobs), strict=True):
-                progress.update(bar, description=f"[cyan]{f.name}[/]")
-                try:
+
+            def records():
+                # Extraction failures are reported here; records go on to the loader in file order.
+                for f, res in zip(todo, extract_files(todo, jobs=jobs), strict=True):
+                    progress.update(bar, description=f"[cyan]{f.name}[/]")
                     if isinstance(res, ExtractError):
                         failures.append((res.path, res.reason))
+                        progress.advance(bar)
                         continue
                     if res.policy.id in seen and seen[res.policy.id] != res.source:
                         console.print(f"[yellow]warning:[/] {res.source} and {seen[res.policy.id]} are the same "
                                       f"policy ({res.policy.id}): the later one replaces the earlier")
                     seen[res.policy.id] = res.source
-                    if loader.load(res).status == "loaded":
+                    yield f, res
+
+            outcomes = loader.load_batched(records(), batch_docs=batch_docs)
+            for f, out in outcomes:
+                progress.advance(bar)
+                if not isinstance(out, BaseException):
+                    if out.status == "loaded":
                         loaded += 1
                     else:
                         skipped += 1
-                except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as e:
+                elif isinstance(out, neo4j.exceptions.ServiceUnavailable | neo4j.exceptions.SessionExpired):
                     # The store is gone (after the driver's retries): the rest would only fail the
                     # same way, one timeout each. The document's transaction never committed.
-                    failures.append((str(f), f"connection to the graph store lost ({type(e).__name__}); "
+                    failures.append((str(f), f"connection to the graph store lost ({type(out).__name__}); "
                                              "rolled back, nothing of this document was loaded"))
-                    lost = e
+                    lost = out
+                elif full := _disk_full(store):
+                    # The engine reports a full disk only as "error on commit": say what it is.
+                    failures.append((str(f), f"{full}; rolled back, nothing of this document was loaded"))
+                    disk_full = full
                     break
-                except Exception as e:  # noqa: BLE001 - one document's failure never stops the build
-                    full = _disk_full(store)
-                    if full:
-                        # The engine reports a full disk only as "error on commit": say what it is.
-                        failures.append((str(f), f"{full}; rolled back, nothing of this document was loaded"))
-                        disk_full = full
-                        break
-                    failures.append((str(f), f"{type(e).__name__}: {_first_line(e)}"))
-                finally:
-                    progress.advance(bar)
-        nodes, rels = ({}, {}) if lost else graph_counts(store)
+                else:  # one document's failure never stops the build
+                    failures.append((str(f), f"{type(out).__name__}: {_first_line(out)}"))
+            outcomes.close()
+        if lost:
+            nodes, rels = {}, {}
+        elif counts:
+            nodes, rels = graph_counts(store)
+        else:
+            nodes, rels = node_counts(store, schema), {}
         where = store.uri if store.kind == "neo4j" else f"bundled engine ({store.data_dir})"
-    _summary(console, where, loaded, skipped, failures, nodes, rels, time.monotonic() - started)
+    _summary(console, where, loaded, skipped, failures, nodes, rels, time.monotonic() - started, loader.written)
     if lost:
         from healthgov.api.app import public_uri
 
@@ -192,23 +210,31 @@ def _first_line(e: BaseException) -> str:
 
 
 def _summary(console: Console, where: str, loaded: int, skipped: int, failures: list[tuple[str, str]],
-             nodes: dict[str, int], rels: dict[str, int], seconds: float) -> None:
+             nodes: dict[str, int], rels: dict[str, int], seconds: float, written: Counter | None = None) -> None:
     out = Console()
     out.print(f"Graph: {where}")
     out.print(f"Documents: {loaded} loaded, {skipped} unchanged (skipped), {len(failures)} failed "
               f"in {seconds:.1f} s")
+    if written is not None and (loaded or sum(written.values())):
+        out.print(f"This build: {written['nodes_created']} nodes and {written['relationships_created']} relationships "
+                  f"created, {written['nodes_deleted']} nodes and {written['relationships_deleted']} relationships "
+                  "deleted")
     table = Table(show_header=True, header_style="bold", box=None)
     table.add_column("nodes")
     table.add_column("", justify="right")
-    table.add_column("relationships")
-    table.add_column("", justify="right")
+    if rels:
+        table.add_column("relationships")
+        table.add_column("", justify="right")
     n_items, r_items = sorted(nodes.items()), sorted(rels.items())
     for i in range(max(len(n_items), len(r_items))):
         n = n_items[i] if i < len(n_items) else ("", "")
         r = r_items[i] if i < len(r_items) else ("", "")
-        table.add_row(n[0], str(n[1]), r[0], str(r[1]))
-    table.add_row("[bold]total[/]", str(sum(nodes.values())), "[bold]total[/]", str(sum(rels.values())))
+        table.add_row(n[0], str(n[1]), *((r[0], str(r[1])) if rels else ()))
+    table.add_row("[bold]total[/]", str(sum(nodes.values())),
+                  *(("[bold]total[/]", str(sum(rels.values()))) if rels else ()))
     out.print(table)
+    if not rels and nodes:
+        out.print("(relationships by type: healthgov build --counts)")
     for path, reason in failures:
         console.print(f"[red]FAILED[/] {path}: {reason}")
 

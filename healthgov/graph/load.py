@@ -17,18 +17,21 @@ from the ontology); every value travels as a parameter.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import neo4j
 
 from healthgov.graph.rows import DocumentRows, citation_policy_id, document_rows
 from healthgov.graph.schema import GraphSchema, load_schema
+from healthgov.graph.version import META_LABEL
 from healthgov.records import DocumentRecord
 
 # The one scheme whose class is not the CamelCase of its id (see DESIGN.md, Files).
 _SCHEME_CLASS_ALIASES = {"admin-level": "AdministrativeLevel"}
+T = TypeVar("T")
 _TAG_SCHEMES = {"institution-type": "concernsInstitution", "tier": "atTier", "topic": "hasTopic"}
 
 
@@ -160,10 +163,93 @@ class Cypher:
             f"UNWIND $ids AS cid MATCH (c:{P} {{id: cid}}) "
             f"WHERE c.{loaded} = false AND NOT EXISTS {{ MATCH (c)<--() }} DETACH DELETE c"
         )
+        # --- several new documents in one transaction (``Loader.write_new``): every row names its
+        # policy (``row.policy``) instead of one ``$id`` per transaction.
+        self.batch_known = " UNION ".join(
+            f"UNWIND ${param} AS x MATCH (c:{P}) WHERE c.{key} = x "
+            f"RETURN c.id AS id, c.{loaded} AS loaded, c.{doc_number} AS doc_number, c.title_key AS title_key, "
+            f"COUNT {{ (c)-->() }} AS out"
+            for param, key in (("ids", "id"), ("doc_numbers", doc_number), ("title_keys", "title_key"))
+        )
+        self.batch_policies = f"UNWIND $rows AS row MERGE (p:{P} {{id: row.id}}) SET p = row.props"
+        self.batch_jurisdictions = [
+            f"UNWIND $rows AS row MERGE (j:{J} {{id: row.id}}) "
+            f"SET j.name = row.name, j.level = coalesce(row.level, j.level)",
+            f"UNWIND $rows AS row MATCH (j:{J} {{id: row.id}}) "
+            f"MERGE (l:{AL} {{id: row.level}}) MERGE (j)-[:{ADM}]->(l)",
+            f"UNWIND $rows AS row MATCH (j:{J} {{id: row.id}}) "
+            f"MERGE (q:{J} {{id: row.parent}}) ON CREATE SET q.name = row.parent "
+            f"MERGE (j)-[:{s.rel('partOfJurisdiction')}]->(q)",
+        ]
+        self.batch_policy_jurisdiction = (
+            f"UNWIND $rows AS row MATCH (p:{P} {{id: row.policy}}) MATCH (j:{J} {{id: row.j}}) CREATE (p)-[:{HJ}]->(j)"
+        )
+        self.batch_sections = (
+            f"UNWIND $rows AS row MATCH (p:{P} {{id: row.policy}}) CREATE (p)-[:{HS}]->(x:{SEC}) SET x = row.props"
+        )
+        self.batch_tasks = (
+            f"UNWIND $rows AS row MATCH (p:{P} {{id: row.policy}}) CREATE (p)-[:{HT}]->(t:{T}) SET t = row.props"
+        )
+        self.batch_agencies = [
+            f"UNWIND $rows AS row MERGE (a:{A} {{id: row.id}}) ON CREATE SET a = row "
+            f"SET a.agency_type = coalesce(a.agency_type, row.agency_type), a.level = coalesce(a.level, row.level), "
+            f"a.jurisdiction = coalesce(a.jurisdiction, row.jurisdiction)",
+            f"UNWIND $rows AS row MATCH (a:{A} {{id: row.id}}) "
+            f"MERGE (t:{AT} {{id: row.agency_type}}) MERGE (a)-[:{s.rel('agencyType')}]->(t)",
+            f"UNWIND $rows AS row MATCH (a:{A} {{id: row.id}}) "
+            f"MERGE (l:{AL} {{id: row.level}}) MERGE (a)-[:{ADM}]->(l)",
+            f"UNWIND $rows AS row MATCH (a:{A} {{id: row.id}}) "
+            f"MATCH (j:{J} {{id: row.jurisdiction}}) MERGE (a)-[:{HJ}]->(j)",
+        ]
+        self.batch_issuers = (
+            f"UNWIND $rows AS row MATCH (p:{P} {{id: row.policy}}) MATCH (a:{A} {{id: row.agency}}) "
+            f"CREATE (p)-[r:{ISS}]->(a) SET r = row.props"
+        )
+        self.batch_policy_targets = (
+            f"UNWIND $rows AS row MATCH (p:{P} {{id: row.policy}}) CREATE (p)-[:{HG}]->(g:{TG}) SET g = row.props"
+        )
+        self.batch_placeholders = f"UNWIND $rows AS row MERGE (c:{P} {{id: row.id}}) ON CREATE SET c = row"
+        self.batch_citations = {
+            relation: f"UNWIND $rows AS row MATCH (p:{P} {{id: row.policy}}) MATCH (c:{P} {{id: row.target}}) "
+            f"CREATE (p)-[r:{rel}]->(c) SET r = row.props"
+            for relation, rel in self.rel_for_relation.items()
+        }
         self.current = f"MATCH (p:{P} {{id: $id}}) RETURN p.{s.key('sha256')} AS sha256, p.{loaded} AS loaded"
         self.exists = f"MATCH (p:{P} {{id: $id}}) RETURN p.id AS id"
         self.loaded_hashes = f"MATCH (p:{P}) WHERE p.{loaded} = true RETURN p.{s.key('sha256')} AS sha256"
         self.by_content = f"MATCH (p:{P}) WHERE p.{s.key('sha256')} = $sha256 AND p.{loaded} = true RETURN p.id AS id LIMIT 1"
+
+
+class _Stop(Exception):
+    """Loading cannot go on (the store is gone)."""
+
+
+_COUNTERS = ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted", "properties_set")
+
+
+class _CountingTx:
+    """A transaction that remembers its results, to add up their counters once it commits."""
+
+    def __init__(self, tx: Any) -> None:
+        self.tx = tx
+        self.results: list[Any] = []
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None, **kw: Any) -> Any:
+        result = self.tx.run(cypher, params, **kw)
+        self.results.append(result)
+        return result
+
+    def counters(self) -> Counter[str]:
+        """The counters of every statement run (inside the transaction: after it, results are gone)."""
+        total: Counter[str] = Counter()
+        for r in self.results:
+            try:
+                c = r.consume().counters
+            except Exception:  # noqa: BLE001 - counters are informative only
+                continue
+            for k in _COUNTERS:
+                total[k] += getattr(c, k, 0) or 0
+        return total
 
 
 def _run(tx: neo4j.ManagedTransaction, cypher: str, **params: Any) -> list[dict[str, Any]]:
@@ -188,6 +274,8 @@ class Loader:
 
     def __post_init__(self) -> None:
         self.q = Cypher(self.schema)
+        # What committed document transactions changed (the engine's counters): the build's summary.
+        self.written: Counter[str] = Counter()
 
     # --- vocabularies ------------------------------------------------------------------
 
@@ -241,12 +329,111 @@ class Loader:
         rows = self.store.read(self.q.current, {"id": rec.policy.id})
         return bool(rows) and rows[0]["sha256"] == rec.sha256 and rows[0]["loaded"] is True
 
-    def load(self, rec: DocumentRecord) -> LoadResult:
+    def load(self, rec: DocumentRecord, rows: DocumentRows | None = None) -> LoadResult:
+        """One document in one transaction: new, or replacing its previous version."""
         if not self.force and self.is_current(rec):
             return LoadResult(rec.policy.id, rec.source, "skipped")
-        rows = document_rows(self.schema, rec)
-        self.store.execute_write(lambda tx: self._write(tx, rows))
+        rows = rows if rows is not None else document_rows(self.schema, rec)
+        self._counted_write(lambda tx: self._write(tx, rows))
         return LoadResult(rec.policy.id, rec.source, "loaded")
+
+    def write_new(self, docs: list[DocumentRows]) -> int:
+        """Write the longest leading run of ``docs`` that are new to the graph in ONE transaction,
+        with the same UNWIND statements over the rows of all of them; return how many.
+
+        The graph ends exactly as loading them one by one (``load``) would leave it, citations
+        between them included (see ``_BatchWriter``). 0 means ``docs[0]`` needs ``load``: it is
+        in the graph already, or folds a placeholder. Atomic like ``load``: a reader sees each
+        document whole or not at all, a failure rolls the whole batch back.
+        """
+        if not docs:
+            return 0
+        writer = _BatchWriter(self)
+
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            plan = writer.plan(tx, docs)
+            if plan.docs:
+                writer.write(tx, plan)
+            return len(plan.docs)
+
+        return self._counted_write(work)
+
+    def load_batched(self, items: Iterable[tuple[Any, DocumentRecord]],
+                     batch_docs: int = 100) -> Iterator[tuple[Any, LoadResult | BaseException]]:
+        """Load ``(key, record)`` pairs, new documents ``batch_docs`` per transaction; yield each
+        key with its outcome (a ``LoadResult`` or the exception that stopped it), in order.
+
+        - A document already in the graph is replaced alone (``load``), in its place in the order.
+        - A batch that fails is retried one document per transaction: a bad document fails
+          alone, the others load. A lost connection is not retried: every document of the
+          batch is reported with it and loading stops (the rest would fail the same way).
+        - The caller may stop early (``break``): what was yielded as loaded is committed.
+        """
+        pending: list[tuple[Any, DocumentRecord, DocumentRows]] = []
+
+        def flush() -> Iterator[tuple[Any, LoadResult | BaseException]]:
+            while pending:
+                try:
+                    n = self.write_new([rows for _, _, rows in pending]) if batch_docs > 1 else 0
+                except _LOST as e:
+                    for key, _, _ in pending:
+                        yield key, e
+                    pending.clear()
+                    raise _Stop from e
+                except Exception:  # noqa: BLE001 - isolate the culprit: one document per transaction
+                    n = -1
+                if n > 0:
+                    for key, rec, _ in pending[:n]:
+                        yield key, LoadResult(rec.policy.id, rec.source, "loaded")
+                    del pending[:n]
+                    continue
+                # The first document alone (n == 0), or every document alone after a failed batch.
+                for key, rec, rows in list(pending if n < 0 else pending[:1]):
+                    pending.pop(0)
+                    try:
+                        yield key, self.load(rec, rows)
+                    except _LOST as e:
+                        yield key, e
+                        for k2, _, _ in pending:
+                            yield k2, e
+                        pending.clear()
+                        raise _Stop from e
+                    except Exception as e:  # noqa: BLE001 - reported, the others go on
+                        yield key, e
+
+        try:
+            for key, rec in items:
+                try:
+                    rows = document_rows(self.schema, rec)
+                except Exception as e:  # noqa: BLE001 - a record the loader refuses fails alone
+                    yield key, e
+                    continue
+                if any(r.policy_id == rows.policy_id for _, _, r in pending):
+                    yield from flush()  # the same policy twice: the later replaces the earlier
+                pending.append((key, rec, rows))
+                if len(pending) >= max(1, batch_docs):
+                    yield from flush()
+            yield from flush()
+        except _Stop:
+            return
+
+    def _counted_write(self, work: Callable[[Any], T]) -> T:
+        """``store.execute_write`` that adds the committed transaction's counters to ``written``."""
+        box: dict[str, Counter[str]] = {}
+
+        def counted(tx: neo4j.ManagedTransaction) -> T:
+            proxy = _CountingTx(tx)
+            out = work(proxy)
+            box["counters"] = proxy.counters()  # the last attempt's: the one that commits
+            return out
+
+        out = self.store.execute_write(counted)
+        self.written.update(box.get("counters", Counter()))
+        return out
+
+    def _unwind_counted(self, tx: Any, cypher: str, rows: list[Any], **params: Any) -> None:
+        if rows:
+            _unwind(tx, cypher, rows, **params)
 
     def _write(self, tx: neo4j.ManagedTransaction, d: DocumentRows) -> None:
         q, pid = self.q, d.policy_id
@@ -329,8 +516,204 @@ class Loader:
             _unwind(tx, q.citations[relation], list(rows.values()), id=pid)
 
 
+# --- several new documents per transaction -------------------------------------------------
+
+_Outcome = LoadResult | BaseException
+_LOST = (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired)
+
+
+@dataclass
+class _Known:
+    """A Policy node as sequential loading would see it at some point of a batch."""
+
+    loaded: Any
+    doc_number: str | None
+    title_key: str | None
+    out: int = 0  # outgoing relationships (a placeholder has none)
+    in_batch: bool = False
+
+
+@dataclass
+class _Plan:
+    """What the documents of a batch write, decided before the first statement that writes."""
+
+    docs: list[DocumentRows] = field(default_factory=list)
+    placeholders: dict[str, dict[str, Any]] = field(default_factory=dict)
+    citations: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {"cites": [], "implements": []})
+
+
+def _key_match(c: _Known, doc_number: str | None, title_key: str | None) -> tuple[bool, bool]:
+    """(matches, by_number) with Cypher's null semantics: ``null = x`` is never true."""
+    by_number = doc_number is not None and c.doc_number is not None and c.doc_number == doc_number
+    by_title = title_key is not None and c.title_key is not None and c.title_key == title_key
+    return by_number or by_title, by_number
+
+
+class _BatchWriter:
+    """Plans and writes a batch of new documents exactly as loading them one by one would.
+
+    Sequential loading of a document D does, beside writing D's own rows: (1) upgrade a
+    placeholder with D's id in place, (2) fold placeholders with another id that match D's number
+    or title into D, (3) resolve each citation against the Policies in the graph *at that moment*
+    (those loaded before D, and the placeholders they made). The plan replays (1) and (3) in
+    Python, document by document, over the Policies of the graph that any of the batch's ids, doc
+    numbers or title keys can reach (read inside the transaction), plus those the batch itself
+    makes. A document that needs (2), or is already loaded (a replacement), ends the batch there:
+    it goes through the one-document path, which does exactly what it always did.
+    """
+
+    def __init__(self, loader: Loader) -> None:
+        self.loader = loader
+        self.q = loader.q
+        self.s = loader.schema
+
+    def _keys(self, d: DocumentRows) -> tuple[str | None, str | None]:
+        return d.policy.get(self.s.key("docNumber")), d.policy.get("title_key")
+
+    def plan(self, tx: neo4j.ManagedTransaction, docs: list[DocumentRows]) -> _Plan:
+        ids: set[str] = set()
+        numbers: set[str] = set()
+        titles: set[str] = set()
+        for d in docs:
+            ids.add(d.policy_id)
+            dn, tk = self._keys(d)
+            numbers.update([dn] if dn else [])
+            titles.update([tk] if tk else [])
+            for c in d.citations:
+                ids.add(citation_policy_id(c["doc_number"], c["title"]))
+                numbers.update([c["doc_number"]] if c["doc_number"] is not None else [])
+                titles.update([c["title_key"]] if c["title_key"] is not None else [])
+        known: dict[str, _Known] = {}
+        for r in _run(tx, self.q.batch_known, ids=sorted(ids), doc_numbers=sorted(numbers), title_keys=sorted(titles)):
+            known[r["id"]] = _Known(r["loaded"], r["doc_number"], r["title_key"], r["out"] or 0)
+
+        plan = _Plan()
+        s = self.s
+        for d in docs:
+            pid = d.policy_id
+            dn, tk = self._keys(d)
+            own = known.get(pid)
+            if own is not None and (own.loaded is not False or own.out or own.in_batch):
+                break  # loaded already (or twice in this batch): a replacement, one document alone
+            if any(c.loaded is False and cid != pid and _key_match(c, dn, tk)[0] for cid, c in known.items()):
+                break  # a placeholder made from another citation of it: folded by the one-document path
+            known[pid] = _Known(d.policy.get(s.key("loaded")), dn, tk, in_batch=True)
+            plan.docs.append(d)
+            if not d.citations:
+                continue
+            # As ``Loader._write_citations``, with the candidates from ``known`` instead of a query.
+            best: dict[int, tuple[tuple[bool, bool, str], str]] = {}
+            for i, c in enumerate(d.citations):
+                for cid, node in known.items():
+                    hit, by_number = _key_match(node, c["doc_number"], c["title_key"])
+                    if hit:
+                        rank = (not by_number, node.loaded is not True, cid)
+                        if i not in best or rank < best[i][0]:
+                            best[i] = (rank, cid)
+            edges: dict[str, dict[str, dict[str, Any]]] = {"cites": {}, "implements": {}}
+            for i, c in enumerate(d.citations):
+                if i in best:
+                    target = best[i][1]
+                else:
+                    target = citation_policy_id(c["doc_number"], c["title"])
+                    if target != pid and target not in known:  # MERGE … ON CREATE: the first mention makes it
+                        row = {k: v for k, v in {
+                            "id": target,
+                            s.key("title"): c["title"],
+                            "title_key": c["title_key"],
+                            s.key("docNumber"): c["doc_number"],
+                            s.key("loaded"): False,
+                        }.items() if v is not None}
+                        plan.placeholders[target] = row
+                        known[target] = _Known(False, c["doc_number"], c["title_key"])
+                if target == pid:
+                    continue
+                edges[c["relation"]].setdefault(target, {"policy": pid, "target": target, "props": c["props"]})
+            for relation, rows in edges.items():
+                plan.citations[relation].extend(rows.values())
+        return plan
+
+    def write(self, tx: neo4j.ManagedTransaction, plan: _Plan) -> None:
+        q, docs = self.q, plan.docs
+        run = self.loader._unwind_counted
+        run(tx, q.batch_policies, [{"id": d.policy_id, "props": d.policy} for d in docs])
+
+        # Jurisdictions: one row per node, as the per-document statements leave it (the last
+        # non-null level wins), and each distinct level and parent edge once.
+        jur: dict[str, dict[str, Any]] = {}
+        levels: dict[tuple[str, str], None] = {}
+        parents: dict[tuple[str, str], None] = {}
+        for d in docs:
+            for r in d.jurisdictions:
+                prev = jur.get(r["id"])
+                level = r.get("level") if r.get("level") is not None else (prev or {}).get("level")
+                jur[r["id"]] = {"id": r["id"], "name": r.get("name"), "level": level}
+                if r.get("level") is not None:
+                    levels[(r["id"], r["level"])] = None
+                if r.get("parent") is not None:
+                    parents[(r["id"], r["parent"])] = None
+        run(tx, q.batch_jurisdictions[0], [{k: v for k, v in r.items() if v is not None} for r in jur.values()])
+        run(tx, q.batch_jurisdictions[1], [{"id": i, "level": v} for i, v in levels])
+        run(tx, q.batch_jurisdictions[2], [{"id": i, "parent": v} for i, v in parents])
+        run(tx, q.batch_policy_jurisdiction,
+            [{"policy": d.policy_id, "j": d.policy_jurisdiction} for d in docs if d.policy_jurisdiction])
+
+        run(tx, q.batch_sections, [{**r, "policy": d.policy_id} for d in docs for r in d.sections])
+        run(tx, q.sections[1], [r for d in docs for r in d.sections if r["parent"] is not None])
+        run(tx, q.batch_tasks, [{**r, "policy": d.policy_id} for d in docs for r in d.tasks])
+        run(tx, q.tasks[1], [r for d in docs for r in d.tasks if r["section"] is not None])
+
+        # Agencies: the node as the first row makes it (ON CREATE SET a = row) with each of the
+        # three coalesced keys from the first row that has it; each distinct edge once.
+        agencies: dict[str, dict[str, Any]] = {}
+        edges: dict[str, dict[tuple[str, Any], None]] = {"agency_type": {}, "level": {}, "jurisdiction": {}}
+        for d in docs:
+            for r in d.agencies:
+                a = agencies.setdefault(r["id"], dict(r))
+                for k, seen in edges.items():
+                    if r.get(k) is not None:
+                        seen[(r["id"], r[k])] = None
+                        if a.get(k) is None:
+                            a[k] = r[k]
+        run(tx, q.batch_agencies[0], list(agencies.values()))
+        for stmt, k in zip(q.batch_agencies[1:], ("agency_type", "level", "jurisdiction"), strict=True):
+            run(tx, stmt, [{"id": i, k: v} for i, v in edges[k]])
+
+        run(tx, q.batch_issuers, [{**r, "policy": d.policy_id} for d in docs for r in d.issuers])
+        for d in docs:  # what the one-document path would refuse (KeyError), this refuses too
+            for role in d.responsibilities:
+                q.responsibilities[role]  # noqa: B018
+            for scheme in d.tags:
+                q.tags[scheme]  # noqa: B018
+        for role, stmt in q.responsibilities.items():
+            run(tx, stmt, [r for d in docs for r in d.responsibilities.get(role, [])])
+        for scheme, stmt in q.tags.items():
+            run(tx, stmt, [r for d in docs for r in d.tags.get(scheme, [])])
+        run(tx, q.task_targets, [r for d in docs for r in d.targets if r["task"]])
+        run(tx, q.batch_policy_targets, [{**r, "policy": d.policy_id} for d in docs for r in d.targets if not r["task"]])
+        run(tx, q.measures, [r for d in docs for r in d.targets if r.get("indicator") is not None])
+
+        batch_ids = {d.policy_id for d in docs}
+        run(tx, q.batch_placeholders, [r for t, r in plan.placeholders.items() if t not in batch_ids])
+        for relation, rows in plan.citations.items():
+            run(tx, q.batch_citations[relation], rows)
+
+
 def graph_counts(store: Any) -> tuple[dict[str, int], dict[str, int]]:
     """Nodes by label and relationships by type (one label per node: see docs/graph.md)."""
-    nodes = store.read("MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label")
+    # The version node is bookkeeping, not data: not counted.
+    nodes = store.read(f"MATCH (n) WHERE NOT n:{META_LABEL} RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label")
     rels = store.read("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n ORDER BY type")
     return {r["label"]: r["n"] for r in nodes}, {r["type"]: r["n"] for r in rels}
+
+
+def node_counts(store: Any, schema: GraphSchema | None = None) -> dict[str, int]:
+    """Nodes per label, one count per label of the schema: cheap on both engines (a label count
+    is kept by the store), unlike a scan of every node or relationship (``graph_counts``)."""
+    schema = schema or load_schema()
+    out: dict[str, int] = {}
+    for label in schema.node_labels():
+        rows = store.read(f"MATCH (n:{label}) RETURN count(n) AS n")
+        if rows and rows[0]["n"]:
+            out[label] = rows[0]["n"]
+    return out
