@@ -1,7 +1,8 @@
-"""Load throughput into the bundled engine (rows/s) with the loader's UNWIND batch size, and
-batched vs one-row-per-transaction loading side by side on a small sample.
+"""Load throughput into the bundled engine (rows/s) as ``build`` loads: new documents
+``--batch-docs`` per transaction (default 100), UNWIND batches of 500 rows. Side by side on the
+same graph, alternating: batched vs one document per transaction, and one row per transaction.
 
-``python benchmarks/bench_load.py --n 1000 [--docs 300] [--small 15]``
+``python benchmarks/bench_load.py --n 1000 [--docs 300] [--batch-docs 100] [--small 60] [--per-row 5]``
 
 Records are extracted first (not timed); a fresh engine in ``benchmarks/.cache/load-bench`` is
 loaded with ``healthgov.graph.load.Loader``. "Rows" are the parameter rows the loader sends
@@ -19,7 +20,7 @@ from typing import Any
 from common import CACHE, Timer, corpus, write_result
 
 from healthgov.graph import engine
-from healthgov.graph.load import Loader, graph_counts
+from healthgov.graph.load import Loader, _CountingTx
 from healthgov.graph.rows import DocumentRows, document_rows
 from healthgov.graph.schema import create_schema, load_schema
 from healthgov.graph.store import open_store
@@ -64,90 +65,94 @@ class PerRowTx:
         return _Result(out)
 
 
-class CountingTx:
-    """Counts the statements the loader sends (each one a round trip to the engine)."""
-
-    def __init__(self) -> None:
-        self.n = 0
-        self.tx: Any = None
-
-    def bind(self, tx: Any) -> CountingTx:
-        self.tx = tx
-        return self
-
-    def run(self, cypher: str, params: dict[str, Any] | None = None) -> Any:
-        self.n += 1
-        return self.tx.run(cypher, params)
+WARM = 40  # documents loaded before anything is timed
 
 
-def total(counts: tuple[dict[str, int], dict[str, int]]) -> int:
-    return sum(counts[0].values()) + sum(counts[1].values())
+def created(loader: Loader) -> int:
+    return loader.written["nodes_created"] + loader.written["relationships_created"]
+
+
+def load_arm(loader: Loader, recs: list, batch_docs: int) -> float:
+    with Timer() as t:
+        for _, out in loader.load_batched(((r.source, r) for r in recs), batch_docs=batch_docs):
+            if isinstance(out, BaseException):
+                raise out
+    return t.seconds
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--docs", type=int, default=300, help="documents loaded for the rows/s figure")
-    ap.add_argument("--small", type=int, default=15, help="documents per arm of batched vs one-row-per-transaction")
+    ap.add_argument("--batch-docs", type=int, default=100, help="documents per transaction (build's default)")
+    ap.add_argument("--small", type=int, default=60, help="documents per arm of the side-by-side comparison")
+    ap.add_argument("--per-row", type=int, default=5, help="documents of the one-row-per-transaction arm")
     a = ap.parse_args()
-    files = list(iter_files([corpus(a.n)]))[: a.docs + 2 * a.small]
+    need = WARM + a.docs + 4 * a.small + a.per_row
+    files = list(iter_files([corpus(a.n)]))[:need]
     recs = [r for r in extract_files(files, jobs=2) if not isinstance(r, Exception)]
+    warm, recs = recs[:WARM], recs[WARM:]
     d = CACHE / "load-bench"
     engine.stop(d) if d.exists() else None
     shutil.rmtree(d, ignore_errors=True)
     schema = load_schema()
+    # At small N the side-by-side arms take their share first.
+    small = min(a.small, max(1, (len(recs) - a.per_row) // 6))
+    k = len(recs) - 4 * small - a.per_row
+    main_recs = recs[:k]
+    arms_recs = [recs[k + i * small : k + (i + 1) * small] for i in range(4)]
+    per_row_recs = recs[k + 4 * small :]
+    rows_of = {id(r): row_count(document_rows(schema, r)) for r in recs}
     with open_store(data_dir=d) as store:
         create_schema(store, schema)
         loader = Loader(store, schema)
         loader.load_vocabularies()
-        k = min(a.docs, len(recs) - 3 * a.small)  # at small N the side-by-side arms take their share
-        main_recs, small_a, small_b = recs[:k], recs[k : k + a.small], recs[k + a.small : k + 2 * a.small]
-        small_c = recs[k + 2 * a.small : k + 3 * a.small]
-        counter = CountingTx()
-        write = loader._write
-        loader._write = lambda tx, d: write(counter.bind(tx), d)  # type: ignore[method-assign]
-        rows = sum(row_count(document_rows(schema, r)) for r in main_recs)
-        before = total(graph_counts(store))
-        with Timer() as t:
-            for r in main_recs:
-                loader.load(r)
-        created = total(graph_counts(store)) - before
-        loader._write = write  # type: ignore[method-assign]
-        # Side by side on the same graph: batched (the loader) vs one row per transaction.
-        rows_a = sum(row_count(document_rows(schema, r)) for r in small_a)
-        with Timer() as ta:
-            for r in small_a:
-                loader.load(r)
-        # The loader before the new-document shortcut: the existence check always says "exists".
-        rows_c = sum(row_count(document_rows(schema, r)) for r in small_c)
-        exists = loader.q.exists
-        loader.q.exists = "RETURN 1 AS id"
-        with Timer() as tc:
-            for r in small_c:
-                loader.load(r)
-        loader.q.exists = exists
-        rows_b = sum(row_count(document_rows(schema, r)) for r in small_b)
-        with Timer() as tb:
-            for r in small_b:
+        load_arm(loader, warm, a.batch_docs)  # the engine's JIT and caches warm, not timed
+        statements = {"n": 0}
+        run = _CountingTx.run
+
+        def counting_run(self, cypher, params=None, **kw):
+            statements["n"] += 1
+            return run(self, cypher, params, **kw)
+
+        _CountingTx.run = counting_run  # type: ignore[method-assign]
+        rows = sum(rows_of[id(r)] for r in main_recs)
+        loader.written.clear()
+        seconds = load_arm(loader, main_recs, a.batch_docs)
+        made = created(loader)
+        stmts = statements["n"]
+        _CountingTx.run = run  # type: ignore[method-assign]
+        # Side by side on the same graph, alternating: batch_docs documents per transaction vs
+        # one document per transaction (the loader before batching), twice each.
+        side: dict[str, dict[str, float]] = {"batched": {"rows": 0, "seconds": 0.0}, "per_document": {"rows": 0, "seconds": 0.0}}
+        for i, arm in enumerate(arms_recs):
+            name, bd = ("batched", a.batch_docs) if i % 2 == 0 else ("per_document", 1)
+            side[name]["seconds"] += load_arm(loader, arm, bd)
+            side[name]["rows"] += sum(rows_of[id(r)] for r in arm)
+        rows_r = sum(rows_of[id(r)] for r in per_row_recs)
+        with Timer() as tr:
+            for r in per_row_recs:
                 loader._write(PerRowTx(store), document_rows(schema, r))
     engine.stop(d)
+    for v in side.values():
+        v["rows_per_s"] = round(v["rows"] / v["seconds"])
+        v["seconds"] = round(v["seconds"], 2)
+    per_row = {"documents": len(per_row_recs), "rows": rows_r, "seconds": round(tr.seconds, 2),
+               "rows_per_s": round(rows_r / tr.seconds)}
     res = {
-        "documents": len(main_recs), "batch_size": 500, "rows": rows, "seconds": round(t.seconds, 2),
-        "rows_per_s": round(rows / t.seconds), "graph_elements_created": created,
-        "elements_per_s": round(created / t.seconds), "docs_per_s": round(len(main_recs) / t.seconds, 1),
-        "statements_per_document": round(counter.n / max(1, len(main_recs)), 1),
+        "documents": len(main_recs), "batch_docs": a.batch_docs, "batch_size": 500, "rows": rows,
+        "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds), "graph_elements_created": made,
+        "elements_per_s": round(made / seconds), "docs_per_s": round(len(main_recs) / seconds, 1),
+        "statements_per_document": round(stmts / max(1, len(main_recs)), 2),
         "side_by_side": {
-            "documents_each": a.small,
-            "batched": {"rows": rows_a, "seconds": round(ta.seconds, 2), "rows_per_s": round(rows_a / ta.seconds)},
-            "one_row_per_transaction": {"rows": rows_b, "seconds": round(tb.seconds, 2),
-                                        "rows_per_s": round(rows_b / tb.seconds)},
-            "ratio": round((rows_a / ta.seconds) / (rows_b / tb.seconds), 1),
-            "without_new_document_shortcut": {"rows": rows_c, "seconds": round(tc.seconds, 2),
-                                              "rows_per_s": round(rows_c / tc.seconds)},
+            "documents_each": 2 * small,
+            "batched": side["batched"], "per_document": side["per_document"], "one_row_per_transaction": per_row,
+            "ratio_batched_vs_per_document": round(side["batched"]["rows_per_s"] / side["per_document"]["rows_per_s"], 2),
+            "ratio_batched_vs_per_row": round(side["batched"]["rows_per_s"] / per_row["rows_per_s"], 1),
         },
     }
     print(res)
-    write_result("load", a.n, res, f"python benchmarks/bench_load.py --n {a.n} --docs {a.docs} --small {a.small}")
+    write_result("load", a.n, res, f"python benchmarks/bench_load.py --n {a.n} --docs {a.docs} --batch-docs {a.batch_docs}")
 
 
 if __name__ == "__main__":
