@@ -42,44 +42,53 @@ def render(r: dict[str, dict[int, dict]]) -> str:
     if "load" in r:
         rows = []
         for n, d in sorted(r["load"].items()):
-            s = d["side_by_side"]
-            old = s.get("without_new_document_shortcut", {}).get("rows_per_s", "")
-            rows.append([n, d["documents"], d["batch_size"], d["statements_per_document"], d["rows"], d["seconds"], d["rows_per_s"],
-                         d["elements_per_s"], d["docs_per_s"], s["batched"]["rows_per_s"], old,
-                         s["one_row_per_transaction"]["rows_per_s"], f"{s['ratio']}x"])
-        parts.append("### Loading into the bundled engine (`Loader.load`, one transaction per document)\n\n" + table(
-            ["N", "docs loaded", "UNWIND batch", "statements/doc", "rows", "s", "rows/s", "nodes+rels/s", "docs/s",
-             "side by side: batched rows/s", "batched, no new-doc shortcut", "1 row/tx rows/s", "batched / 1-row"], rows))
+            sb = d["side_by_side"]
+            if "per_document" not in sb:
+                continue  # a result from before batched loading
+            rows.append([n, d["documents"], d["batch_docs"], d["batch_size"], d["statements_per_document"], d["rows"],
+                         d["seconds"], d["rows_per_s"], d["elements_per_s"], d["docs_per_s"], sb["batched"]["rows_per_s"],
+                         sb["per_document"]["rows_per_s"], sb["one_row_per_transaction"]["rows_per_s"],
+                         f"{sb['ratio_batched_vs_per_document']}x", f"{sb['ratio_batched_vs_per_row']}x"])
+        parts.append("### Loading into the bundled engine (`Loader.load_batched`, as `build` loads)\n\n" + table(
+            ["N", "docs loaded", "docs/transaction", "UNWIND batch", "statements/doc", "rows", "s", "rows/s",
+             "nodes+rels/s", "docs/s", "side by side: batched rows/s", "1 doc/tx rows/s", "1 row/tx rows/s",
+             "batched / 1 doc/tx", "batched / 1 row/tx"], rows))
     if "build" in r:
         rows = [[n, d["jobs"], d["build_seconds"], d["docs_per_s"], d["peak_rss_mb"], d["engine_rss_mb"],
                  d["unchanged_rebuild_seconds"], d["date"]] for n, d in sorted(r["build"].items())]
         parts.append("### End-to-end `healthgov build` (fresh engine, start included)\n\n" + table(
             ["N", "--jobs", "build s", "docs/s", "peak RSS healthgov MB", "engine JVM RSS MB", "nothing changed s", "date"], rows))
     if "queries" in r:
-        ns = sorted(r["queries"])
-        labels = list(r["queries"][ns[-1]]["queries"])
-        rows = []
-        for label in labels:
-            row: list[object] = [label]
-            for n in ns:
-                q = r["queries"][n]["queries"].get(label)
-                row += [q["rows"], q["median_ms"], q["p99_ms"]] if q else ["", "", ""]
-            rows.append(row)
-        head = ["query"] + [h for n in ns for h in (f"rows N={n}", f"median ms N={n}", f"p99 ms N={n}")]
-        runs = ", ".join(f"N={n}: {r['queries'][n]['runs']}" for n in ns)
-        parts.append(f"### Named queries (`registry.run`; runs per query {runs}; p99 of fewer than 100 runs is the maximum)\n\n"
-                     + table(head, rows))
+        for n, d in sorted(r["queries"].items()):
+            rows = []
+            for label, q in d["queries"].items():
+                c, c0 = q.get("cached", {}), q.get("cached_ttl0", {})
+                rows.append([label, q["rows"], q["median_ms"], q["p99_ms"], c.get("median_ms", ""), c.get("p99_ms", ""),
+                             c0.get("median_ms", ""), c0.get("p99_ms", "")])
+            parts.append(f"### Named queries at N={n} (`registry.run`, {d['runs']} runs each, arms alternating; "
+                         "p99 of fewer than 100 runs is the maximum)\n\n" + table(
+                ["query", "rows", "cold median ms", "cold p99 ms", "cached median ms", "cached p99 ms",
+                 "cached TTL 0 median ms", "TTL 0 p99 ms"], rows))
     if "api" in r:
         rows = []
         for n, d in sorted(r["api"].items()):
-            for c, x in d["load"].items():
-                rows.append([n, d["rows"], c, x["tool"], x["requests"], x["requests_per_s"], x["median_ms"], x["p99_ms"], x["errors"]])
+            arms = d.get("load_by_arm") or {"no_cache": d["load"]}
+            for arm, levels in arms.items():
+                for c, x in levels.items():
+                    rows.append([n, d["rows"], arm, c, x["tool"], x["requests"], x["requests_per_s"], x["median_ms"],
+                                 x["p99_ms"], x["errors"]])
+            if (x := d.get("revalidate_304")):
+                rows.append([n, d["rows"], "If-None-Match (304)", x["connections"], x["tool"], x["requests"],
+                             x["requests_per_s"], x["median_ms"], x["p99_ms"], x["errors"]])
         parts.append("### API: `GET /queries/who-leads` (one city, health commission) under load\n\n" + table(
-            ["N", "rows", "connections", "tool", "requests", "req/s", "median ms", "p99 ms", "errors"], rows))
-        rows = [[n, d["api_vs_direct"]["api"]["median_ms"], d["api_vs_direct"]["direct"]["median_ms"],
-                 f"{d['api_vs_direct']['overhead_pct']}%"] for n, d in sorted(r["api"].items())]
+            ["N", "rows", "server", "connections", "tool", "requests", "req/s", "median ms", "p99 ms", "errors"], rows))
+        rows = []
+        for n, d in sorted(r["api"].items()):
+            for arm, x in (d.get("api_vs_direct_by_arm") or {"uncached": d["api_vs_direct"]}).items():
+                rows.append([n, arm, x["api"]["median_ms"], x["direct"]["median_ms"], x.get("overhead_ms", ""),
+                             f"{x['overhead_pct']}%"])
         parts.append("API vs direct `registry.run` (sequential, alternating calls):\n\n" + table(
-            ["N", "API median ms", "direct median ms", "overhead"], rows))
+            ["N", "arm", "API median ms", "direct median ms", "overhead ms", "overhead"], rows))
     if "rebuild" in r:
         rows = [[n, d["builds"], d["wall_seconds"]["median"], d["wall_seconds"]["max"], d["build_seconds"]["median"],
                  d["build_seconds"]["max"]] for n, d in sorted(r["rebuild"].items())]
