@@ -4,12 +4,24 @@
 // @param level: enum(nation,province,city,county,township,village) = null | Administrative level of the jurisdiction
 // @param loaded: bool = null | true: documents loaded; false: placeholders created from citations
 // columns: policy_id, title, doc_number, issued_on, jurisdiction, level, loaded, tasks
-MATCH (p:Policy)
-WHERE $loaded IS NULL OR coalesce(p.loaded, true) = $loaded
-OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
+// With a jurisdiction or level given, the policies are found from the Jurisdiction nodes (a few
+// hundred) instead of reading every policy; the branches exclude each other (UNWIND of an empty
+// list skips one).
+CALL {
+  UNWIND CASE WHEN size($jurisdiction) > 0 OR $level IS NOT NULL THEN [1] ELSE [] END AS one
+  MATCH (j:Jurisdiction)
+  WHERE (size($jurisdiction) = 0 OR j.name IN $jurisdiction) AND ($level IS NULL OR j.level = $level)
+  MATCH (j)<-[:HAS_JURISDICTION]-(p:Policy)
+  WHERE $loaded IS NULL OR coalesce(p.loaded, true) = $loaded
+  RETURN p, j
+  UNION ALL
+  UNWIND CASE WHEN size($jurisdiction) = 0 AND $level IS NULL THEN [1] ELSE [] END AS one
+  MATCH (p:Policy)
+  WHERE $loaded IS NULL OR coalesce(p.loaded, true) = $loaded
+  OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
+  RETURN p, j
+}
 WITH p, j
-WHERE (size($jurisdiction) = 0 OR j.name IN $jurisdiction)
-  AND ($level IS NULL OR j.level = $level)
 RETURN p.id AS policy_id,
        p.title AS title,
        p.doc_number AS doc_number,
