@@ -25,6 +25,7 @@ from healthgov.graph import engine
 from healthgov.graph.load import Loader
 from healthgov.graph.store import open_store
 from healthgov.loaders.pipeline import extract_file, extract_paths
+from healthgov.queries.cache import DEFAULT_TTL_MS
 from healthgov.records import DocumentRecord
 
 HEALTHGOV = str(Path(sys.executable).parent / "healthgov")
@@ -135,6 +136,9 @@ def test_engine_killed_under_serve_gives_503_then_recovers(env) -> None:
             assert state is not None
             os.kill(state.java_pid, signal.SIGKILL)
             _wait(lambda: engine.status(data) is None, 30, "the engine to be gone")
+            # The query cache may answer from what it read until its TTL runs out (docs/api.md,
+            # "Caching and freshness"); past it, every request finds the store gone.
+            time.sleep(DEFAULT_TTL_MS / 1000 + 0.2)
 
             for path in ("/policies", "/health", "/agencies"):
                 r = http.get(path)
