@@ -454,3 +454,16 @@ def test_decode_bytes_gb18030_and_asdict() -> None:
     text, fmt, enc = decode_bytes(S["002"].read_text(encoding="utf-8").encode("gb18030"), "x.txt")
     assert (fmt, enc) == ("txt", "gb18030") and "健康郴州" in text
     assert asdict(rec("000").policy)["issuers"][0]["name"] == "重庆市人民政府办公厅"
+
+
+def test_records_cross_process_boundaries_unchanged() -> None:
+    """``--jobs N`` sends records back from worker processes pickled (as constructor calls, for
+    speed): every record of the seeds and the extra documents comes back equal, spans included."""
+    import pickle
+
+    recs = [r for r in extract_paths([SEEDS, EXTRA]) if isinstance(r, DocumentRecord)]
+    assert len(recs) >= 14
+    for r in recs:
+        back = pickle.loads(pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL))
+        assert back == r and type(back.tasks[0].span) is type(r.tasks[0].span)
+        assert back.to_dict(include_text=True) == r.to_dict(include_text=True)
