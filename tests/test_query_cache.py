@@ -299,3 +299,14 @@ def test_health_reports_cache_statistics(small) -> None:
         assert httpx.get(base + "/health", timeout=60).json()["cache"] == {"enabled": False}
         r = httpx.get(base + "/queries/jurisdictions", timeout=60)
         assert r.status_code == 200 and "etag" not in r.headers
+
+
+@pytest.mark.parametrize("bad", ["abc", "-5", "1.5"])
+def test_a_bad_cache_ttl_in_the_environment_is_named_before_anything_starts(tmp_path: Path, bad: str) -> None:
+    data = tmp_path / "data"
+    env = {**os.environ, "HEALTHGOV_CACHE_TTL_MS": bad}
+    r = subprocess.run([CLI, "serve", "--data-dir", str(data), "--port", "1"], env=env, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "HEALTHGOV_CACHE_TTL_MS" in r.stderr and "Traceback" not in r.stderr
+    assert not data.exists()  # no engine was started for it

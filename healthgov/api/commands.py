@@ -30,7 +30,14 @@ def serve(
 
     from healthgov.api.app import create_app, public_uri
     from healthgov.graph.store import open_store
+    from healthgov.queries.cache import ttl_from_env
 
+    if cache_ttl_ms is None:
+        try:  # a bad environment value is reported before any engine is started
+            cache_ttl_ms = ttl_from_env()
+        except ValueError as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(2) from None
     store = open_store(store_uri, data_dir)
     try:
         app = create_app(store, cypher_timeout=cypher_timeout, cypher_row_cap=cypher_row_cap,
