@@ -431,10 +431,6 @@ class Loader:
         self.written.update(box.get("counters", Counter()))
         return out
 
-    def _unwind_counted(self, tx: Any, cypher: str, rows: list[Any], **params: Any) -> None:
-        if rows:
-            _unwind(tx, cypher, rows, **params)
-
     def _write(self, tx: neo4j.ManagedTransaction, d: DocumentRows) -> None:
         q, pid = self.q, d.policy_id
         old_agencies: list[str] = []
@@ -635,7 +631,7 @@ class _BatchWriter:
 
     def write(self, tx: neo4j.ManagedTransaction, plan: _Plan) -> None:
         q, docs = self.q, plan.docs
-        run = self.loader._unwind_counted
+        run = _unwind  # no rows, no statement
         run(tx, q.batch_policies, [{"id": d.policy_id, "props": d.policy} for d in docs])
 
         # Jurisdictions: one row per node, as the per-document statements leave it (the last
