@@ -64,6 +64,23 @@ def data_dir(tmp_path: Path):
         os.kill(pid, signal.SIGKILL)
 
 
+def _interruptible(args: list[str]) -> subprocess.Popen[str]:
+    """A child that a SIGINT interrupts, as Ctrl-C would, wherever the tests were started.
+
+    A shell starting a background job (``&``, ``nohup``) sets SIGINT to "ignore", and an ignored
+    signal stays ignored across exec: without the reset the child never sees the Ctrl-C.
+    """
+    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
+def _reap(proc: subprocess.Popen[str]) -> None:
+    # A failed assertion must not leave the child behind, holding its pipes and the engine.
+    if proc.poll() is None:
+        proc.kill()
+    proc.communicate(timeout=30)
+
+
 def _query(conn: engine.Connection, cypher: str) -> list[dict]:
     with neo4j.GraphDatabase.driver(conn.uri, auth=(conn.user, conn.password)) as d:
         records, _, _ = d.execute_query(cypher, database_=conn.database)
@@ -170,13 +187,13 @@ def test_two_processes_share_one_engine(data_dir: Path) -> None:
 
 def test_interrupted_command_leaves_engine_usable(data_dir: Path) -> None:
     # A command interrupted (Ctrl-C) after it used the engine: the shared engine stays up.
-    proc = subprocess.Popen(
-        [sys.executable, "-u", "-c", CLIENT + "\nimport time; time.sleep(60)\n", str(data_dir), "p"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    assert json.loads(proc.stdout.readline())["count"] == 1  # it wrote and read: now interrupt it
-    proc.send_signal(signal.SIGINT)
-    proc.wait(30)
+    proc = _interruptible([sys.executable, "-u", "-c", CLIENT + "\nimport time; time.sleep(60)\n", str(data_dir), "p"])
+    try:
+        assert json.loads(proc.stdout.readline())["count"] == 1  # it wrote and read: now interrupt it
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(30) != 0  # interrupted, not run to the end of its sleep
+    finally:
+        _reap(proc)
     assert engine.status(data_dir) is not None
     conn = engine.ensure_engine(data_dir)
     assert _query(conn, "MATCH (n:Probe) RETURN count(n) AS n") == [{"n": 1}]
@@ -185,13 +202,15 @@ def test_interrupted_command_leaves_engine_usable(data_dir: Path) -> None:
 def test_interrupted_start_leaves_no_orphan(data_dir: Path) -> None:
     # Ctrl-C while the engine is starting: either it finished starting (and is found, reusable,
     # stoppable) or it is gone; never a process that no state file names.
-    proc = subprocess.Popen([sys.executable, "-c", CLIENT, str(data_dir), "p"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not (data_dir / "engine.json").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    proc.wait(60)
+    proc = _interruptible([sys.executable, "-c", CLIENT, str(data_dir), "p"])
+    try:
+        deadline = time.monotonic() + 60
+        while not (data_dir / "engine.json").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(60)
+    finally:
+        _reap(proc)
     time.sleep(2)  # a supervisor told to stop takes a moment
     pids = _engine_pids(data_dir)
     state = engine.status(data_dir)
