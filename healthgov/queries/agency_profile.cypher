@@ -9,7 +9,7 @@
 // With jurisdictions given, their policies are found from the Jurisdiction nodes and only their
 // tasks are read; with none, the agencies of the type are found first and their tasks read
 // backwards (the branches exclude each other: UNWIND of an empty list skips one).
-CALL {
+CALL () {
   MATCH (j:Jurisdiction)
   WHERE j.name IN $jurisdiction
   MATCH (j)<-[:HAS_JURISDICTION]-(p:Policy)
@@ -31,16 +31,14 @@ WITH j,
      collect(DISTINCT CASE WHEN type(r) = 'LEAD_AGENCY' THEN t.id END) AS led,
      collect(DISTINCT CASE WHEN type(r) = 'SUPPORTING_AGENCY' THEN t.id END) AS supported,
      collect(DISTINCT t) AS tasks
-CALL {
-  WITH tasks
+CALL (tasks) {
   UNWIND tasks AS t1
   MATCH (t1)-[:HAS_TOPIC]->(tp:Topic)
   WITH tp.id AS topic, count(DISTINCT t1) AS n
   ORDER BY n DESC, topic
   RETURN collect(topic) AS topics
 }
-CALL {
-  WITH tasks
+CALL (tasks) {
   UNWIND tasks AS t2
   MATCH (t2)-[:LEAD_AGENCY|SUPPORTING_AGENCY]->(b:Agency)
   WITH t2, coalesce(b.agency_type, b.name) AS partner

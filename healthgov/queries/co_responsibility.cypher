@@ -11,7 +11,7 @@
 // different places (two "市卫生健康委"): pool by agency_type to compare across places.
 // With jurisdictions given, their policies are found from the Jurisdiction nodes before any
 // task is read (the branches exclude each other: UNWIND of an empty list skips one).
-CALL {
+CALL () {
   MATCH (j:Jurisdiction)
   WHERE j.name IN $jurisdiction
   MATCH (j)<-[:HAS_JURISDICTION]-(p:Policy)

@@ -9,7 +9,7 @@
 // Targets are found from the filter: an indicator's from its node (index), a jurisdiction's
 // from its policies (their tasks' targets and their own); only with neither is every target
 // read (the branches exclude each other: UNWIND of an empty list skips one).
-CALL {
+CALL () {
   MATCH (:Indicator {id: $indicator})<-[:MEASURES]-(g:Target)
   RETURN g
   UNION ALL

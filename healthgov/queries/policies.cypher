@@ -7,7 +7,7 @@
 // With a jurisdiction or level given, the policies are found from the Jurisdiction nodes (a few
 // hundred) instead of reading every policy; the branches exclude each other (UNWIND of an empty
 // list skips one).
-CALL {
+CALL () {
   UNWIND CASE WHEN size($jurisdiction) > 0 OR $level IS NOT NULL THEN [1] ELSE [] END AS one
   MATCH (j:Jurisdiction)
   WHERE (size($jurisdiction) = 0 OR j.name IN $jurisdiction) AND ($level IS NULL OR j.level = $level)

@@ -7,24 +7,21 @@
 MATCH (p:Policy)
 WHERE p.id = $policy OR p.doc_number = $policy OR p.doc_number_raw = $policy OR p.title = $policy
 OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
-CALL {
-  WITH p
+CALL (p) {
   OPTIONAL MATCH (p)-[:HAS_TASK]->(:Task)-[:LEAD_AGENCY]->(a:Agency)
   WITH a.name AS agency, count(a) AS n
   WHERE agency IS NOT NULL
   WITH agency, n ORDER BY n DESC, agency
   RETURN collect(agency + ':' + toString(n)) AS lead_agencies
 }
-CALL {
-  WITH p
+CALL (p) {
   OPTIONAL MATCH (p)-[:HAS_TASK]->(:Task)-[:HAS_TOPIC]->(tp:Topic)
   WITH tp.id AS topic, count(tp) AS n
   WHERE topic IS NOT NULL
   WITH topic, n ORDER BY n DESC, topic
   RETURN collect(topic + ':' + toString(n)) AS topics
 }
-CALL {
-  WITH p
+CALL (p) {
   OPTIONAL MATCH (p)-[:HAS_TASK]->(:Task)-[:HAS_TARGET]->(g1:Target)
   WITH p, collect(DISTINCT g1) AS by_task
   OPTIONAL MATCH (p)-[:HAS_TARGET]->(g2:Target)

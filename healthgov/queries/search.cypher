@@ -8,7 +8,7 @@
 // With jurisdictions given, only their policies' tasks are read (found from the Jurisdiction
 // nodes); with none, the tasks are scanned and only the matching ones' policies read (the
 // branches exclude each other: UNWIND of an empty list skips one).
-CALL {
+CALL () {
   MATCH (j:Jurisdiction)
   WHERE j.name IN $jurisdiction
   MATCH (j)<-[:HAS_JURISDICTION]-(p:Policy)

@@ -8,7 +8,7 @@
 // With jurisdictions given, their policies are found from the Jurisdiction nodes and only their
 // tasks are read; with none, the tasks are read backwards from the tier nodes (the branches
 // exclude each other: UNWIND of an empty list skips one).
-CALL {
+CALL () {
   MATCH (j:Jurisdiction)
   WHERE j.name IN $jurisdiction
   MATCH (j)<-[:HAS_JURISDICTION]-(p:Policy)
@@ -26,8 +26,7 @@ CALL {
 WITH j, tr, p, t
 ORDER BY p.id, coalesce(t.order, toInteger(substring(t.id, size(p.id) + 2)))
 WITH j, tr, collect(DISTINCT t) AS tasks
-CALL {
-  WITH tasks, tr
+CALL (tasks, tr) {
   UNWIND tasks AS t1
   MATCH (t1)-[:CONCERNS_INSTITUTION]->(it:InstitutionType)
   WHERE it.serves_tier = tr.id OR EXISTS { MATCH (it)-[:SERVES_TIER]->(tr) }

@@ -16,7 +16,7 @@
 // found from the filter: a policy by its id (index), a jurisdiction or level from the
 // Jurisdiction nodes (a few hundred) to its documents; only with none of the three is every
 // policy read. The branches exclude each other (UNWIND of an empty list skips one).
-CALL {
+CALL () {
   MATCH (p:Policy {id: $policy})
   OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
   RETURN p, j
