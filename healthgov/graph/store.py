@@ -9,6 +9,8 @@ portable Cypher both accept).
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import threading
 from collections.abc import Callable
@@ -23,6 +25,11 @@ from healthgov.graph import engine, version
 BOLT_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
 T = TypeVar("T")
 _SWAP = threading.Lock()
+
+# Set to a file path, every distinct Cypher statement this process sends through the driver is
+# appended to it as a JSON line ({"statement": ...}): tests/test_cypher_lint.py runs the whole
+# tool with it and checks each statement with Neo4j's own language service (docs/graph.md).
+CYPHER_LOG_ENV = "HEALTHGOV_CYPHER_LOG"
 
 
 @dataclass
@@ -117,6 +124,57 @@ class Store:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+class _CypherLog:
+    """Appends each statement once per process; duplicates across processes are the reader's to drop."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.seen: set[str] = set()
+        self.lock = threading.Lock()
+
+    def record(self, query: Any) -> None:
+        text = getattr(query, "text", query)  # a neo4j.Query carries its statement in .text
+        if not isinstance(text, str):
+            return
+        with self.lock:
+            if text in self.seen:
+                return
+            self.seen.add(text)
+            # One short append per line: lines from processes sharing the file do not interleave.
+            with open(self.path, "a", encoding="utf-8") as f:
+                f.write(json.dumps({"statement": text}, ensure_ascii=False) + "\n")
+
+
+def record_statements(path: str) -> None:
+    """Record every statement sent through the ``neo4j`` driver in this process into ``path``.
+
+    Wrapped at the driver's classes, not in ``Store``: every way a statement leaves the process
+    (auto-commit ``Session.run``, explicit and managed transactions, ``Driver.execute_query`` as
+    the engine's readiness probe uses it) ends in one of these two ``run`` methods, so no code path
+    can bypass the log. Installed only on request, so an unset variable costs nothing.
+    """
+    log = _CypherLog(path)
+    for cls in (neo4j.Session, neo4j.Transaction, neo4j.ManagedTransaction):
+        original = cls.run
+        # Installed before (another path): record into the new file instead, never twice.
+        original = getattr(original, "_healthgov_unlogged", original)
+        cls.run = _logged(original, log)  # type: ignore[method-assign]
+
+
+def _logged(original: Callable[..., Any], log: _CypherLog) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def run(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        log.record(query)  # before running: a statement the engine refuses is logged too
+        return original(self, query, *args, **kwargs)
+
+    run._healthgov_unlogged = original  # type: ignore[attr-defined]
+    return run
+
+
+if os.environ.get(CYPHER_LOG_ENV):
+    record_statements(os.environ[CYPHER_LOG_ENV])
 
 
 def open_store(uri: str | None = None, data_dir: str | os.PathLike[str] | None = None) -> Store:
