@@ -58,6 +58,22 @@ class EngineError(RuntimeError):
     """The bundled engine could not be started, reached or stopped."""
 
 
+NOT_INSTALLED = ("the bundled engine is not installed: pip install 'healthgov[bundled]', "
+                 "or set NEO4J_URI to a Neo4j 5 server")
+
+
+class EngineNotInstalled(SystemExit):
+    """The optional ``bundled`` extra (arcadedb-embedded) is missing.
+
+    A SystemExit, not an EngineError: every command that needs the engine reaches it through
+    ``ensure_engine``, not all of them catch EngineError, and none could do more than print this
+    one line and stop; exiting here keeps that true for every command, present and future.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(f"error: {NOT_INSTALLED}")
+
+
 @dataclass(frozen=True, slots=True)
 class EngineState:
     pid: int  # the supervisor
@@ -208,7 +224,7 @@ def _package_dir() -> Path:
     # Located without importing it: importing arcadedb_embedded loads JPype for nothing.
     spec = importlib.util.find_spec("arcadedb_embedded")
     if spec is None or not spec.submodule_search_locations:
-        raise EngineError("the bundled engine needs the 'arcadedb-embedded' package: pip install arcadedb-embedded")
+        raise EngineNotInstalled()
     return Path(next(iter(spec.submodule_search_locations)))
 
 
@@ -280,6 +296,7 @@ def ensure_engine(data_dir: str | os.PathLike[str] | None = None) -> Connection:
     data = resolve_data_dir(data_dir)
     state = status(data)
     if state is None:
+        _package_dir()  # before the lock, which creates the data directory
         with _locked(data):
             state = status(data)  # somebody may have started it while we waited for the lock
             if state is None:
