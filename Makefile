@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint clean browser bench
+.PHONY: run test lint clean browser bench lock
 
 # The view tests drive Debian's chromium through playwright (never `playwright install`: no
 # browser downloads here), and Chinese labels need a CJK font. Installed once, as root (or sudo).
@@ -17,11 +17,26 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig; \
 	fi
 
-$(STAMP): pyproject.toml
+# The exact versions in constraints.txt: `make test` tests what is locked (and reinstalls when
+# the lock changes).
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[bundled,test]'
 	touch $(STAMP)
+
+# Re-resolve every dependency to the newest release pyproject.toml's ranges allow, in a throwaway
+# venv (so nothing left over in .venv gets pinned), and write the result to constraints.txt.
+LOCK_VENV := $(VENV)-lock
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/pip install --quiet '.[bundled,test]'
+	{ sed -n '/^#/p;/^#/!q' constraints.txt; \
+	  $(LOCK_VENV)/bin/pip freeze --exclude-editable | grep -viE '^healthgov[ =@]'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf $(LOCK_VENV)
 
 # Build the sample corpus into the bundled engine (./data), then serve the API and the views
 # at http://127.0.0.1:8000/ (HOST/PORT to change). Ctrl-C stops the server; the engine keeps
