@@ -111,6 +111,9 @@ def test_alignments(onto: Graph) -> None:
     assert (HG.TextSpan, sub, PROV.Entity) in onto
     assert (HG.issuedBy, subp, DCTERMS.creator) in onto
     assert (HG.implements, subp, HG.cites) in onto and (HG.cites, subp, ELI.cites) in onto
+    # ELI deprecates eli:implements ("Use applies instead"): align to the current term.
+    assert (HG.implements, subp, ELI.applies) in onto and (HG.implements, subp, ELI.implements) not in onto
+    assert not any(onto.triples((None, None, ELI.implements))) and not any(onto.triples((ELI.implements, None, None)))
     assert (HG.hasTopic, subp, DCTERMS.subject) in onto
     assert (HG.partOfJurisdiction, RDF.type, OWL.TransitiveProperty) in onto
     for c in ("Tier", "InstitutionType", "Topic", "Indicator", "AdministrativeLevel"):
@@ -347,6 +350,13 @@ def test_valid_record_maps_and_conforms() -> None:
     assert g.value(cited, HG.loaded) == Literal(False)
     conforms, report = validate(g)
     assert conforms, report
+    # Every instance is labelled; Chinese text carries its language.
+    from rdflib import RDFS
+
+    typed = set(g.subjects(RDF.type, None))
+    assert typed and all(g.value(s, RDFS.label) is not None for s in typed)
+    assert g.value(p, HG.title) == Literal(rec.policy.title, lang="zh")
+    assert g.value(t, HG.text).language == "zh"
 
 
 def _violations(report: str) -> list[str]:

@@ -306,7 +306,7 @@ def export(
                     console.print(report)
                     console.print("[red]the exported RDF does not conform to the SHACL shapes[/]")
                     raise typer.Exit(1)
-            text = graph.serialize(format="turtle" if fmt == "ttl" else "json-ld")
+            text = ex.serialize_rdf(graph, fmt)
             if out is None:
                 typer.echo(text)
             else:

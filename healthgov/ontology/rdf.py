@@ -6,6 +6,12 @@ Instances live under ``https://w3id.org/healthgov/id/`` (``hgd:``) with the ids 
 as their property-graph nodes (``healthgov.graph.rows``), so an RDF export and the graph can be
 joined. Every extracted fact points to its evidence with ``prov:wasDerivedFrom`` → an
 ``hg:TextSpan`` (start, end, section path) that ``dcterms:isPartOf`` the ``hg:SourceDocument``.
+
+Every instance has an ``rdfs:label``. Chinese text is language-tagged: ``@zh-Hant`` for what a
+traditional-script document writes, ``@zh`` otherwise (and always on agencies, jurisdictions and
+placeholder policies, which several documents share); identifiers and codes (document numbers,
+item numbers, units, section paths) stay plain strings. ``with_vocabulary`` adds the SKOS
+concepts a graph refers to, so an export is readable (and valid) without the vocabulary files.
 """
 
 from __future__ import annotations
@@ -16,8 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
-from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from healthgov.records import DocumentRecord, Span
 
@@ -71,12 +77,19 @@ class _Builder:
     def __init__(self, rec: DocumentRecord) -> None:
         self.rec = rec
         self.g = Graph()
-        for prefix, ns in (("hg", HG), ("hgd", HGD), ("hgv", HGV), ("prov", PROV), ("dcterms", DCTERMS)):
-            self.g.bind(prefix, ns)
+        bind_prefixes(self.g)
         self.source = iri("source", rec.sha256 or _simplified(rec.source))
         j = rec.policy.jurisdiction
         self.doc_jname = j.name if j else None
         self.doc_level = j.level if j else None
+        self.lang = "zh-Hant" if rec.policy.language_script == "traditional" else "zh"
+
+    def text(self, value: str | None, lang: str | None = None) -> Literal | None:
+        """Chinese text as written, tagged with the document's script (``lang`` overrides)."""
+        return Literal(value, lang=lang or self.lang) if value else None
+
+    def label(self, node: URIRef, *parts: object, lang: str | None = None) -> None:
+        self.add(node, RDFS.label, self.text(" ".join(str(p) for p in parts if p not in (None, "")).strip(), lang))
 
     def add(self, s: URIRef | BNode, p: URIRef, o: object, datatype: URIRef | None = None) -> None:
         if o is None or o == "":
@@ -91,6 +104,7 @@ class _Builder:
             return None
         node = HGD[f"span/{self.rec.sha256 or 'nosha'}/{span.start}-{span.end}"]
         self.add(node, RDF.type, HG.TextSpan)
+        self.add(node, RDFS.label, Literal(f"characters {span.start}–{span.end}", lang="en"))
         self.add(node, HG.spanStart, Literal(span.start, datatype=XSD.nonNegativeInteger))
         self.add(node, HG.spanEnd, Literal(span.end, datatype=XSD.nonNegativeInteger))
         self.add(node, DCTERMS.isPartOf, self.source)
@@ -109,7 +123,8 @@ class _Builder:
                 self.add(node, HG.administrativeLevel, concept("admin-level", level))
             return node
         self.add(node, RDF.type, HG.Jurisdiction)
-        self.add(node, HG.name, name)
+        self.add(node, HG.name, self.text(name, "zh"))
+        self.label(node, name, lang="zh")
         if level:
             self.add(node, HG.administrativeLevel, concept("admin-level", level))
         if parent and parent != name:
@@ -122,7 +137,8 @@ class _Builder:
         aid, own = agency_id(name, level, jurisdiction, self.doc_jname, self.doc_level)
         node = iri("agency", aid)
         self.add(node, RDF.type, HG.Agency)
-        self.add(node, HG.name, _simplified(name))
+        self.add(node, HG.name, self.text(_simplified(name), "zh"))
+        self.label(node, _simplified(name), lang="zh")
         if agency_type and self.g.value(node, HG.agencyType) is None:
             self.add(node, HG.agencyType, concept("agency-type", agency_type))
         if level and self.g.value(node, HG.administrativeLevel) is None:
@@ -141,11 +157,13 @@ class _Builder:
         self.add(self.source, RDF.type, HG.SourceDocument)
         self.add(self.source, HG.sha256, rec.sha256)
         self.add(self.source, HG.sourcePath, rec.source)
+        self.add(self.source, RDFS.label, Path(rec.source).name or rec.sha256)
         self.add(self.source, DCTERMS["format"], rec.format)
 
         p = iri("policy", pol.id)
         self.add(p, RDF.type, HG.Policy)
-        self.add(p, HG.title, pol.title)
+        self.add(p, HG.title, self.text(pol.title))
+        self.label(p, pol.title or pol.doc_number)
         self.add(p, HG.docNumber, pol.doc_number)
         self.add(p, HG.docNumberRaw, pol.doc_number_raw)
         self.add(p, HG.issuedOn, pol.issued_on, XSD.date)
@@ -164,7 +182,8 @@ class _Builder:
             if cited != p and (cited, HG.loaded, None) not in self.g:
                 # A placeholder: known only from this citation until its own document is loaded.
                 self.add(cited, RDF.type, HG.Policy)
-                self.add(cited, HG.title, c.title)
+                self.add(cited, HG.title, self.text(c.title, "zh"))
+                self.label(cited, c.title or c.doc_number, lang="zh")
                 self.add(cited, HG.docNumber, c.doc_number)
                 self.add(cited, HG.loaded, False)
                 self.evidence(cited, c.span)
@@ -176,7 +195,8 @@ class _Builder:
             self.add(s, RDF.type, HG.Section)
             self.add(p, HG.hasSection, s)
             self.add(s, HG.number, sec.number)
-            self.add(s, HG.title, sec.title)
+            self.add(s, HG.title, self.text(sec.title))
+            self.label(s, sec.number, sec.title)
             self.add(s, DCTERMS.type, sec.kind)
             if sec.parent in sections:
                 self.add(s, HG.subsectionOf, iri("section", sec.parent))
@@ -191,8 +211,9 @@ class _Builder:
             self.add(t, RDF.type, HG.Task)
             self.add(p, HG.hasTask, t)
             self.add(t, HG.number, task.number)
-            self.add(t, HG.title, task.title)
-            self.add(t, HG.text, task.text)
+            self.add(t, HG.title, self.text(task.title))
+            self.add(t, HG.text, self.text(task.text))
+            self.label(t, task.number, task.title or task.text[:40])
             self.add(t, HG.sectionPath, path)
             if task.section in sections:
                 self.add(t, HG.inSection, iri("section", task.section))
@@ -204,7 +225,8 @@ class _Builder:
                 self.add(q, RDF.type, HG.Responsibility)
                 self.add(t, HG.hasResponsibility, q)
                 self.add(q, HG.responsibleAgency, agency)
-                self.add(q, HG.name, r.name)
+                self.add(q, HG.name, self.text(r.name))
+                self.label(q, task.number, r.name, "（牵头）" if r.role == "lead" else "（配合）")
                 self.add(q, HG.role, r.role)
                 self.add(q, HG.basis, r.basis)
                 self.add(q, HG.implicit, bool(r.implicit))
@@ -225,8 +247,9 @@ class _Builder:
             self.add(g, RDF.type, HG.Target)
             owner = iri("task", tg.task) if tg.task in paths else p
             self.add(owner, HG.hasTarget, g)
-            self.add(g, HG.text, tg.text)
-            self.add(g, HG.indicatorText, tg.indicator_text)
+            self.add(g, HG.text, self.text(tg.text))
+            self.add(g, HG.indicatorText, self.text(tg.indicator_text))
+            self.label(g, tg.indicator_text or tg.text[:40], tg.year)
             if tg.indicator:
                 self.add(g, HG.measures, concept("indicator", tg.indicator))
             self.add(g, HG.comparator, tg.comparator)
@@ -236,11 +259,11 @@ class _Builder:
                     self.add(g, prop, Literal(Decimal(repr(float(v))), datatype=XSD.decimal))
             self.add(g, HG.unit, tg.unit)
             self.add(g, HG.targetYear, None if tg.year is None else Literal(tg.year, datatype=XSD.integer))
-            self.add(g, HG.deadline, tg.deadline)
+            self.add(g, HG.deadline, self.text(tg.deadline))
             self.add(g, HG.baseline, tg.baseline)
             self.add(g, HG.baselineYear, None if tg.baseline_year is None else Literal(tg.baseline_year, datatype=XSD.integer))
             self.add(g, HG.nature, tg.nature)
-            self.add(g, HG.note, tg.note)
+            self.add(g, HG.note, self.text(tg.note))
             owner_task = tasks.get(tg.task) if tg.task else None
             inside = (owner_task is not None and tg.span is not None
                       and owner_task.span.start <= tg.span.start and tg.span.end <= owner_task.span.end)
@@ -292,25 +315,78 @@ def shapes_graph() -> Graph:
     return Graph().parse(data=_shapes_nt(), format="nt")
 
 
-def validate(graph: Graph) -> tuple[bool, str]:
+def validate(graph: Graph, inference: str = "none") -> tuple[bool, str]:
     """SHACL-validate an instance graph against ``shapes.ttl``.
 
-    The ontology and the concept schemes are added to (a copy of) the data so that class
-    constraints see subclasses and vocabulary concepts: a task tagged with a topic id that no
-    scheme defines is reported, not silently accepted. (pyshacl's ``ont_graph`` only copies
-    class and property axioms, not the concepts themselves.)
+    The concepts the graph refers to are added from the vocabularies (``with_vocabulary``, a
+    no-op on an export, which has them), and the ontology is the ``ont_graph``: a task tagged
+    with a topic id that no scheme defines is reported, not silently accepted. The shapes check
+    scheme membership (``skos:inScheme``), which no RDFS inference can make up, so
+    ``inference="rdfs"`` does not turn a bad concept IRI into a conforming one.
     """
     from pyshacl import validate as shacl_validate
 
-    data = ontology_graph(with_vocabularies=True)
+    data = Graph()
     data += graph
+    with_vocabulary(data)
     conforms, _report_graph, text = shacl_validate(
         data,
         shacl_graph=shapes_graph(),
-        inference="none",
+        ont_graph=ontology_graph(),
+        inference=inference,
         abort_on_first=False,
         allow_warnings=True,
         meta_shacl=False,
         advanced=True,
     )
     return bool(conforms), str(text)
+
+
+PREFIXES = {"hg": HG, "hgd": HGD, "hgv": HGV, "prov": PROV, "dcterms": DCTERMS, "skos": SKOS,
+            "rdfs": RDFS, "xsd": XSD}
+
+
+def bind_prefixes(g: Graph) -> Graph:
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True)
+    return g
+
+
+@lru_cache(maxsize=1)
+def _vocab_nt() -> str:
+    from healthgov.ontology.vocab import vocab_graph
+
+    return vocab_graph().serialize(format="nt")
+
+
+def with_vocabulary(g: Graph) -> Graph:
+    """Add to ``g`` (in place) every vocabulary concept it refers to, and their schemes.
+
+    Concepts come whole (labels, notation, ranks, ``skos:inScheme``), with what they point to in
+    turn (``skos:broader``, ``hg:servesTier``), and each gets an ``rdfs:label`` per
+    ``skos:prefLabel``; a scheme's ``skos:hasTopConcept`` is kept only for concepts included. A
+    concept IRI that no scheme defines brings nothing: SHACL then reports it.
+    """
+    vocab = Graph().parse(data=_vocab_nt(), format="nt")
+    prefix = str(HGV)
+    todo = {o for o in g.objects() if isinstance(o, URIRef) and str(o).startswith(prefix)}
+    todo |= {s for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(prefix)}
+    seen: set[URIRef] = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for _, p, o in vocab.triples((node, None, None)):
+            if p == SKOS.hasTopConcept:
+                continue
+            g.add((node, p, o))
+            if isinstance(o, URIRef) and str(o).startswith(prefix) and o not in seen:
+                todo.add(o)
+    for node in seen:
+        for label in vocab.objects(node, SKOS.prefLabel):
+            g.add((node, RDFS.label, label))
+        for top in vocab.objects(node, SKOS.hasTopConcept):
+            if top in seen:
+                g.add((node, SKOS.hasTopConcept, top))
+    return g
