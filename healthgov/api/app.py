@@ -19,9 +19,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from healthgov import __version__
-from healthgov.api import cypher_endpoint, named, resources
+from healthgov.api import cypher_endpoint, named, resources, schemas
 from healthgov.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from healthgov.api.offline_docs import install_offline_docs
+from healthgov.api.schemas import Health, errors
 from healthgov.api.tabular import UTF8JSONResponse
 from healthgov.network.routes import router as network_router
 from healthgov.queries import registry
@@ -127,7 +128,14 @@ def create_app(
     def _timeout(_request: Request, exc: QueryTimeout) -> JSONResponse:
         return UTF8JSONResponse(status_code=504, content={"detail": str(exc)})
 
-    @app.get("/health", tags=["service"],
+    @app.exception_handler(Exception)
+    def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        # Starlette would answer plain text; clients parse one error shape. The traceback is
+        # still logged by the server; the body says nothing about internals.
+        log.exception("unexpected error: %s", type(exc).__name__)
+        return UTF8JSONResponse(status_code=500, content={"detail": f"internal error ({type(exc).__name__})"})
+
+    @app.get("/health", tags=["service"], response_model=None, responses={200: {"model": Health}, **errors(500, 503)},
              summary="The store this API is connected to, its counts, and the query cache's statistics")
     def health() -> JSONResponse:
         info = _store_info(store)
@@ -150,4 +158,48 @@ def create_app(
 
     app.include_router(views_router)
     app.include_router(network_router)  # /network/...
+    _finish_openapi(app)
     return app
+
+
+def _finish_openapi(app: FastAPI) -> None:
+    """Complete the generated OpenAPI: parameter examples, and the one error schema.
+
+    FastAPI adds its own 422 schema (``HTTPValidationError``) to any operation that does not
+    declare one; the handlers here answer every error as ``schemas.Error``, so the description
+    says so too.
+    """
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        spec = generate()
+        for ops in spec.get("paths", {}).values():
+            for op in ops.values():
+                for code, response in op.get("responses", {}).items():
+                    if code[:1] in ("4", "5"):
+                        # FastAPI files a declared model under the route's own media type too
+                        # (text/html for the views); errors are always JSON.
+                        content = response.setdefault("content", {})
+                        for media in [m for m in content if m != "application/json"]:
+                            del content[media]
+                        content.setdefault("application/json", {})["schema"] = {"$ref": "#/components/schemas/Error"}
+                for param in op.get("parameters", []):
+                    ex = schemas.example(param["name"], param.get("schema"))
+                    if ex is None or "example" in param or "examples" in param:
+                        continue
+                    if param.get("required"):
+                        param["example"] = ex  # "Try it out" starts from it
+                    else:
+                        # Shown beside the field but not filled in: a filled optional filter
+                        # would narrow every first try to the example's corner of the graph.
+                        param["schema"].setdefault("examples", [ex])
+        components = spec.get("components", {}).get("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
+

@@ -12,12 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 import neo4j
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from healthgov.api.cypher_guard import CypherRefused, check_read_only
-from healthgov.api.tabular import UTF8JSONResponse, wants_csv
+from healthgov.api.schemas import CSV, STORE_ERRORS, CypherResult, errors
+from healthgov.api.tabular import FormatParam, UTF8JSONResponse, wants_csv
 from healthgov.queries.execute import read_with_deadline
 from healthgov.queries.formats import to_csv
 
@@ -40,14 +41,12 @@ def router(store: Any, *, timeout: float, row_cap: int) -> APIRouter:
         summary="Run a read-only Cypher query",
         response_class=Response,
         responses={
-            200: {"content": {"application/json": {}, "text/csv": {}},
+            200: {"model": CypherResult, "content": CSV,
                   "description": "columns, rows, whether the row cap cut the result, and the limits applied"},
-            400: {"description": "The query does not parse or the engine rejected it."},
-            403: {"description": "The query writes, administers the database, calls a procedure or loads files."},
-            504: {"description": "The query ran past the time limit."},
+            **errors(400, 403, 413, 422, 504, *STORE_ERRORS),
         },
     )
-    def cypher(request: Request, body: CypherRequest, format: str | None = Query(None, pattern="^(json|csv)$")) -> Response:
+    def cypher(request: Request, body: CypherRequest, format: FormatParam = None) -> Response:
         """Runs one statement in a read transaction. Refused: CREATE, MERGE, SET, DELETE, REMOVE, DROP,
         FOREACH, LOAD CSV, procedure calls other than the db.labels-style schema ones, administration
         commands. Limits: a time limit and a row cap (both reported in `limits`)."""

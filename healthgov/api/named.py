@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from healthgov.api.schemas import STORE_ERRORS, QueryInfo, errors, query_page_model, table_responses
 from healthgov.api.tabular import (
     DEFAULT_LIMIT,
     FormatParam,
@@ -117,7 +118,8 @@ def query_endpoint(
 def router(run: Callable[[str, dict[str, Any]], registry.QueryResult]) -> APIRouter:
     r = APIRouter(prefix="/queries", tags=["named queries"])
 
-    @r.get("", summary="List the named queries with their parameters and columns")
+    @r.get("", summary="List the named queries with their parameters and columns", response_model=None,
+           responses={200: {"model": list[QueryInfo]}, **errors(500)})
     def list_queries() -> list[dict[str, Any]]:
         return [spec.to_dict() for spec in registry.load_queries().values()]
 
@@ -128,7 +130,6 @@ def router(run: Callable[[str, dict[str, Any]], registry.QueryResult]) -> APIRou
             methods=["GET"],
             summary=spec.description,
             response_class=Response,
-            responses={200: {"content": {"application/json": {}, "text/csv": {}},
-                             "description": "A page of rows (JSON) or the page as CSV; X-Total-Count gives the total."}},
+            responses=table_responses(query_page_model(spec.name, spec.columns), 422, 504, *STORE_ERRORS),
         )
     return r

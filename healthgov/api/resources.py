@@ -13,6 +13,16 @@ from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import Response
 
 from healthgov.api.named import query_endpoint
+from healthgov.api.schemas import (
+    CSV,
+    STORE_ERRORS,
+    SchemeInfo,
+    errors,
+    page_model,
+    query_page_model,
+    row_model,
+    table_responses,
+)
 from healthgov.api.tabular import (
     DEFAULT_LIMIT,
     FormatParam,
@@ -29,9 +39,15 @@ from healthgov.queries import registry
 from healthgov.queries.formats import to_csv
 
 Runner = Callable[[str, dict[str, Any]], registry.QueryResult]
-_TABLE = {200: {"content": {"application/json": {}, "text/csv": {}}, "description": "A page of rows; X-Total-Count gives the total."}}
-_ONE = {200: {"content": {"application/json": {}, "text/csv": {}}, "description": "One object (a one-row table as CSV)."},
-        404: {"description": "No such resource."}}
+_VOCAB_COLUMNS = ("id", "pref_zh", "pref_en", "alt_labels", "broader", "props", "iri")
+_VOCAB_PAGE = page_model("vocab", _VOCAB_COLUMNS, (("scheme", str),))
+
+
+def _one_responses(query: str) -> dict[int | str, dict[str, Any]]:
+    spec = registry.get(query)
+    return {200: {"model": row_model(spec.name, spec.columns), "content": CSV,
+                  "description": f"One object: the row of `{spec.name}` (a one-row table as CSV)."},
+            **errors(404, 422, 504, *STORE_ERRORS)}
 
 
 def _one(request: Request, result: registry.QueryResult, fmt: str | None, what: str, key: str) -> Response:
@@ -55,11 +71,12 @@ def router(run: Runner) -> APIRouter:
         "/targets": ("compare-targets", "Targets (filter by indicator, text, jurisdiction, year)"),
     }
     for path, (name, summary) in lists.items():
-        r.add_api_route(path, query_endpoint(registry.get(name), run), methods=["GET"], summary=summary,
-                        response_class=Response, responses=_TABLE)
+        spec = registry.get(name)
+        r.add_api_route(path, query_endpoint(spec, run), methods=["GET"], summary=summary, response_class=Response,
+                        responses=table_responses(query_page_model(spec.name, spec.columns), 422, 504, *STORE_ERRORS))
 
     @r.get("/policies/{policy_id}", summary="One policy: metadata, counts, lead agencies, topics, links",
-           response_class=Response, responses=_ONE)
+           response_class=Response, responses=_one_responses("policy-summary"))
     def policy(
         request: Request,
         policy_id: Annotated[str, Path(description="Policy id, document number or exact title")],
@@ -69,7 +86,7 @@ def router(run: Runner) -> APIRouter:
 
     # Task ids contain a slash ("p…/t19"): the path converter takes the rest of the URL.
     @r.get("/tasks/{task_id:path}", summary="One task with its source span, responsibilities, targets and tags",
-           response_class=Response, responses=_ONE)
+           response_class=Response, responses=_one_responses("task-detail"))
     def task(
         request: Request,
         task_id: Annotated[str, Path(description="Task id, e.g. pa035f2227f9f/t19")],
@@ -77,7 +94,8 @@ def router(run: Runner) -> APIRouter:
     ) -> Response:
         return _one(request, run("task-detail", {"task": task_id}), format, "task", task_id)
 
-    @r.get("/vocab", summary="The concept schemes (vocabularies)", tags=["vocabularies"])
+    @r.get("/vocab", summary="The concept schemes (vocabularies)", tags=["vocabularies"], response_model=None,
+           responses={200: {"model": list[SchemeInfo]}, **errors(500)})
     def schemes() -> list[dict[str, Any]]:
         from healthgov.ontology.vocab import load_vocabularies
 
@@ -85,7 +103,7 @@ def router(run: Runner) -> APIRouter:
                 for s in sorted(load_vocabularies(), key=lambda s: s.id)]
 
     @r.get("/vocab/{scheme}", summary="The concepts of one scheme, with labels", tags=["vocabularies"],
-           response_class=Response, responses={**_TABLE, 404: {"description": "No such scheme."}})
+           response_class=Response, responses=table_responses(_VOCAB_PAGE, 404, 422, 500))
     def vocab(
         request: Request,
         scheme: Annotated[str, Path(description="agency-type, institution-type, tier, topic, indicator or admin-level")],
@@ -98,7 +116,7 @@ def router(run: Runner) -> APIRouter:
         vocab = load_vocabularies()
         if scheme not in vocab.schemes:
             raise HTTPException(status_code=404, detail=f"no scheme {scheme!r}; schemes: {', '.join(sorted(vocab.schemes))}")
-        columns = ["id", "pref_zh", "pref_en", "alt_labels", "broader", "props", "iri"]
+        columns = list(_VOCAB_COLUMNS)
         rows = [
             {"id": c.id, "pref_zh": c.pref_zh, "pref_en": c.pref_en, "alt_labels": list(c.alt_labels),
              "broader": list(c.broader), "props": {k: v for k, v in c.props.items()}, "iri": c.iri}

@@ -12,9 +12,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from healthgov.api.schemas import STORE_ERRORS, errors, page_model, table_responses
 from healthgov.api.tabular import DEFAULT_LIMIT, FormatParam, LimitParam, OffsetParam, table_response
 from healthgov.network.graphs import Filters
-from healthgov.network.tables import TABLES, graph_for_export, table, to_graphml
+from healthgov.network.tables import COLUMNS, TABLES, graph_for_export, table, to_graphml
 
 router = APIRouter(prefix="/network", tags=["network"])
 
@@ -68,14 +69,19 @@ def _table_route(what: str) -> None:
                               fmt=format, meta={"table": what})  # fmt: skip
 
     endpoint.__name__ = f"network_{what}"
-    router.add_api_route(f"/{what}", endpoint, methods=["GET"], summary=_SUMMARIES[what])
+    page = page_model(what, tuple(COLUMNS[what]), (("table", str),))
+    router.add_api_route(f"/{what}", endpoint, methods=["GET"], summary=_SUMMARIES[what], response_class=Response,
+                         responses=table_responses(page, 422, *STORE_ERRORS))
 
 
 for _what in TABLES:
     _table_route(_what)
 
 
-@router.get("/graphml", summary="The network (or the agency–task bipartite graph) as GraphML, measures as node attributes")
+@router.get("/graphml", summary="The network (or the agency–task bipartite graph) as GraphML, measures as node attributes",
+            response_class=Response,
+            responses={200: {"content": {"application/graphml+xml": {"schema": {"type": "string"}}},
+                             "description": "A GraphML document (XML)."}, **errors(422, *STORE_ERRORS)})
 def network_graphml(
     request: Request,
     jurisdiction: JurisdictionParam = None,

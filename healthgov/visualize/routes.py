@@ -6,13 +6,13 @@ An ``APIRouter`` the API's ``create_app`` includes; the store is the app's own
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
-from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
+from healthgov.api.schemas import errors
 from healthgov.visualize.common import ViewError
 from healthgov.visualize.data import JURISDICTIONS
 from healthgov.visualize.registry import VIEWS, describe, make_view
@@ -20,8 +20,8 @@ from healthgov.visualize.render import render_index, render_view
 
 router = APIRouter(tags=["views"])
 
-# Own pages and FastAPI's documentation: the index links /docs on its own line.
-_NOT_ENDPOINTS = ("/", "/views", "/docs", "/redoc", "/openapi.json")
+# The index itself; /docs and /openapi.json are linked on their own line.
+_NOT_ENDPOINTS = ("/",)
 
 
 def _store(request: Request):  # noqa: ANN202 - the graph layer's Store
@@ -31,7 +31,8 @@ def _store(request: Request):  # noqa: ANN202 - the graph layer's Store
     return store
 
 
-@router.get("/views/{name}", response_class=HTMLResponse, summary="An interactive network view")
+@router.get("/views/{name}", response_class=HTMLResponse, summary="An interactive network view",
+            responses=errors(400, 404, 422, 500, 503))
 async def view_page(name: str, request: Request) -> HTMLResponse:
     params = dict(request.query_params)
     store = _store(request)
@@ -43,7 +44,8 @@ async def view_page(name: str, request: Request) -> HTMLResponse:
     return HTMLResponse(render_view(built, served=True))
 
 
-@router.get("/", response_class=HTMLResponse, summary="Index: the views, the query endpoints and /docs")
+@router.get("/", response_class=HTMLResponse, summary="Index: the views, every API operation and /docs",
+            responses=errors(500, 503))
 async def index(request: Request) -> HTMLResponse:
     store = _store(request)
     rows = await run_in_threadpool(store.read, JURISDICTIONS, {})
@@ -56,12 +58,38 @@ async def index(request: Request) -> HTMLResponse:
     return HTMLResponse(render_index(views, _endpoints(request)))
 
 
-def _endpoints(request: Request) -> list[dict[str, str]]:
-    """The query endpoints, read from the app itself so the list never goes stale."""
-    out = []
-    for route in request.app.routes:
-        if not isinstance(route, APIRoute) or route.path in _NOT_ENDPOINTS or route.path.startswith("/views"):
+def _endpoints(request: Request) -> list[dict[str, str | None]]:
+    """Every documented operation, read from the app's own OpenAPI so the list never goes stale.
+
+    Each links to a working example (path and required parameters filled from the examples the
+    OpenAPI gives) and to its entry in /docs; grouped by tag in the OpenAPI's order.
+    """
+    spec = request.app.openapi()
+    out: list[dict[str, str | None]] = []
+    for path, ops in spec.get("paths", {}).items():
+        if path in _NOT_ENDPOINTS:
             continue
-        methods = ",".join(sorted(m for m in route.methods if m != "HEAD"))
-        out.append({"path": route.path, "methods": methods, "summary": route.summary or route.name.replace("_", " ")})
-    return sorted(out, key=lambda e: e["path"])
+        for method, op in ops.items():
+            tag = (op.get("tags") or ["other"])[0]
+            out.append({"path": path, "method": method.upper(), "tag": tag,
+                        "summary": op.get("summary") or op.get("operationId", ""),
+                        "href": _example_href(path, op.get("parameters", [])) if method == "get" else None,
+                        "docs": f"/docs#/{quote(tag)}/{op.get('operationId', '')}"})
+    tags = list(dict.fromkeys(e["tag"] for e in out))
+    return sorted(out, key=lambda e: tags.index(e["tag"]))
+
+
+def _example_href(path: str, params: list[dict]) -> str | None:
+    """``path`` with its path parameters and required query parameters set to their examples;
+    None when one has no example (the entry then links to /docs only)."""
+    query: list[tuple[str, str]] = []
+    for p in params:
+        if p.get("in") == "path" or (p.get("in") == "query" and p.get("required")):
+            if "example" not in p:
+                return None
+            values = p["example"] if isinstance(p["example"], list) else [p["example"]]
+            if p["in"] == "path":
+                path = path.replace("{" + p["name"] + "}", quote(str(values[0]), safe="/"))
+            else:
+                query += [(p["name"], str(v)) for v in values]
+    return path + (f"?{urlencode(query)}" if query else "")
