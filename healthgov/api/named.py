@@ -19,6 +19,7 @@ from fastapi.responses import Response
 from healthgov.api.schemas import STORE_ERRORS, QueryInfo, errors, query_page_model, table_responses
 from healthgov.api.tabular import (
     DEFAULT_LIMIT,
+    BomParam,
     FormatParam,
     LimitParam,
     OffsetParam,
@@ -30,7 +31,7 @@ from healthgov.api.tabular import (
 from healthgov.queries import registry
 from healthgov.queries.params import ParamError, ParamSpec
 
-RESERVED = {"limit", "offset", "format", "request"}
+RESERVED = {"limit", "offset", "format", "bom", "request"}
 
 
 def _annotation(p: ParamSpec) -> Any:
@@ -74,6 +75,7 @@ def _signature(spec: registry.QuerySpec, paged: bool) -> inspect.Signature:
         params.append(inspect.Parameter("limit", kw, annotation=LimitParam, default=DEFAULT_LIMIT))
         params.append(inspect.Parameter("offset", kw, annotation=OffsetParam, default=0))
     params.append(inspect.Parameter("format", kw, annotation=FormatParam, default=None))
+    params.append(inspect.Parameter("bom", kw, annotation=BomParam, default=None))
     return inspect.Signature(params)
 
 
@@ -85,7 +87,7 @@ def query_endpoint(
 ) -> Callable[..., Response]:
     """A GET handler for ``spec``; ``run(name, raw_params)`` executes it against the app's store."""
 
-    allowed = {p.name for p in spec.params} | ({"limit", "offset", "format"} if paged else {"format"})
+    allowed = {p.name for p in spec.params} | ({"limit", "offset", "format", "bom"} if paged else {"format", "bom"})
 
     def endpoint(request: Request, **kwargs: Any) -> Response:
         # FastAPI ignores unknown query parameters; a misspelt filter would then silently return
@@ -96,6 +98,7 @@ def query_endpoint(
         limit = kwargs.pop("limit", DEFAULT_LIMIT)
         offset = kwargs.pop("offset", 0)
         fmt = kwargs.pop("format", None)
+        bom = kwargs.pop("bom", None)
         raw = {k: v for k, v in kwargs.items() if v is not None}
         result = run(spec.name, raw)
         etag = etag_for(request, result.graph_version, fmt)
@@ -104,7 +107,7 @@ def query_endpoint(
             return unchanged
         return with_etag(table_response(
             request, columns=result.columns, rows=result.rows, limit=limit, offset=offset, fmt=fmt,
-            meta={"query": spec.name, "params": result.params},
+            meta={"query": spec.name, "params": result.params}, bom=bom,
         ), etag)
 
     endpoint.__signature__ = _signature(spec, paged)  # type: ignore[attr-defined]

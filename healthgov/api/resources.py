@@ -25,10 +25,12 @@ from healthgov.api.schemas import (
 )
 from healthgov.api.tabular import (
     DEFAULT_LIMIT,
+    BomParam,
     FormatParam,
     LimitParam,
     OffsetParam,
     UTF8JSONResponse,
+    csv_response,
     etag_for,
     not_modified,
     table_response,
@@ -36,7 +38,6 @@ from healthgov.api.tabular import (
     with_etag,
 )
 from healthgov.queries import registry
-from healthgov.queries.formats import to_csv
 
 Runner = Callable[[str, dict[str, Any]], registry.QueryResult]
 _VOCAB_COLUMNS = ("id", "pref_zh", "pref_en", "alt_labels", "broader", "props", "iri")
@@ -50,7 +51,8 @@ def _one_responses(query: str) -> dict[int | str, dict[str, Any]]:
             **errors(404, 422, 504, *STORE_ERRORS)}
 
 
-def _one(request: Request, result: registry.QueryResult, fmt: str | None, what: str, key: str) -> Response:
+def _one(request: Request, result: registry.QueryResult, fmt: str | None, what: str, key: str,
+         bom: bool | None = None) -> Response:
     if not result.rows:
         raise HTTPException(status_code=404, detail=f"no {what} {key!r}")
     etag = etag_for(request, result.graph_version, fmt)
@@ -58,7 +60,7 @@ def _one(request: Request, result: registry.QueryResult, fmt: str | None, what: 
     if unchanged is not None:
         return unchanged
     if wants_csv(request, fmt):
-        return with_etag(Response(to_csv(result.columns, result.rows[:1]), media_type="text/csv; charset=utf-8"), etag)
+        return with_etag(csv_response(request, result.columns, result.rows[:1], bom=bom), etag)
     return with_etag(UTF8JSONResponse(result.rows[0]), etag)
 
 
@@ -81,8 +83,9 @@ def router(run: Runner) -> APIRouter:
         request: Request,
         policy_id: Annotated[str, Path(description="Policy id, document number or exact title")],
         format: FormatParam = None,
+        bom: BomParam = None,
     ) -> Response:
-        return _one(request, run("policy-summary", {"policy": policy_id}), format, "policy", policy_id)
+        return _one(request, run("policy-summary", {"policy": policy_id}), format, "policy", policy_id, bom)
 
     # Task ids contain a slash ("p…/t19"): the path converter takes the rest of the URL.
     @r.get("/tasks/{task_id:path}", summary="One task with its source span, responsibilities, targets and tags",
@@ -91,8 +94,9 @@ def router(run: Runner) -> APIRouter:
         request: Request,
         task_id: Annotated[str, Path(description="Task id, e.g. pa035f2227f9f/t19")],
         format: FormatParam = None,
+        bom: BomParam = None,
     ) -> Response:
-        return _one(request, run("task-detail", {"task": task_id}), format, "task", task_id)
+        return _one(request, run("task-detail", {"task": task_id}), format, "task", task_id, bom)
 
     @r.get("/vocab", summary="The concept schemes (vocabularies)", tags=["vocabularies"], response_model=None,
            responses={200: {"model": list[SchemeInfo]}, **errors(500)})
@@ -110,6 +114,7 @@ def router(run: Runner) -> APIRouter:
         limit: LimitParam = DEFAULT_LIMIT * 10,
         offset: OffsetParam = 0,
         format: FormatParam = None,
+        bom: BomParam = None,
     ) -> Response:
         from healthgov.ontology.vocab import load_vocabularies
 
@@ -123,6 +128,6 @@ def router(run: Runner) -> APIRouter:
             for c in sorted(vocab[scheme], key=lambda c: c.id)
         ]
         return table_response(request, columns=columns, rows=rows, limit=limit, offset=offset, fmt=format,
-                              meta={"scheme": scheme})
+                              meta={"scheme": scheme}, bom=bom)
 
     return r

@@ -9,7 +9,7 @@ import typer
 
 from healthgov.queries import registry
 from healthgov.queries.execute import QueryTimeout, StoreUnavailable
-from healthgov.queries.formats import cell, to_csv, to_json
+from healthgov.queries.formats import cell, iter_csv, to_json
 from healthgov.queries.params import ParamError
 
 FORMATS = ("table", "json", "csv")
@@ -92,6 +92,7 @@ def query(
     offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many rows first.")] = 0,
     list_: Annotated[bool, typer.Option("--list", help="List the named queries and their parameters.")] = False,
     columns: Annotated[str | None, typer.Option("--columns", help="Table format: the columns to show, comma-separated.")] = None,
+    bom: Annotated[bool, typer.Option("--bom", help="CSV format: start with a UTF-8 byte order mark (Excel needs it to read Chinese).")] = False,
     store_uri: Annotated[str | None, typer.Option("--store", help="'bundled' (default) or a bolt:// / neo4j:// URI.")] = None,
     data_dir: Annotated[str | None, typer.Option("--data-dir", help="Data directory of the bundled engine.")] = None,
 ) -> None:
@@ -131,7 +132,12 @@ def query(
             "total": total, "offset": offset, "limit": limit, "rows": result.rows,
         }) + "\n")
     elif fmt == "csv":
-        sys.stdout.write(to_csv(result.columns, result.rows))
+        # Bytes, not text: the file is UTF-8 whatever the terminal's locale would encode.
+        sys.stdout.flush()
+        out = sys.stdout.buffer
+        for line in iter_csv(result.columns, result.rows, bom=bom):
+            out.write(line.encode("utf-8"))
+        out.flush()
     else:
         chosen = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
         unknown = [c for c in chosen or [] if c not in result.columns]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 
@@ -28,13 +28,30 @@ def cell(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def to_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
+# Excel reads a CSV file as the system's legacy code page (GBK on Chinese Windows) unless it
+# starts with this mark; other readers (Python's csv with utf-8-sig, pandas, LibreOffice) skip it.
+BOM = "\ufeff"
+
+
+def iter_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]], *, bom: bool = False) -> Iterator[str]:
+    """The CSV text line by line (a header, then one line per row), so a large result can be
+    sent as it is encoded instead of built whole first."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
+
+    def line(values: list[str]) -> str:
+        buf.seek(0)
+        buf.truncate()
+        writer.writerow(values)
+        return buf.getvalue()
+
+    yield (BOM if bom else "") + line(list(columns))
     for row in rows:
-        writer.writerow([cell(row.get(c)) for c in columns])
-    return buf.getvalue()
+        yield line([cell(row.get(c)) for c in columns])
+
+
+def to_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]], *, bom: bool = False) -> str:
+    return "".join(iter_csv(columns, rows, bom=bom))
 
 
 def to_json(payload: Any) -> str:

@@ -11,6 +11,10 @@ A header line reads ``// @param NAME: TYPE [= DEFAULT] | description``. Types:
   to the query as its id;
 - ``list[T]`` of any of the above: repeated or comma-separated values.
 
+A ``zh`` parameter named ``jurisdiction`` is a place name: ``杭州`` becomes ``杭州市``, ``廣安``
+``广安市`` (see ``resolve_jurisdiction``), and a name that is no place is an error that
+suggests the nearest ones.
+
 No default means required; ``= null`` means optional and absent; ``= []`` an empty list.
 Validation errors are ``ParamError`` (a ``ValueError``) with a message meant for the user.
 """
@@ -20,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from healthgov.textutil import to_simplified
@@ -202,6 +207,8 @@ def _coerce_one(spec: ParamSpec, value: Any, resolve_concepts: bool) -> Any:
             raise ParamError(spec.name, f"must be one of {', '.join(t.choices)}; got {s!r}")
         return s
     if t.base == "zh":
+        if spec.name == JURISDICTION and resolve_concepts:
+            return resolve_jurisdiction(spec.name, s)
         return to_simplified(s)
     if t.base == "concept" and resolve_concepts:
         return resolve_concept(spec, s)
@@ -249,6 +256,96 @@ def resolve_concept(spec: ParamSpec, text: str) -> str:
             f"label; ids: {known}{more}; see /vocab/{scheme_id})",
         )
     return concept.id
+
+
+JURISDICTION = "jurisdiction"
+_PLACE_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|地区|县|区|旗)$")
+
+
+@lru_cache(maxsize=1)
+def _jurisdiction_index() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """The table's names, and every name or alias → the names it may stand for.
+
+    Unlike the loader's table (which lets a province win an alias it shares with a city, as a
+    document's issuer would mean), a researcher's "吉林" is ambiguous and is answered as such.
+    """
+    from healthgov.loaders.metadata import _DATA
+
+    names: set[str] = set()
+    index: dict[str, set[str]] = {}
+    for line in _DATA.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t") + ["", "", ""]
+        names.add(cols[0])
+        for key in (cols[0], *filter(None, (a.strip() for a in cols[3].split(",")))):
+            index.setdefault(key, set()).add(cols[0])
+    return frozenset(names), {k: frozenset(v) for k, v in index.items()}
+
+
+def _place_shaped(name: str) -> bool:
+    """A full place name the table does not list (it lists counties only where documents needed
+    them): the graph's own jurisdiction names are either table names or of this shape, as
+    ``loaders.metadata.place_chain`` cuts them from issuers' names."""
+    from healthgov.loaders.metadata import _NOT_PLACE, _PLACE_TOKEN
+
+    m = _PLACE_TOKEN.fullmatch(name)
+    return bool(m) and len(name) >= 2 and not _NOT_PLACE.match(name) and _PLACE_SUFFIX.search(name) is not None
+
+
+def _distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def nearest_jurisdictions(text: str, n: int = 5) -> list[str]:
+    """Known names closest to ``text`` by edit distance over names and aliases; none when even
+    the closest differs in more than half its characters (a list of strangers helps nobody)."""
+    _, index = _jurisdiction_index()
+    wanted = to_simplified(text)
+    best: dict[str, int] = {}
+    for key, targets in index.items():
+        d = _distance(wanted, key)
+        if d > max(1, len(wanted) // 2):
+            continue
+        for name in targets:
+            best[name] = min(d, best.get(name, d))
+    return sorted(best, key=lambda k: (best[k], len(k), k))[:n]
+
+
+def resolve_jurisdiction(param: str, text: str) -> str:
+    """The canonical name of a jurisdiction given as a name, a short form or in either script.
+
+    Exact table names and graph-shaped full names ("某某县") pass as written (a real place with
+    no documents then simply matches nothing); an alias or a prefix standing for exactly one
+    listed place becomes that place ("杭州" → "杭州市"); anything else is a ``ParamError`` that
+    names the value and the nearest known jurisdictions.
+    """
+    s = to_simplified(text.strip())
+    names, index = _jurisdiction_index()
+    if s in names:
+        return s
+    hits = index.get(s) or frozenset()
+    if not hits and not _place_shaped(s) and len(s) >= 2:
+        hits = frozenset(n for n in names if n.startswith(s))
+    if len(hits) == 1:
+        return next(iter(hits))
+    if hits:
+        raise ParamError(param, f"{param} {text!r} may be any of {', '.join(sorted(hits))}; give the full name")
+    if _place_shaped(s):
+        return s
+    if re.search(r"[A-Za-z]", s):
+        raise ParamError(param, f"{param} {text!r} is not a jurisdiction name: names are Chinese, in either "
+                                "script (e.g. 杭州市 or 杭州); see /jurisdictions for those in the graph")
+    near = nearest_jurisdictions(s)
+    hint = f"nearest known: {', '.join(near)}" if near else "no known jurisdiction is close to it"
+    raise ParamError(param, f"{param} {text!r} is not a known jurisdiction ({hint}); "
+                            "see /jurisdictions for those in the graph")
 
 
 def _coerce(spec: ParamSpec, value: Any, resolve_concepts: bool = True) -> Any:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from healthgov.queries.params import JURISDICTION, ParamError, resolve_jurisdiction
 from healthgov.visualize import labels
 from healthgov.visualize.agency_task import AgencyTaskData
 from healthgov.visualize.common import ViewError
@@ -102,6 +103,21 @@ OPTIONAL MATCH (i)-[:SERVES_TIER]->(t:Tier)
 RETURN i.id AS id, t.id AS serves_tier
 """
 
+class PlaceError(ParamError, ViewError):
+    """A jurisdiction that is no place: a ``ViewError`` to ``healthgov view`` (exit 2), and to
+    the served views the same 422 as the query endpoints give."""
+
+
+def _wanted_jurisdiction(params: Mapping[str, str]) -> str | None:
+    wanted = params.get(JURISDICTION)
+    if not wanted:
+        return None
+    try:
+        return resolve_jurisdiction(JURISDICTION, wanted)
+    except ParamError as e:
+        raise PlaceError(e.param, e.message) from None
+
+
 ROLES = {"lead": "LEAD_AGENCY", "support": "SUPPORTING_AGENCY"}
 _SCHEME = {"HAS_TOPIC": "topic", "AT_TIER": "tier", "CONCERNS_INSTITUTION": "institution-type"}
 
@@ -119,7 +135,7 @@ def _pick_jurisdiction(
 ) -> tuple[str, list[tuple[str, str]]]:
     rows = store.read(JURISDICTIONS, {})
     choices = [(r["name"], f"{r['name']} ({r['tasks']} tasks)") for r in rows]
-    wanted = params.get("jurisdiction")
+    wanted = _wanted_jurisdiction(params)
     if wanted:
         if wanted not in {c for c, _ in choices}:
             known = ", ".join(c for c, _ in choices) or "none: the graph has no tasks"
@@ -173,9 +189,9 @@ def coresponsibility(store: Store, params: Mapping[str, str]) -> CoData:
     # Not the named query co-responsibility: that one pools agencies by name within the policy's
     # jurisdiction, and this view joins agency nodes (each with its own jurisdiction) across places.
     where, args = [], {}
-    if params.get("jurisdiction"):
+    if wanted := _wanted_jurisdiction(params):
         where.append(_WHERE_JURISDICTION)
-        args["jurisdiction"] = params["jurisdiction"]
+        args["jurisdiction"] = wanted
     if params.get("topic"):
         where.append(_WHERE_TOPIC)
         args["topic"] = params["topic"]
