@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint clean browser bench lock
+.PHONY: run test lint clean browser bench lock cypher-lint
 
 # The view tests drive Debian's chromium through playwright (never `playwright install`: no
 # browser downloads here), and Chinese labels need a CJK font. Installed once, as root (or sudo).
@@ -48,9 +48,18 @@ run: $(STAMP)
 	$(BIN)/healthgov build corpus
 	$(BIN)/healthgov serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) browser
+test: $(STAMP) browser cypher-lint
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Neo4j's own Cypher language service (npm, version pinned in package-lock.json), which
+# tests/test_cypher_lint.py runs over every statement healthgov sends: installed again only
+# when the package files change.
+CYPHER_LINT := tests/cypher_lint
+$(CYPHER_LINT)/node_modules/.installed: $(CYPHER_LINT)/package.json $(CYPHER_LINT)/package-lock.json
+	cd $(CYPHER_LINT) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+cypher-lint: $(CYPHER_LINT)/node_modules/.installed
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
