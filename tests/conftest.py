@@ -33,15 +33,19 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory):
     from healthgov.graph import engine
     from healthgov.graph.commands import build
     from healthgov.graph.store import open_store
+    from healthgov.queries.evidence import set_source_roots
 
     data_dir = tmp_path_factory.mktemp("queries") / "data"
-    # Absolute paths: the graph records source paths as given, and task-detail reads the
-    # evidence back from them.
+    # The graph records source paths relative to the build argument (corpus/000_x.txt), so
+    # task-detail finds the evidence under ROOT, as `healthgov serve --sources ROOT` would,
+    # wherever pytest was started from.
     build(paths=[(ROOT / "corpus").resolve()], store_uri=None, data_dir=data_dir, force=False)
+    set_source_roots([ROOT])
     store = open_store(data_dir=data_dir)
     try:
         yield store
     finally:
+        set_source_roots([])
         store.close()
         engine.stop(data_dir)
 

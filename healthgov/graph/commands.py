@@ -36,16 +36,53 @@ def _store_errors(fn):
         import neo4j
 
         from healthgov.graph.engine import EngineError
+        from healthgov.queries.execute import StoreUnavailable
 
         try:
             return fn(*args, **kwargs)
         except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired, neo4j.exceptions.AuthError,
-                EngineError, ConnectionError) as e:
+                EngineError, ConnectionError, StoreUnavailable) as e:
             where = kwargs.get("store_uri") or "the bundled engine"
             typer.echo(f"error: cannot use the graph store ({where}): {_first_line(e)}", err=True)
             raise typer.Exit(2) from None
 
     return wrapper
+
+
+# The exit status of every command that reads the graph when no document was loaded into it.
+EXIT_EMPTY = 4
+
+
+def require_built(store) -> None:
+    """Stop the command (exit status ``EXIT_EMPTY``) when no document was loaded into ``store``.
+
+    Run by every command that reads the graph, so an empty graph is named instead of answered
+    with empty tables and files. Connection failures become ``StoreUnavailable``, which those
+    commands already report.
+    """
+    import neo4j
+
+    from healthgov.graph.store import EMPTY_GRAPH
+    from healthgov.queries.execute import StoreUnavailable
+
+    try:
+        empty = store.is_empty()
+    except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired, OSError) as e:
+        raise StoreUnavailable(_first_line(e) or type(e).__name__) from e
+    if empty:
+        typer.echo(f"error: {EMPTY_GRAPH} (store: {store_label(store)})", err=True)
+        raise typer.Exit(EXIT_EMPTY)
+
+
+def store_label(store) -> str:
+    """Which graph a message is about, with no credentials: the user may have meant another."""
+    from urllib.parse import urlsplit
+
+    if store.kind == "bundled":
+        return f"bundled engine, data {store.data_dir}"
+    parts = urlsplit(store.uri)
+    host = parts.hostname or ""
+    return f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}, database {store.database}"
 
 
 def register(app: typer.Typer) -> None:
@@ -83,13 +120,23 @@ def build(
     from healthgov.graph.schema import create_schema, load_schema
     from healthgov.graph.store import open_store
     from healthgov.loaders.errors import ExtractError
-    from healthgov.loaders.pipeline import extract_files, iter_files
+    from healthgov.loaders.pipeline import extract_files, iter_sources, no_documents
 
     console = Console(stderr=True)
     started = time.monotonic()
-    files = list(iter_files(paths))
-    loaded = skipped = 0
     failures: list[tuple[str, str]] = []
+    # Each file with the source path the graph records (relative to its argument: see iter_sources).
+    files: list[tuple[Path, str]] = []
+    for p in paths:
+        found = list(iter_sources([p]))
+        if not found:  # only a directory can give nothing: a file argument is always tried
+            failures.append((str(p), no_documents()))
+        files += found
+    if not files:
+        for path, reason in failures:
+            typer.echo(f"error: {path}: {reason}", err=True)
+        raise typer.Exit(1)
+    loaded = skipped = 0
     lost: Exception | None = None
     disk_full: str | None = None
     with open_store(store_uri, data_dir) as store:
@@ -107,9 +154,9 @@ def build(
             bar = progress.add_task("building", total=len(files))
             # Unchanged files are skipped by content hash before any extraction; the rest are
             # extracted (in worker processes with --jobs) and loaded here, in file order.
-            todo: list[Path] = []
+            todo: list[tuple[Path, str]] = []
             known = set() if force else loader.loaded_hashes()
-            for f in files:
+            for f, name in files:
                 try:
                     try:
                         digest = _sha256(f) if not force and f.is_file() else None
@@ -125,16 +172,17 @@ def build(
                     failures.append((str(f), f"{type(e).__name__}: {_first_line(e)}"))
                     progress.advance(bar)
                     continue
-                todo.append(f)
+                todo.append((f, name))
 
             def records():
                 # Extraction failures are reported here; records go on to the loader in file order.
-                for f, res in zip(todo, extract_files(todo, jobs=jobs), strict=True):
+                for (f, name), res in zip(todo, extract_files([f for f, _ in todo], jobs=jobs), strict=True):
                     progress.update(bar, description=f"[cyan]{f.name}[/]")
                     if isinstance(res, ExtractError):
                         failures.append((res.path, res.reason))
                         progress.advance(bar)
                         continue
+                    res.source = name  # what the graph records: never this machine's path
                     if res.policy.id in seen and seen[res.policy.id] != res.source:
                         console.print(f"[yellow]warning:[/] {res.source} and {seen[res.policy.id]} are the same "
                                       f"policy ({res.policy.id}): the later one replaces the earlier")
@@ -298,6 +346,7 @@ def export(
         raise typer.BadParameter("--format must be ttl, jsonld, graphml or csv")
     console = Console(stderr=True)
     with open_store(store_uri, data_dir) as store:
+        require_built(store)
         if fmt in ("ttl", "jsonld"):
             graph = ex.to_rdf(store)
             if validate:

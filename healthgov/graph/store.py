@@ -26,6 +26,10 @@ BOLT_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://",
 T = TypeVar("T")
 _SWAP = threading.Lock()
 
+# Said by every command that reads the graph when ``Store.is_empty()``.
+EMPTY_GRAPH = "the graph is empty: run healthgov build PATH"
+_ANY_LOADED_POLICY = "MATCH (p:Policy) WHERE p.loaded = true RETURN p.id AS id LIMIT 1"
+
 # Set to a file path, every distinct Cypher statement this process sends through the driver is
 # appended to it as a JSON line ({"statement": ...}): tests/test_cypher_lint.py runs the whole
 # tool with it and checks each statement with Neo4j's own language service (docs/graph.md).
@@ -110,6 +114,17 @@ class Store:
         """The graph's (epoch, version): one small indexed read, auto-commit (no explicit transaction)."""
         with self.session(default_access_mode=neo4j.READ_ACCESS) as s:
             return version.read_version(s)
+
+    def is_empty(self) -> bool:
+        """True when no document was loaded: nothing for a reading command to answer about.
+
+        Placeholder policies (``loaded = false``, known only from a citation) do not count, and
+        exist only beside a loaded one anyway. ``LIMIT 1`` ends the match at the first policy, so
+        the check costs the same on a graph of any size. Auto-commit, not a managed transaction:
+        an unreachable store is reported at once instead of retried for 30 s.
+        """
+        with self.session(default_access_mode=neo4j.READ_ACCESS) as s:
+            return s.run(_ANY_LOADED_POLICY).single() is None
 
     def server_agent(self) -> str:
         return self.driver.get_server_info().agent

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -132,8 +134,22 @@ def _section_path(doc: DocView, section_id: str | None) -> list[str]:
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Files under the given paths: directories recursively, sorted, hidden files and notes skipped."""
+    for f, _name in iter_sources(paths):
+        yield f
+
+
+def iter_sources(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
+    """``iter_files``, each file with the source path the graph records for it.
+
+    The name is relative to the argument the file was found under: ``corpus/sub/000_x.txt``
+    for a directory argument ``corpus`` (however it was spelled: ``./corpus``, an absolute
+    path), the file name for a file argument. The build machine's directories never enter the
+    graph, its exports or the API; ``healthgov.queries.evidence`` finds the file again under a
+    source root.
+    """
     for p in paths:
         p = Path(p)
+        base = Path(os.path.abspath(p)).name  # "." names the current directory
         if p.is_dir():
             for f in sorted(p.rglob("*")):
                 rel = f.relative_to(p)
@@ -143,9 +159,16 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
                     continue
                 if f.suffix.lower() in _SKIP_SUFFIXES or f.name.upper().startswith(("README", "LICENSE", "SOURCES")):
                     continue
-                yield f
+                yield f, "/".join(filter(None, (base, rel.as_posix())))
         else:
-            yield p
+            yield p, base
+
+
+def no_documents() -> str:
+    """What ``healthgov build`` says of a directory in which ``iter_files`` found nothing."""
+    skipped = " ".join(sorted(_SKIP_SUFFIXES))
+    return ("no documents found: build reads plain text (.txt), HTML (.html, .htm), .docx and .pdf files, "
+            f"directories recursively, and skips hidden files, README*, LICENSE*, SOURCES* and {skipped}")
 
 
 def _dangling(f: Path) -> bool:
@@ -156,8 +179,21 @@ def extract_paths(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTE
                   jobs: int = 1) -> Iterator[DocumentRecord | ExtractError]:
     """A record, or the error, for every file under ``paths``; one bad file never stops the rest.
 
-    ``jobs > 1`` extracts in that many worker processes; results still come in file order."""
-    yield from extract_files(iter_files(paths), max_bytes=max_bytes, jobs=jobs)
+    ``jobs > 1`` extracts in that many worker processes; results still come in file order. A
+    record's ``source`` is its name from ``iter_sources``, as ``healthgov build`` records it."""
+    names: deque[str] = deque()
+
+    def files() -> Iterator[Path]:
+        for f, name in iter_sources(paths):
+            names.append(name)
+            yield f
+
+    # Results come in input order, one per file taken: the oldest name is the result's.
+    for res in extract_files(files(), max_bytes=max_bytes, jobs=jobs):
+        name = names.popleft()
+        if isinstance(res, DocumentRecord):
+            res.source = name
+        yield res
 
 
 def extract_one(f: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> DocumentRecord | ExtractError:

@@ -53,12 +53,14 @@ def network(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
 
+    from healthgov.graph.commands import require_built
     from healthgov.graph.store import open_store
     from healthgov.network.tables import graph_for_export, table, to_graphml
     from healthgov.queries.execute import StoreUnavailable
 
     try:
         with open_store(store_uri, data_dir) as store:
+            require_built(store)
             if fmt == "graphml":
                 text = to_graphml(graph_for_export(store, filters, bipartite=bipartite))
             else:

@@ -114,10 +114,12 @@ def query(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
 
+    from healthgov.graph.commands import require_built
     from healthgov.graph.store import open_store
 
     try:
         with open_store(store_uri, data_dir) as store:
+            require_built(store)
             result = registry.run(store, name, raw)
     except (StoreUnavailable, QueryTimeout) as exc:
         typer.echo(f"error: {exc}", err=True)

@@ -31,17 +31,23 @@ def register(app: typer.Typer) -> None:
         data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Data directory of the bundled engine.")] = None,
     ) -> None:
         """Write a network view of the graph as a self-contained HTML file (opens offline)."""
+        from healthgov.graph.commands import require_built
         from healthgov.graph.store import open_store
+        from healthgov.queries.execute import StoreUnavailable
         from healthgov.visualize.registry import make_view
         from healthgov.visualize.render import render_view
 
         try:
             params = parse_params(param or [])
             with open_store(uri=uri, data_dir=data_dir) as store:
+                require_built(store)
                 built = make_view(store, name, params)
         except ViewError as e:
             typer.echo(f"error: {e}", err=True)
             raise typer.Exit(2) from None
+        except StoreUnavailable as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(1) from None
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(render_view(built), encoding="utf-8")
         typer.echo(f"{out}: {built.name}, {len(built.nodes)} nodes, {len(built.edges)} edges")
