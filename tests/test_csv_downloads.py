@@ -142,3 +142,12 @@ def test_cli_csv_writes_every_row_and_a_bom_on_request(cli: typer.Typer, corpus_
     with_bom = CliRunner().invoke(cli, [*args, "--bom"])
     assert with_bom.exit_code == 0, with_bom.output
     assert with_bom.stdout_bytes == BOM + plain.stdout_bytes
+
+
+def test_network_tables_take_bom_and_every_row(api: httpx.Client) -> None:
+    js = api.get("/network/measures", params={"limit": 10_000}).json()
+    with_bom = api.get("/network/measures", params={"format": "csv", "bom": "true"})
+    assert with_bom.status_code == 200 and with_bom.content.startswith(BOM)
+    assert len(_rows(with_bom.content)) == js["total"]
+    assert not api.get("/network/measures", params={"format": "csv", "bom": "false"},
+                       headers={"Accept": BROWSER}).content.startswith(BOM)

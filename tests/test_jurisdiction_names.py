@@ -137,3 +137,10 @@ def test_view_cli_same_message_exit_2(cli: typer.Typer, api: httpx.Client, corpu
     good = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "hz.html"), "--param", "jurisdiction=杭州"])
     assert good.exit_code == 0, good.output
     assert "杭州市" in (tmp_path / "hz.html").read_text(encoding="utf-8")
+    # Every view reads the name the same way from the CLI as when served (one place: make_view).
+    for name in ("tiers", "co-responsibility", "policy-network", "lineage"):
+        out = tmp_path / f"{name}.html"
+        res = CliRunner().invoke(cli, ["view", name, "--data-dir", str(corpus_store.data_dir), "--out", str(out),
+                                       "--param", "jurisdiction=杭州"])
+        assert res.exit_code == 0, (name, res.output)
+        assert "杭州市" in out.read_text(encoding="utf-8"), name

@@ -137,8 +137,8 @@ def query_page_model(name: str, columns: tuple[str, ...]) -> type[BaseModel]:
 
 def table_responses(model: type[BaseModel], *error_codes: int) -> dict[int | str, dict[str, Any]]:
     return {200: {"model": model, "content": CSV,
-                  "description": "A page of rows (JSON), or the page as CSV with `?format=csv` or `Accept: text/csv`. "
-                                 "X-Total-Count gives the total."},
+                  "description": "A page of rows (JSON); with `?format=csv` or `Accept: text/csv`, CSV of every "
+                                 "row (only a page when `limit` is given). X-Total-Count gives the total."},
             **errors(*error_codes)}
 
 

@@ -13,7 +13,14 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from healthgov.api.schemas import STORE_ERRORS, errors, page_model, table_responses
-from healthgov.api.tabular import DEFAULT_LIMIT, FormatParam, LimitParam, OffsetParam, table_response
+from healthgov.api.tabular import (
+    DEFAULT_LIMIT,
+    BomParam,
+    FormatParam,
+    LimitParam,
+    OffsetParam,
+    table_response,
+)
 from healthgov.network.graphs import Filters
 from healthgov.network.tables import COLUMNS, TABLES, graph_for_export, table, to_graphml
 
@@ -63,10 +70,11 @@ def _table_route(what: str) -> None:
         limit: LimitParam = DEFAULT_LIMIT,
         offset: OffsetParam = 0,
         format: FormatParam = None,  # noqa: A002 - the public parameter name, as elsewhere in the API
+        bom: BomParam = None,
     ) -> Response:
         answer = table(_store(request), what, _filters(jurisdiction, topic, level, policy, agency_type, pooled, implicit))
         return table_response(request, columns=answer.columns, rows=answer.rows, limit=limit, offset=offset,
-                              fmt=format, meta={"table": what})  # fmt: skip
+                              fmt=format, meta={"table": what}, bom=bom)  # fmt: skip
 
     endpoint.__name__ = f"network_{what}"
     page = page_model(what, tuple(COLUMNS[what]), (("table", str),))

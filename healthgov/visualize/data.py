@@ -108,7 +108,7 @@ class PlaceError(ParamError, ViewError):
     the served views the same 422 as the query endpoints give."""
 
 
-def _wanted_jurisdiction(params: Mapping[str, str]) -> str | None:
+def wanted_jurisdiction(params: Mapping[str, str]) -> str | None:
     wanted = params.get(JURISDICTION)
     if not wanted:
         return None
@@ -135,7 +135,7 @@ def _pick_jurisdiction(
 ) -> tuple[str, list[tuple[str, str]]]:
     rows = store.read(JURISDICTIONS, {})
     choices = [(r["name"], f"{r['name']} ({r['tasks']} tasks)") for r in rows]
-    wanted = _wanted_jurisdiction(params)
+    wanted = wanted_jurisdiction(params)
     if wanted:
         if wanted not in {c for c, _ in choices}:
             known = ", ".join(c for c, _ in choices) or "none: the graph has no tasks"
@@ -189,7 +189,7 @@ def coresponsibility(store: Store, params: Mapping[str, str]) -> CoData:
     # Not the named query co-responsibility: that one pools agencies by name within the policy's
     # jurisdiction, and this view joins agency nodes (each with its own jurisdiction) across places.
     where, args = [], {}
-    if wanted := _wanted_jurisdiction(params):
+    if wanted := wanted_jurisdiction(params):
         where.append(_WHERE_JURISDICTION)
         args["jurisdiction"] = wanted
     if params.get("topic"):

@@ -88,6 +88,10 @@ def make_view(store: data.Store, name: str, params: Mapping[str, str]) -> View:
     allowed = set(spec.params) | set(COMMON_PARAMS)
     if unknown := sorted(set(clean) - allowed):
         raise ViewError(f"view {name!r} takes no parameter {', '.join(unknown)}; it takes {', '.join(sorted(allowed))}")
+    # One reading of a place name for every view, served or from the CLI, as the query
+    # endpoints read it ("杭州" is 杭州市; a name that is no place is a PlaceError).
+    if clean.get(data.JURISDICTION):
+        clean[data.JURISDICTION] = data.wanted_jurisdiction(clean)
     fetched = spec.fetch(store, clean)
     view = spec.build(fetched, clean)
     view.choices = getattr(fetched, "choices", {})

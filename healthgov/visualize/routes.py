@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from healthgov.api.schemas import errors
-from healthgov.queries.params import JURISDICTION, ParamError, resolve_jurisdiction
+from healthgov.queries.params import ParamError
 from healthgov.visualize.common import ViewError
 from healthgov.visualize.data import JURISDICTIONS
 from healthgov.visualize.registry import VIEWS, describe, make_view
@@ -38,14 +38,10 @@ async def view_page(name: str, request: Request) -> HTMLResponse:
     params = dict(request.query_params)
     store = _store(request)
     try:
-        # Every view that takes a jurisdiction reads it as the query endpoints do ("杭州" is
-        # 杭州市; a name that is no place is the same 422 as from /queries/*).
-        if name in VIEWS and JURISDICTION in VIEWS[name].params and params.get(JURISDICTION):
-            params[JURISDICTION] = resolve_jurisdiction(JURISDICTION, params[JURISDICTION])
         # The driver blocks; keep the event loop free for other requests.
         built = await run_in_threadpool(make_view, store, name, params)
     except ParamError:
-        raise  # the app answers 422 in the API's shape
+        raise  # a place that is no place (data.PlaceError): the app answers 422 in the API's shape
     except ViewError as e:
         raise HTTPException(404 if name not in VIEWS else 400, str(e)) from None
     return HTMLResponse(render_view(built, served=True))
