@@ -14,8 +14,8 @@ import statistics
 
 from common import Timer, corpus, write_result
 
-from healthgov.loaders.errors import ExtractError
-from healthgov.loaders.pipeline import extract_files, iter_files
+from healthgov.extract.errors import ExtractError
+from healthgov.extract.pipeline import extract_files, iter_files
 
 
 def run(files: list, jobs: int) -> tuple[float, int]:

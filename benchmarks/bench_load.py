@@ -5,7 +5,7 @@ same graph, alternating: batched vs one document per transaction, and one row pe
 ``python benchmarks/bench_load.py --n 1000 [--docs 300] [--batch-docs 100] [--small 60] [--per-row 5]``
 
 Records are extracted first (not timed); a fresh engine in ``benchmarks/.cache/load-bench`` is
-loaded with ``healthgov.graph.load.Loader``. "Rows" are the parameter rows the loader sends
+loaded with ``healthgov.loaders.load.Loader``. "Rows" are the parameter rows the loader sends
 (nodes and relationships to write, one per row); nodes+relationships created are counted from
 the graph too.
 """
@@ -19,12 +19,12 @@ from typing import Any
 
 from common import CACHE, Timer, corpus, write_result
 
+from healthgov.extract.pipeline import extract_files, iter_files
 from healthgov.graph import engine
-from healthgov.graph.load import Loader, _CountingTx
-from healthgov.graph.rows import DocumentRows, document_rows
 from healthgov.graph.schema import create_schema, load_schema
 from healthgov.graph.store import open_store
-from healthgov.loaders.pipeline import extract_files, iter_files
+from healthgov.loaders.load import Loader, _CountingTx
+from healthgov.loaders.rows import DocumentRows, document_rows
 
 
 def row_count(d: DocumentRows) -> int:

@@ -31,8 +31,8 @@ def compare_skip_checks(src, d) -> dict:
     """The unchanged-file check side by side: one ``has_content`` query per file (before) vs one
     ``loaded_hashes`` query for the whole build (now); file hashing is common to both and timed apart."""
     from healthgov.graph.commands import _sha256
-    from healthgov.graph.load import Loader
     from healthgov.graph.store import open_store
+    from healthgov.loaders.load import Loader
 
     files = sorted(src.glob("*.txt"))
     with Timer() as th:

@@ -5,7 +5,7 @@
 Documents recombine the structures the extractor handles (GB/T 9704 headings 一、/(一)/1./(1),
 every responsibility format, scoped rules, targets and ranges, TAB indicator tables, citations to
 other generated documents at higher levels with real-looking document numbers). Places come from
-``healthgov/loaders/data/jurisdictions.tsv`` and agency names from the agency-type vocabulary, so
+``healthgov/extract/data/jurisdictions.tsv`` and agency names from the agency-type vocabulary, so
 nothing is duplicated here. The generator knows what it wrote: ``manifest.jsonl`` beside the
 documents records, per document, the expected tasks and their lead and supporting units, which
 ``tests/test_benchmark_corpus.py`` checks against the extractor (the benchmark corpus is itself a
@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from healthgov.loaders.metadata import _DATA as JURISDICTIONS_TSV
+from healthgov.extract.metadata import _DATA as JURISDICTIONS_TSV
 from healthgov.ontology.vocab import load_vocabularies
 from healthgov.textutil import to_simplified
 
@@ -297,8 +297,8 @@ def read_manifest(out_dir: Path) -> list[Generated]:
 
 def check(out_dir: Path, jobs: int = 1, limit: int | None = None) -> list[str]:
     """Extract the generated documents and compare them with the manifest: the problems found."""
-    from healthgov.loaders.errors import ExtractError
-    from healthgov.loaders.pipeline import extract_files
+    from healthgov.extract.errors import ExtractError
+    from healthgov.extract.pipeline import extract_files
 
     made = read_manifest(out_dir)[:limit]
     problems: list[str] = []

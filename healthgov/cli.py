@@ -36,7 +36,7 @@ def main(
 from healthgov.ontology import commands as _ontology_commands  # noqa: E402
 
 _ontology_commands.register(app)
-from healthgov.loaders import commands as _loader_commands  # noqa: E402
+from healthgov.extract import commands as _loader_commands  # noqa: E402
 
 _loader_commands.register(app)
 from healthgov.graph import commands as _graph_commands  # noqa: E402

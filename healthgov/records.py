@@ -1,6 +1,6 @@
 """The records that flow from loaders to the graph: one ``DocumentRecord`` per source file.
 
-These dataclasses are the contract between ``healthgov.loaders`` (which produces them),
+These dataclasses are the contract between ``healthgov.extract`` (which produces them),
 ``healthgov.ontology.rdf`` (which maps them to RDF for SHACL validation and export) and
 ``healthgov.graph`` (which loads them into the property graph). ``to_dict`` gives the JSON
 shape documented in the README for ``healthgov extract --format json``.

@@ -21,10 +21,10 @@ from fastapi.responses import JSONResponse
 from healthgov import __version__
 from healthgov.api import cypher_endpoint, named, resources, schemas
 from healthgov.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
+from healthgov.api.network import router as network_router
 from healthgov.api.offline_docs import install_offline_docs
 from healthgov.api.schemas import Health, errors
 from healthgov.api.tabular import UTF8JSONResponse
-from healthgov.network.routes import router as network_router
 from healthgov.queries import registry
 from healthgov.queries.cache import QueryCache
 from healthgov.queries.execute import QueryTimeout, StoreUnavailable
@@ -154,7 +154,7 @@ def create_app(
     app.include_router(named.router(run))
     app.include_router(resources.router(run))
     app.include_router(cypher_endpoint.router(store, timeout=cypher_timeout, row_cap=cypher_row_cap))
-    from healthgov.visualize.routes import router as views_router  # the network views and the index page /
+    from healthgov.api.views import router as views_router  # the network views and the index page /
 
     app.include_router(views_router)
     app.include_router(network_router)  # /network/...

@@ -1,1 +1,1 @@
-"""Loading records into a property graph over Bolt (bundled ArcadeDB or Neo4j 5)."""
+"""The graph store: the bundled engine, the Bolt connection, the schema derived from the ontology, exports."""

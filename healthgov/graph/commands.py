@@ -116,11 +116,11 @@ def build(
     """Extract policy documents and load them into the graph (incremental: unchanged files are skipped)."""
     import neo4j
 
-    from healthgov.graph.load import Loader, graph_counts, node_counts
+    from healthgov.extract.errors import ExtractError
+    from healthgov.extract.pipeline import extract_files, iter_sources, no_documents
     from healthgov.graph.schema import create_schema, load_schema
     from healthgov.graph.store import open_store
-    from healthgov.loaders.errors import ExtractError
-    from healthgov.loaders.pipeline import extract_files, iter_sources, no_documents
+    from healthgov.loaders.load import Loader, graph_counts, node_counts
 
     console = Console(stderr=True)
     started = time.monotonic()

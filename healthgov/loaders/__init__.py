@@ -1,1 +1,1 @@
-"""Deterministic extraction of governance records from policy documents."""
+"""Populating the graph: extracted records → graph rows → batched writes over Bolt."""

@@ -3,7 +3,7 @@
 Instances live under ``https://w3id.org/healthgov/id/`` (``hgd:``) with the ids of
 ``healthgov.records`` (docs/DESIGN.md): ``hgd:policy/{policy_id}``, ``hgd:section/{section_id}``,
 ``hgd:task/{task_id}``, ``hgd:target/{target_id}``. Agencies and jurisdictions get the same ids
-as their property-graph nodes (``healthgov.graph.rows``), so an RDF export and the graph can be
+as their property-graph nodes (``healthgov.loaders.rows``), so an RDF export and the graph can be
 joined. Every extracted fact points to its evidence with ``prov:wasDerivedFrom`` → an
 ``hg:TextSpan`` (start, end, section path) that ``dcterms:isPartOf`` the ``hg:SourceDocument``.
 
@@ -34,7 +34,7 @@ SHAPES_TTL = HERE / "shapes.ttl"
 HG = Namespace("https://w3id.org/healthgov/ontology#")
 HGD = Namespace("https://w3id.org/healthgov/id/")
 HGV = Namespace("https://w3id.org/healthgov/vocab/")
-NATION = "全国"  # the jurisdiction name of national bodies (as in healthgov.graph.rows)
+NATION = "全国"  # the jurisdiction name of national bodies (as in healthgov.loaders.rows)
 
 
 def _seg(s: str) -> str:
@@ -58,7 +58,7 @@ def _simplified(name: str) -> str:
 
 def agency_id(name: str, level: str | None, jurisdiction: str | None,
               doc_jurisdiction: str | None, doc_level: str | None) -> tuple[str, str | None]:
-    """(id, own jurisdiction) of an agency: the key of ``healthgov.graph.rows.agency_row``.
+    """(id, own jurisdiction) of an agency: the key of ``healthgov.loaders.rows.agency_row``.
 
     Keyed by simplified name within a scope: its own jurisdiction when known (national → 全国,
     same level as the document → the document's), else the document's, so "各区县卫生健康局"
@@ -273,14 +273,14 @@ class _Builder:
 
 def _place_info(name: str) -> tuple[str, str, str | None] | None:
     try:
-        from healthgov.loaders.metadata import place_info
+        from healthgov.extract.metadata import place_info
     except ImportError:
         return None
     return place_info(name)
 
 
 def _cited_policy_id(doc_number: str | None, title: str) -> str:
-    from healthgov.loaders.metadata import policy_id
+    from healthgov.extract.metadata import policy_id
 
     return policy_id(doc_number, title)
 

@@ -2,7 +2,7 @@
 
 The graph keeps offsets (``span_start``, ``span_end``) and the file's source path and SHA-256,
 not the document text, so the slice is cut here from the file, decoded exactly as the extractor
-decoded it (``healthgov.loaders.read``). A file that moved or changed since it was loaded gives no
+decoded it (``healthgov.extract.read``). A file that moved or changed since it was loaded gives no
 slice and a note saying why, rather than a wrong one.
 
 Source paths are relative to what was given to ``healthgov build`` (``corpus/000_x.txt`` for a
@@ -64,7 +64,7 @@ def _decoded(path: str, sha256: str | None, _mtime_ns: int, _size: int) -> str |
     raw = Path(path).read_bytes()
     if sha256 and hashlib.sha256(raw).hexdigest() != sha256:
         return None
-    from healthgov.loaders.read import read_document
+    from healthgov.extract.read import read_document
 
     text, _fmt, _enc = read_document(Path(path))
     return text

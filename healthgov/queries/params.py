@@ -269,7 +269,7 @@ def _jurisdiction_index() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     Unlike the loader's table (which lets a province win an alias it shares with a city, as a
     document's issuer would mean), a researcher's "吉林" is ambiguous and is answered as such.
     """
-    from healthgov.loaders.metadata import _DATA
+    from healthgov.extract.metadata import _DATA
 
     names: set[str] = set()
     index: dict[str, set[str]] = {}
@@ -287,7 +287,7 @@ def _place_shaped(name: str) -> bool:
     """A full place name the table does not list (it lists counties only where documents needed
     them): the graph's own jurisdiction names are either table names or of this shape, as
     ``loaders.metadata.place_chain`` cuts them from issuers' names."""
-    from healthgov.loaders.metadata import _NOT_PLACE, _PLACE_TOKEN
+    from healthgov.extract.metadata import _NOT_PLACE, _PLACE_TOKEN
 
     m = _PLACE_TOKEN.fullmatch(name)
     return bool(m) and len(name) >= 2 and not _NOT_PLACE.match(name) and _PLACE_SUFFIX.search(name) is not None

@@ -1,0 +1,1 @@
+"""Deterministic extraction of governance records from policy documents."""

@@ -1,0 +1,418 @@
+"""Responsible units: split a list of them, and resolve one to an agency type and level.
+
+The agency-type labels are the *core* names without a jurisdiction prefix (DESIGN.md); this
+module strips the prefix (国家 / 省 / 市 / a place name / 省委 ...), looks the core up in the
+``agency-type`` scheme, and reads the administrative level off the prefix. No agency names are
+kept here: only the grammar of prefixes.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from healthgov.extract.matcher import LabelMatcher
+from healthgov.ontology.vocab import Concept, Scheme, load_vocabularies
+from healthgov.records import AgencyRef, Jurisdiction, Level
+from healthgov.textutil import to_simplified
+
+OPENERS = "（([【〔［{《「『“‘"
+CLOSERS = "）)]】〕］}》」』”’"
+_PAIR = dict(zip(CLOSERS, OPENERS, strict=True))
+LIST_SEPARATORS = "、，,；;"
+CONNECTIVES = ("以及", "和", "及")
+
+# --- prefix grammar -------------------------------------------------------------------------
+# A jurisdiction/level prefix is a sequence of these tokens; the order of the alternatives
+# matters (longest first) because regex alternation is ordered.
+_TIER_WORDS = "|".join(
+    re.escape(w)
+    for w in (
+        "特别行政区 自治区 自治州 自治县 设区的市 设区市 地级市 县级市 县市区 县（市、区） "
+        "县(市、区) 县（市） 县(市) 区县 县区 市县 省市 地市 乡镇 街道 省 市 县 区 州 盟 旗 乡 镇 村"
+    ).split()
+)
+_TOKEN = re.compile(
+    r"中共|国家|国务院|中央|全国|各级|各|全|本|"
+    rf"(?:{_TIER_WORDS})委(?![员会])|"  # party committees: 省委, 市委 (not 市委员会...)
+    rf"(?:{_TIER_WORDS})(?:级|直|属)?|"
+    r"[\u4e00-\u9fff]{1,8}?(?:特别行政区|自治区|自治州|自治县|新区|省|市|县|区|州|盟|旗)|"
+    r"[、，,]"
+)
+_NATION = {"国家", "国务院", "中央", "全国"}
+_CHAR_LEVEL: dict[str, Level] = {
+    "省": "province", "自治区": "province", "特别行政区": "province",
+    "市": "city", "州": "city", "盟": "city", "自治州": "city", "设区市": "city", "设区的市": "city",
+    "地级市": "city", "地市": "city",
+    "县": "county", "区": "county", "旗": "county", "自治县": "county", "县级市": "county",
+    "区县": "county", "县区": "county", "县市区": "county", "县（市、区）": "county",
+    "县(市、区)": "county", "县（市）": "county", "县(市)": "county", "市县": "county",
+    "省市": "city",
+    "乡": "township", "镇": "township", "乡镇": "township", "街道": "township",
+    "村": "village",
+}
+# The four municipalities directly under the central government are province-level although
+# their names end in 市: administrative geography, not vocabulary.
+_MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
+_GENERIC_CORE = re.compile(r"(部门|机构|单位|有关方面)$")
+
+
+def _scheme() -> Scheme | None:
+    try:
+        return load_vocabularies()["agency-type"]
+    except KeyError:
+        return None
+
+
+def _tokens(prefix: str) -> list[str] | None:
+    """Tokenise a prefix; None when it is not entirely made of prefix tokens."""
+    toks = _tokens_cached(prefix)
+    return None if toks is None else list(toks)
+
+
+# The functions below depend only on their string arguments and the vocabularies (loaded once
+# per process): unit names and prefixes repeat within and across documents, so their results
+# are cached (bounded). Mutable results are cached as tuples and copied.
+_CACHE = 1 << 16
+
+
+@lru_cache(maxsize=_CACHE)
+def _tokens_cached(prefix: str) -> tuple[str, ...] | None:
+    out: list[str] = []
+    pos = 0
+    while pos < len(prefix):
+        m = _TOKEN.match(prefix, pos)
+        if not m or m.end() == pos:
+            # Brackets inside a prefix ("县(市)" written with other brackets) are skipped.
+            if prefix[pos] in OPENERS or prefix[pos] in CLOSERS:
+                pos += 1
+                continue
+            return None
+        out.append(m.group(0))
+        pos = m.end()
+    return tuple(out)
+
+
+@lru_cache(maxsize=_CACHE)
+def is_level_prefix(s: str) -> bool:
+    """True when s is nothing but a jurisdiction/level prefix ("各区", "县(市)", "省", "各级")."""
+    s = s.strip()
+    toks = _tokens(s) if s else None
+    return bool(toks) and any(t not in "、，," for t in toks)
+
+
+def _place_level(place: str, jurisdiction: Jurisdiction | None) -> Level | None:
+    if jurisdiction is not None and place == jurisdiction.name:
+        return jurisdiction.level
+    if place in _MUNICIPALITIES:
+        return "province"
+    for suffix in ("特别行政区", "自治区", "自治州", "自治县", "新区", "省", "市", "县", "区", "州", "盟", "旗"):
+        if place.endswith(suffix):
+            return None if suffix == "新区" else _CHAR_LEVEL.get(suffix)
+    return None
+
+
+def _tier_of(token: str) -> str:
+    """The tier word of a tier/party token: "市级" → "市", "省委" → "省", "县直" → "县"."""
+    if token.endswith("委") and token[:-1] in _CHAR_LEVEL:
+        return token[:-1]
+    if token[-1] in "级直属" and token[:-1] in _CHAR_LEVEL:
+        return token[:-1]
+    return token
+
+
+def _prefix_level(
+    tokens: list[str], jurisdiction: Jurisdiction | None
+) -> tuple[Level | None, str | None]:
+    """Level and jurisdiction name told by a prefix: the most specific (last) token wins."""
+    level: Level | None = None
+    place: str | None = None
+    for tok in tokens:
+        if tok in _NATION:
+            level, place = "nation", "全国"
+            continue
+        tier = _tier_of(tok)
+        if tier in _CHAR_LEVEL:
+            # A bare tier word that is the document's own tier ("市" in a 重庆市 document) means
+            # the document's jurisdiction, whatever its real level.
+            if jurisdiction is not None and jurisdiction.name.endswith(tier) and len(tier) == 1:
+                level, place = jurisdiction.level, jurisdiction.name
+            else:
+                level = _CHAR_LEVEL[tier]
+            continue
+        if re.fullmatch(r"[\u4e00-\u9fff]+", tok) and tok not in ("各级", "各", "全", "本", "中共"):
+            lv = _place_level(tok, jurisdiction)
+            place = tok
+            if lv is not None:
+                level = lv
+    return level, place
+
+
+@lru_cache(maxsize=_CACHE)
+def _clean(name: str) -> str:
+    s = to_simplified(name)
+    s = re.sub(r"\s+", "", s)
+    s = re.sub(r"等+$", "", s)
+    return s.strip("、，,；;。:：")
+
+
+def _lookup(scheme: Scheme | None, core: str) -> Concept | None:
+    if scheme is None or not core:
+        return None
+    c = scheme.lookup(core)
+    if c is not None:
+        return c
+    # "宣传部（融媒体中心）": the bracket is an alias; try without it, then the alias itself.
+    m = re.fullmatch(r"(.+?)[（(]([^（）()]+)[）)]", core)
+    if m:
+        return scheme.lookup(m.group(1)) or scheme.lookup(m.group(2))
+    return None
+
+
+def _exact_split(s: str, scheme: Scheme | None) -> tuple[Concept, list[str], str] | None:
+    """The shortest valid prefix whose remainder is exactly an agency-type label."""
+    c = _lookup(scheme, s)
+    if c is not None:
+        return c, [], s
+    for i in range(1, len(s)):
+        core = s[i:]
+        toks = _tokens(s[:i])
+        if toks is None:
+            continue
+        c = _lookup(scheme, core)
+        if c is not None:
+            return c, toks, core
+    return None
+
+
+def _contained(s: str, scheme: Scheme | None) -> tuple[Concept, int, int] | None:
+    """The longest agency-type label contained in s (leftmost among equals)."""
+    if scheme is None:
+        return None
+    labels, matcher = _matcher(scheme)
+    hit = matcher.first(s)
+    if hit is None:
+        # (An empty label, if a vocabulary ever had one, is "contained" at 0, as str.find says.)
+        empty = next((c for lab, c in scheme.labels() if not lab), None)
+        return (empty, 0, 0) if empty is not None else None
+    label, concept = labels[hit[0]]
+    return concept, hit[1], hit[1] + len(label)
+
+
+_MATCHERS: dict[int, tuple[list[tuple[str, Concept]], LabelMatcher]] = {}
+
+
+def _matcher(scheme: Scheme) -> tuple[list[tuple[str, Concept]], LabelMatcher]:
+    # The scheme's labels, longest first (Scheme.labels order), and one matcher over them;
+    # the vocabularies are loaded once, so cache per scheme.
+    key = id(scheme)
+    if key not in _MATCHERS:
+        labels = [(lab, c) for lab, c in scheme.labels() if lab]
+        _MATCHERS[key] = (labels, LabelMatcher([lab for lab, _c in labels]))
+    return _MATCHERS[key]
+
+
+def _lenient_tokens(text: str) -> list[str]:
+    """Tokens of the longest leading part of text that parses as a prefix ([] if none)."""
+    for i in range(len(text), 0, -1):
+        toks = _tokens(text[:i])
+        if toks is not None:
+            return toks
+    return []
+
+
+def resolve_agency(name: str, jurisdiction: Jurisdiction | None = None) -> AgencyRef:
+    """Resolve a surface name to its agency type and administrative level (see ``_resolve``).
+
+    A pure function of the name, the jurisdiction's fields and the vocabularies: cached, and a
+    new ``AgencyRef`` is returned every time (callers may change it)."""
+    jkey = None if jurisdiction is None else (jurisdiction.name, jurisdiction.level, jurisdiction.parent)
+    key = (name, jkey)
+    hit = _RESOLVED.get(key)
+    if hit is None:
+        ref = _resolve(name, jurisdiction)
+        hit = (ref.name, ref.agency_type, ref.level, ref.jurisdiction)
+        if len(_RESOLVED) >= _CACHE:
+            _RESOLVED.clear()
+        _RESOLVED[key] = hit
+    return AgencyRef(*hit)
+
+
+_RESOLVED: dict[tuple, tuple] = {}
+
+
+def _resolve(name: str, jurisdiction: Jurisdiction | None = None) -> AgencyRef:
+    """Resolve a surface name to its agency type and administrative level.
+
+    The whole name is tried first (forms only ever written whole: "国家医保局", "团省委"), then
+    the shortest jurisdiction/level prefix whose remainder is a label, then the longest label
+    contained in the name. The surface form is kept as written.
+    """
+    surface = name.strip()
+    s = _clean(surface)
+    ref = AgencyRef(name=surface)
+    scheme = _scheme()
+    if not s:
+        return ref
+    split = _exact_split(s, scheme)
+    tokens: list[str]
+    remainder = ""
+    if split is not None:
+        concept, tokens, core = split
+    else:
+        found = _contained(s, scheme)
+        if found is None:
+            # Unknown body: still tell its level from the prefix when there is one.
+            toks = _lenient_tokens(s[:-1])
+            level, place = _prefix_level(toks, jurisdiction) if toks else (None, None)
+            ref.level, ref.jurisdiction = level, place
+            return ref
+        concept, start, end = found
+        tokens = _lenient_tokens(s[:start])
+        core = s[start:end]
+        remainder = s[end:]
+    ref.agency_type = concept.id
+    if tokens:
+        ref.level, ref.jurisdiction = _prefix_level(tokens, jurisdiction)
+    elif core.startswith(("国家", "国务院", "中央")):
+        ref.level, ref.jurisdiction = "nation", "全国"
+    elif m := re.match(r"团?(省|市|县|区)委", core):
+        # Whole forms carrying their own tier word ("团省委").
+        ref.level, ref.jurisdiction = _prefix_level([m.group(1)], jurisdiction)
+    elif jurisdiction is not None and not _GENERIC_CORE.search(core):
+        if core.endswith("部") and "委" not in core and jurisdiction.level != "nation":
+            # Ministries (部) exist only nationally; provinces have 厅.
+            ref.level, ref.jurisdiction = "nation", "全国"
+        else:
+            # An unprefixed department in a local document is that government's own.
+            ref.level, ref.jurisdiction = jurisdiction.level, jurisdiction.name
+    if remainder:
+        # "国家金融监督管理总局重庆监管局": a local branch of a national body.
+        branch = re.sub(r"(监管分局|监管局|分局|局|办事处|办)$", "", remainder)
+        if jurisdiction is not None and branch and jurisdiction.name.startswith(branch):
+            ref.level, ref.jurisdiction = jurisdiction.level, jurisdiction.name
+        elif branch:
+            lv = _place_level(branch, jurisdiction)
+            ref.level, ref.jurisdiction = lv, branch
+    return ref
+
+
+@lru_cache(maxsize=_CACHE)
+def resolves(name: str) -> bool:
+    """True when a name is exactly a (prefixed) agency-type label: used to decide on 和/及."""
+    s = _clean(name)
+    return bool(s) and _exact_split(s, _scheme()) is not None
+
+
+# --- splitting --------------------------------------------------------------------------------
+
+
+def _depths(s: str) -> list[int]:
+    """Bracket depth before each character (tolerates unbalanced closers)."""
+    depth = 0
+    stack: list[str] = []
+    out = []
+    for ch in s:
+        out.append(depth)
+        if ch in OPENERS and ch not in CLOSERS:
+            stack.append(ch)
+            depth += 1
+        elif ch in CLOSERS and ch not in OPENERS:
+            if stack:
+                stack.pop()
+                depth -= 1
+        elif ch in "“”":
+            pass
+    return out
+
+
+def _strip_span(s: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and s[start].isspace():
+        start += 1
+    while end > start and s[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split_units(s: str) -> list[tuple[str, int, int]]:
+    """Split a list of responsible units; offsets are relative to s (see ``_split_units``)."""
+    return list(_split_units(s))
+
+
+@lru_cache(maxsize=_CACHE)
+def _split_units(s: str) -> tuple[tuple[str, int, int], ...]:
+    """Split a list of responsible units; offsets are relative to s.
+
+    Separators are 、，,；; everywhere outside brackets, and 和/及/以及 only where both sides are
+    agencies or a level prefix follows ("住房和城乡建设局" stays whole). A piece that is only a
+    level prefix ("各区" in "各区、县(市)政府") is joined to the next piece: one unit.
+    """
+    depth = _depths(s)
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    for i, ch in enumerate(s):
+        if depth[i] == 0 and ch in LIST_SEPARATORS:
+            pieces.append((start, i))
+            start = i + 1
+    pieces.append((start, len(s)))
+
+    # Join a bare level prefix to what follows it: "各区、县(市)政府" is one unit.
+    merged: list[tuple[int, int]] = []
+    i = 0
+    while i < len(pieces):
+        a, b = pieces[i]
+        while i + 1 < len(pieces) and is_level_prefix(s[a:b]) and s[b] in "、":
+            i += 1
+            b = pieces[i][1]
+        merged.append((a, b))
+        i += 1
+
+    out: list[tuple[str, int, int]] = []
+    for a, b in merged:
+        for x, y in _split_connectives(s, a, b, depth):
+            x, y = _strip_span(s, x, y)
+            if x < y:
+                out.append((s[x:y], x, y))
+    return tuple(out)
+
+
+def _split_connectives(s: str, a: int, b: int, depth: list[int]) -> list[tuple[int, int]]:
+    """Split s[a:b] on 和/及/以及 where both sides are units (see split_units)."""
+    piece = s[a:b]
+    for conn in CONNECTIVES:
+        for m in re.finditer(conn, piece):
+            i = a + m.start()
+            if depth[i] != 0:
+                continue
+            left, right = s[a:i], s[i + len(conn) : b]
+            if not left.strip() or not right.strip():
+                continue
+            if not (resolves(left) or _ends_unit(left)):
+                continue
+            prefixed = _starts_with_prefix(right) and (resolves_any(right) or _ends_unit(right))
+            if resolves(right) or prefixed or _is_others(right):
+                return [(a, i), *_split_connectives(s, i + len(conn), b, depth)]
+    return [(a, b)]
+
+
+@lru_cache(maxsize=_CACHE)
+def _is_others(s: str) -> bool:
+    # "……和相关部门" / "及有关单位": the other units concerned.
+    return bool(re.fullmatch(r"\s*(相关|有关|其他|其它)\S{0,6}(部门|单位|方面|机构)\s*", s))
+
+
+@lru_cache(maxsize=_CACHE)
+def _ends_unit(s: str) -> bool:
+    # Without a vocabulary, a piece ending like a body name still counts as a unit.
+    return bool(re.search(r"(委员会|委|局|厅|部|办|办公室|政府|中心|院|会|联|协|团|机构|部门|海关)$", _clean(s)))
+
+
+@lru_cache(maxsize=_CACHE)
+def _starts_with_prefix(s: str) -> bool:
+    c = _clean(s)
+    return any(_tokens(c[:i]) is not None for i in range(1, min(len(c), 12)))
+
+
+@lru_cache(maxsize=_CACHE)
+def resolves_any(name: str) -> bool:
+    return resolve_agency(name).agency_type is not None

@@ -1,0 +1,274 @@
+"""The page layout of a policy document: lines, header, signature blocks, where the body starts.
+
+Shared by ``metadata`` (title, issuers, dates come from the header and signature blocks) and
+``structure`` (headings are looked for in the body only). Everything works on ``norm``: the
+simplified twin with full-width ASCII forms mapped to half-width, one character to one
+character, so every offset still indexes the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from healthgov.extract.clean import TITLE_END, line_spans, strip_span
+from healthgov.extract.dates import is_date_line
+from healthgov.records import Removed
+
+WS = " \t\u3000\xa0\u2002\u2003\u200b\ufeff"
+
+_HALF = str.maketrans(
+    {**{chr(0xFF10 + i): str(i) for i in range(10)},
+     "（": "(", "）": ")", "［": "[", "］": "]", "：": ":", "；": ";", "，": ",", "．": ".", "！": "!",
+     "？": "?", "　": " ", "＋": "+", "－": "-", "％": "%", "／": "/", "＜": "<", "＞": ">", "＝": "="}
+)
+
+
+def normalise_forms(simp: str) -> str:
+    """Full-width ASCII forms → half-width, length preserving."""
+    return simp.translate(_HALF)
+
+
+CN_NUM = "一二三四五六七八九十百零〇两"
+DOC_NUMBER = re.compile(
+    r"(?P<prefix>[\u4e00-\u9fff]{1,14}?)\s*[〔\[(【（［]\s*(?P<year>(?:19|20)\d{2})\s*[〕\])】）］]\s*第?\s*"
+    r"(?P<num>\d{1,5})\s*(?P<hao>[号號])"
+)
+# A structural heading at the start of a line (on the normalised text).
+HEADING_START = re.compile(
+    rf"^(第[{CN_NUM}\d]+[章节条部篇]|[{CN_NUM}]+\s*[、.]|\(\s*[{CN_NUM}]+\s*\)|\d{{1,2}}\s*[.、](?!\d)|"
+    r"\(\s*\d{1,2}\s*\)|[①-⑳]|专栏\s*\d*)"
+)
+_ADDRESSEE = re.compile(r"^[^。]{2,160}[:]$")
+_OPEN_NOTE = re.compile(r"^\(?\s*(此件|本件)?[^()]{0,12}(公开|发布|删减)[^()]{0,8}\)?$")
+_SEAL = re.compile(r"\((代章|印章|章|盖章|签章)\)")
+
+
+@dataclass
+class Line:
+    i: int
+    start: int  # stripped line start (into text)
+    end: int  # stripped line end
+    s: str  # stripped normalised line
+    removed: bool = False
+
+    @property
+    def blank(self) -> bool:
+        return not self.s
+
+
+@dataclass
+class Signature:
+    names: list[tuple[str, int, int]]  # (name as written, start, end); continuation lines joined
+    date: str | None
+    date_line: int | None  # index into Layout.lines
+    first: int  # first line index of the block
+    last: int  # last line index (incl. the "(此件公开发布)" note)
+
+
+@dataclass
+class Layout:
+    text: str
+    simp: str
+    norm: str
+    lines: list[Line]
+    signatures: list[Signature] = field(default_factory=list)
+    cover: Signature | None = None  # the signature closing a cover letter (notice + attached plan)
+    header_end: int = 0  # line index where the header (title, number, addressee) ends
+    body_start_line: int = 0
+    title_groups: list[tuple[int, int]] = field(default_factory=list)  # (first, last) line indexes
+    plan_title: tuple[int, int] | None = None  # the attached plan's own title lines after the cover letter
+    lead_line: int | None = None  # a news-style lead sentence above the title
+
+    @property
+    def body_start(self) -> int:
+        if self.body_start_line >= len(self.lines):
+            return len(self.text)
+        return self.lines[self.body_start_line].start
+
+    def joined(self, first: int, last: int) -> str:
+        return "".join(ln.s for ln in self.lines[first : last + 1] if not ln.removed)
+
+    def content(self, i: int) -> bool:
+        return 0 <= i < len(self.lines) and not self.lines[i].blank and not self.lines[i].removed
+
+    def next_content(self, i: int) -> int:
+        while i < len(self.lines) and not self.content(i):
+            i += 1
+        return i
+
+    def prev_content(self, i: int) -> int:
+        while i >= 0 and not self.content(i):
+            i -= 1
+        return i
+
+
+def is_heading(s: str) -> bool:
+    return bool(HEADING_START.match(s))
+
+
+def is_title_like(s: str) -> bool:
+    """A short line without sentence punctuation that is not a heading or a date."""
+    return (
+        0 < len(s) <= 60
+        and "\t" not in s
+        and not re.search(r"[。;!?]", s)
+        and not (s.count(",") and not TITLE_END.search(s))
+        and not is_heading(s)
+        and not is_date_line(s)
+        and not DOC_NUMBER.fullmatch(s)
+        and not s.endswith(":")
+    )
+
+
+def is_name_like(s: str) -> bool:
+    """A signature line: an issuing body (or a bracketed continuation of one)."""
+    s2 = _SEAL.sub("", s).strip()
+    return (
+        0 < len(s2) <= 40
+        and not re.search(r"[。,;:!?、]", s2)
+        and not TITLE_END.search(s2)
+        and not is_heading(s2)
+        and not re.match(r"附件", s2)
+        and not _OPEN_NOTE.match(s2)
+        and bool(re.search(r"[\u4e00-\u9fff]{2}", s2))
+    )
+
+
+def is_open_note(s: str) -> bool:
+    return bool(_OPEN_NOTE.match(s)) and len(s) <= 24
+
+
+def build_layout(text: str, simp: str, removed: list[Removed]) -> Layout:
+    norm = normalise_forms(simp)
+    rem = sorted((r.span.start, r.span.end) for r in removed)
+    lines: list[Line] = []
+    for i, (a, b) in enumerate(line_spans(text)):
+        sa, sb = strip_span(text, a, b)
+        is_rem = any(ra <= sa < rb or (sa == sb and ra <= a < rb) for ra, rb in rem) if sa < sb else False
+        lines.append(Line(i, sa, sb, norm[sa:sb], is_rem))
+    lay = Layout(text, simp, norm, lines)
+    _find_signatures(lay)
+    _find_header(lay)
+    return lay
+
+
+def _find_signatures(lay: Layout) -> None:
+    lines = lay.lines
+    for i, ln in enumerate(lines):
+        if ln.removed or ln.blank:
+            continue
+        iso = is_date_line(ln.s)
+        if not iso:
+            continue
+        names: list[tuple[str, int, int]] = []
+        j = lay.prev_content(i - 1)
+        first = i
+        while j >= 0 and is_name_like(lines[j].s) and len(names) < 20:
+            first = j
+            names.insert(0, (lay.text[lines[j].start : lines[j].end], lines[j].start, lines[j].end))
+            j = lay.prev_content(j - 1)
+        # A title right above the date (a web page "title / date" pair) is not a signature.
+        if j >= 0 and TITLE_END.search(lines[j].s) and not names and i < 12:
+            continue
+        last = i
+        k = lay.next_content(i + 1)
+        if k < len(lines) and is_open_note(lines[k].s):
+            last = k
+        lay.signatures.append(Signature(_join_names(names), iso, i, first, last))
+
+
+def _join_names(names: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Join bracketed continuation lines ("（爱国卫生运动委员会）") to the name above; drop seals."""
+    out: list[tuple[str, int, int]] = []
+    for name, a, b in names:
+        bare = re.sub(r"[（(](代章|印章|章|盖章|签章)[)）]", "", name).strip(WS)
+        if not bare:
+            continue
+        if out and bare[0] in "(（":
+            prev, pa, _pb = out[-1]
+            out[-1] = (prev + bare, pa, b)
+        else:
+            out.append((bare, a, b))
+    return out
+
+
+def _find_header(lay: Layout) -> None:
+    lines = lay.lines
+    n = len(lines)
+    first_heading = next((i for i, ln in enumerate(lines) if not ln.removed and is_heading(ln.s)), n)
+    # A cover letter: a notice whose signature comes before the first heading of the plan it
+    # attaches (or before the body of an attached plan without headings).
+    cover = None
+    for sig in lay.signatures:
+        if sig.date_line is not None and sig.date_line < first_heading and lay.next_content(sig.last + 1) < n:
+            cover = sig
+    lay.cover = cover
+    # The header: title lines, document number, letterhead, addressee, a lead sentence.
+    i = lay.next_content(0)
+    top = lines[i].s if i < n else ""
+    if i < n and re.match(r"^((19|20)\d{2}年\d{1,2}月\d{1,2}日|近日|日前)[,，]?.{0,60}(印发|发布|出台|公布)", top):
+        lay.lead_line = i
+        i = lay.next_content(i + 1)
+    header_end = i
+    groups: list[tuple[int, int]] = []
+    while i < n:
+        s = lines[i].s
+        if is_heading(s) or len(s) > 160 or "\t" in s:
+            break
+        if re.fullmatch(r"附件\s*\d*", s) or DOC_NUMBER.search(s) and len(s) < 40 or _ADDRESSEE.match(s):
+            header_end = i + 1
+            i = lay.next_content(i + 1)
+            continue
+        if is_title_like(s) or TITLE_END.search(_strip_number(s)):
+            g0 = i
+            j = i
+            while j < n and lay.content(j) and is_title_like(lines[j].s) and not TITLE_END.search(_strip_number(lines[j].s)):
+                j += 1
+            if j < n and lay.content(j) and (is_title_like(lines[j].s) or TITLE_END.search(_strip_number(lines[j].s))) \
+                    and TITLE_END.search(_strip_number(lines[j].s)):
+                groups.append((g0, j))
+                header_end = j + 1
+                i = lay.next_content(j + 1)
+                continue
+            if j == i:
+                break
+            # Title-like lines that never end a title: a letterhead, or a title without a
+            # known last word (a plan title); accept the group when a blank line follows it.
+            if cover is None and not groups and all(len(lines[k].s) <= 40 for k in range(i, j)):
+                groups.append((g0, j - 1))
+            header_end = j
+            i = lay.next_content(j)
+            continue
+        break
+    lay.title_groups = groups
+    lay.header_end = header_end
+    if cover is not None:
+        k = lay.next_content(cover.last + 1)
+        j = k
+        while j < n and lay.content(j) and is_title_like(lines[j].s) and j - k < 3:
+            j += 1
+        if j > k:
+            lay.plan_title = (k, j - 1)
+        lay.body_start_line = lay.next_content(j)
+    else:
+        lay.body_start_line = lay.next_content(header_end)
+
+
+def _strip_number(s: str) -> str:
+    """A title line with a document number glued on ("...的通知-杭政办函〔2022〕47号")."""
+    return re.sub(r"\s*[-—–_|]?\s*" + DOC_NUMBER.pattern + r"\s*$", "", s)
+
+
+def title_text(lay: Layout, group: tuple[int, int]) -> tuple[str, int, int]:
+    """The joined title of a group of lines (original script), start and end offsets."""
+    first, last = group
+    parts = [lay.text[ln.start : ln.end] for ln in lay.lines[first : last + 1] if not ln.removed and ln.s]
+    raw = "".join(parts)
+    raw = _strip_number_raw(raw)
+    return raw, lay.lines[first].start, lay.lines[last].end
+
+
+def _strip_number_raw(raw: str) -> str:
+    m = re.search(r"\s*[-—–_|]?\s*" + DOC_NUMBER.pattern + r"\s*$", normalise_forms(raw))
+    return raw[: m.start()] if m and m.start() > 0 else raw

@@ -1,0 +1,282 @@
+"""A ``DocumentRecord`` flattened into the parameter rows the loader's Cypher consumes.
+
+Pure functions, no database: everything the graph holds about a document is decided here, so the
+mapping can be read (and tested) apart from the Cypher that writes it. Property keys come from
+the schema (``GraphSchema.key``), ``None`` values are dropped (a missing property, the same on
+Neo4j and ArcadeDB) and values are Bolt primitives or lists of them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from healthgov.graph.schema import GraphSchema
+from healthgov.records import DocumentRecord, Span
+from healthgov.textutil import to_simplified
+
+NATION = "全国"
+Row = dict[str, Any]
+
+
+def _clean(props: dict[str, Any]) -> Row:
+    return {k: v for k, v in props.items() if v is not None}
+
+
+def simplified(name: str) -> str:
+    try:
+        from healthgov.textutil import to_simplified
+    except ImportError:  # pragma: no cover - opencc is a hard dependency
+        return re.sub(r"\s+", "", name)
+    return re.sub(r"\s+", "", to_simplified(name))
+
+
+def title_key(title: str) -> str:
+    """The key an exact-title citation is matched on (simplified, no spaces, no 《》)."""
+    try:
+        from healthgov.extract.metadata import normalise_title
+    except ImportError:
+        return simplified(title).strip("《》")
+    return normalise_title(title)
+
+
+def citation_policy_id(doc_number: str | None, title: str) -> str:
+    """The id a cited policy has (or will have once loaded): DESIGN.md's policy id rule."""
+    from healthgov.extract.metadata import policy_id
+
+    return policy_id(doc_number, title)
+
+
+def section_path(path: list[str]) -> str | None:
+    """``["三", "(二)", "5"]`` → ``"三/(二)/5"`` (hg:sectionPath is one string)."""
+    return "/".join(path) or None
+
+
+def _span(s: GraphSchema, span: Span | None) -> Row:
+    if span is None:
+        return {}
+    return {s.key("spanStart"): span.start, s.key("spanEnd"): span.end}
+
+
+@dataclass
+class AgencyRow:
+    id: str
+    props: Row
+
+
+def agency_row(s: GraphSchema, name: str, agency_type: str | None, level: str | None,
+               jurisdiction: str | None, doc_jurisdiction: str | None, doc_level: str | None) -> AgencyRow:
+    """One Agency, keyed by (simplified name, jurisdiction).
+
+    A unit's jurisdiction is the extractor's when it gives one; a national unit's is 全国; a
+    unit at the document's own level belongs to the document's jurisdiction. Generic units below
+    it ("各区县卫生健康局") have none of their own, but are still keyed by the document's
+    jurisdiction: the same words in two cities are two sets of bodies.
+    """
+    own = jurisdiction
+    if own is None and level == "nation":
+        own = NATION
+    if own is None and level is not None and level == doc_level:
+        own = doc_jurisdiction
+    scope = own or doc_jurisdiction or ""
+    name_s = simplified(name)
+    props = _clean({
+        "id": f"{scope}/{name_s}",
+        s.key("name"): name_s,
+        "agency_type": agency_type,
+        "level": level,
+        "jurisdiction": own,
+    })
+    return AgencyRow(props["id"], props)
+
+
+@dataclass
+class DocumentRows:
+    """Everything one document writes, as rows for ``UNWIND``."""
+
+    policy_id: str
+    policy: Row
+    jurisdictions: list[Row] = field(default_factory=list)  # {id, name, level, parent}
+    policy_jurisdiction: str | None = None
+    sections: list[Row] = field(default_factory=list)  # {props, parent}
+    tasks: list[Row] = field(default_factory=list)  # {props, section}
+    agencies: list[Row] = field(default_factory=list)  # Agency node props
+    issuers: list[Row] = field(default_factory=list)  # {agency, props}
+    responsibilities: dict[str, list[Row]] = field(default_factory=dict)  # role → {task, agency, props}
+    tags: dict[str, list[Row]] = field(default_factory=dict)  # scheme → {task, concept}
+    targets: list[Row] = field(default_factory=list)  # {props, task, indicator}
+    citations: list[Row] = field(default_factory=list)  # {relation, doc_number, title, title_key, props}
+
+
+def _jurisdiction_chain(name: str, level: str | None, parent: str | None) -> list[Row]:
+    """The jurisdiction and its ancestors as far as the gazetteer knows them."""
+    rows = [_clean({"id": name, "name": name, "level": level, "parent": parent})]
+    try:
+        from healthgov.extract.metadata import place_info
+    except ImportError:
+        return rows
+    seen = {name}
+    while parent and parent not in seen:
+        seen.add(parent)
+        info = place_info(parent)
+        if info is None:
+            rows.append({"id": parent, "name": parent})
+            break
+        pname, plevel, pparent = info
+        rows.append(_clean({"id": pname, "name": pname, "level": plevel, "parent": pparent}))
+        parent = pparent
+    return rows
+
+
+def _check_unique_ids(rec: DocumentRecord) -> None:
+    """Refuse a record with a repeated section/task/target id.
+
+    The uniqueness constraints would normally refuse it, but ArcadeDB does not enforce them for a
+    key deleted earlier in the same transaction, which is exactly how a document is replaced.
+    """
+    for what, ids in (("section", [x.id for x in rec.sections]), ("task", [x.id for x in rec.tasks]),
+                      ("target", [x.id for x in rec.targets])):
+        seen: set[str] = set()
+        dups = sorted({i for i in ids if i in seen or seen.add(i)})
+        if dups:
+            raise ValueError(f"{rec.source}: repeated {what} id(s) {', '.join(dups[:5])}")
+
+
+def document_rows(s: GraphSchema, rec: DocumentRecord) -> DocumentRows:
+    _check_unique_ids(rec)
+    pol = rec.policy
+    pid = pol.id
+    src = rec.source
+    policy = _clean({
+        "id": pid,
+        s.key("title"): pol.title,
+        "title_key": title_key(pol.title) if pol.title else None,
+        s.key("docNumber"): pol.doc_number,
+        s.key("docNumberRaw"): pol.doc_number_raw,
+        s.key("issuedOn"): pol.issued_on,
+        s.key("publishedOn"): pol.published_on,
+        s.key("sha256"): rec.sha256,
+        s.key("sourcePath"): src,
+        s.key("loaded"): True,
+        "language_script": pol.language_script,
+        "format": rec.format,
+        "encoding": rec.encoding,
+        "warnings": list(rec.warnings) or None,
+    })
+    out = DocumentRows(pid, policy)
+
+    doc_j = pol.jurisdiction
+    if doc_j is not None:
+        out.policy_jurisdiction = doc_j.name
+        out.jurisdictions.extend(_jurisdiction_chain(doc_j.name, doc_j.level, doc_j.parent))
+    doc_jname = doc_j.name if doc_j else None
+    doc_level = doc_j.level if doc_j else None
+
+    sections_by_id = {sec.id: sec for sec in rec.sections}
+    for sec in rec.sections:
+        out.sections.append({
+            "props": _clean({
+                "id": sec.id,
+                "kind": sec.kind,
+                s.key("number"): sec.number,
+                s.key("title"): sec.title,
+                "depth": sec.level,
+                s.key("sourcePath"): src,
+                **_span(s, sec.span),
+            }),
+            "parent": sec.parent if sec.parent in sections_by_id else None,
+        })
+
+    agencies: dict[str, Row] = {}
+
+    def agency(name: str, agency_type: str | None, level: str | None, jurisdiction: str | None) -> str:
+        row = agency_row(s, name, agency_type, level, jurisdiction, doc_jname, doc_level)
+        known = agencies.setdefault(row.id, row.props)
+        for k, v in row.props.items():  # a later mention may know more (a type, a level)
+            known.setdefault(k, v)
+        return row.id
+
+    for order, ref in enumerate(pol.issuers):
+        aid = agency(ref.name, ref.agency_type, ref.level, ref.jurisdiction)
+        out.issuers.append({"agency": aid, "props": _clean({s.key("name"): ref.name, s.key("order"): order})})
+
+    for position, task in enumerate(rec.tasks, 1):
+        path = section_path(task.path)
+        out.tasks.append({
+            "props": _clean({
+                "id": task.id,
+                s.key("number"): task.number,
+                s.key("title"): task.title,
+                s.key("text"): task.text,
+                # Text keeps its script; a simplified twin lets one phrase search find both
+                # scripts. ``order`` sorts tasks in document order (ids sort "t10" < "t2").
+                "text_simplified": to_simplified(task.text),
+                s.key("order"): position,
+                s.key("sectionPath"): path,
+                s.key("sourcePath"): src,
+                **_span(s, task.span),
+            }),
+            "section": task.section if task.section in sections_by_id else None,
+        })
+        for r in task.responsibilities:
+            aid = agency(r.name, r.agency_type, r.level, None)
+            out.responsibilities.setdefault(r.role, []).append({
+                "task": task.id,
+                "agency": aid,
+                "props": _clean({
+                    s.key("name"): r.name,
+                    s.key("basis"): r.basis,
+                    s.key("implicit"): r.implicit,
+                    s.key("order"): r.order,
+                    s.key("sectionPath"): path,
+                    s.key("sourcePath"): src,
+                    **_span(s, r.span),
+                }),
+            })
+        for scheme, ids in (("institution-type", task.institutions), ("tier", task.tiers), ("topic", task.topics)):
+            for cid in dict.fromkeys(ids):
+                out.tags.setdefault(scheme, []).append({"task": task.id, "concept": cid})
+
+    task_paths = {t.id: section_path(t.path) for t in rec.tasks}
+    for g in rec.targets:
+        out.targets.append({
+            "props": _clean({
+                "id": g.id,
+                s.key("text"): g.text,
+                s.key("indicatorText"): g.indicator_text or None,
+                s.key("comparator"): g.comparator,
+                s.key("value"): g.value,
+                s.key("valueMax"): g.value_max,
+                s.key("unit"): g.unit,
+                s.key("targetYear"): g.year,
+                s.key("deadline"): g.deadline,
+                s.key("baseline"): g.baseline,
+                s.key("baselineYear"): g.baseline_year,
+                s.key("nature"): g.nature,
+                s.key("note"): g.note,
+                s.key("sectionPath"): task_paths.get(g.task) if g.task else None,
+                s.key("sourcePath"): src,
+                **_span(s, g.span),
+            }),
+            "task": g.task if g.task in task_paths else None,
+            "indicator": g.indicator,
+        })
+
+    for c in pol.cites:
+        out.citations.append({
+            "relation": c.relation,
+            "doc_number": c.doc_number,
+            "title": c.title,
+            "title_key": title_key(c.title) if c.title else None,
+            "props": _clean({s.key("sourcePath"): src, **_span(s, c.span)}),
+        })
+
+    out.agencies = list(agencies.values())
+    known = {j["id"] for j in out.jurisdictions}
+    for a in out.agencies:  # every jurisdiction an agency points at exists as a node
+        j = a.get("jurisdiction")
+        if j and j not in known:
+            known.add(j)
+            out.jurisdictions.append({"id": j, "name": j, **({"level": "nation"} if j == NATION else {})})
+    return out

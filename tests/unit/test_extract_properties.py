@@ -1,0 +1,100 @@
+"""Property tests for the unit splitter and number parsing."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from healthgov.extract.agencies import CLOSERS, OPENERS, split_units
+from healthgov.extract.numbers import (
+    normalise_digits,
+    parse_number,
+    parse_range,
+    repair_glued_range,
+    split_glued_date,
+)
+
+_PIECES = [
+    "市卫生健康委", "省教育厅", "各区", "县(市)", "政府", "住房", "城乡建设局", "团省委", "（", "）", "(", ")",
+    "[", "]", "【", "】", "〔", "〕", "、", "，", ",", "；", ";", "和", "及", "以及", " ", "等", "X", "局",
+]
+_SEPARATORS = set("、，,；; \t\n") | set("和及以")
+
+unit_lists = st.lists(st.sampled_from(_PIECES), max_size=14).map("".join)
+
+
+def _depth_before(s: str) -> list[int]:
+    depth, out = 0, []
+    for ch in s:
+        out.append(depth)
+        if ch in OPENERS and ch not in CLOSERS:
+            depth += 1
+        elif ch in CLOSERS and ch not in OPENERS and depth > 0:
+            depth -= 1
+    out.append(depth)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(unit_lists)
+def test_split_units_never_ends_inside_brackets(s: str) -> None:
+    units = split_units(s)
+    depth = _depth_before(s)
+    last_end = len(s.rstrip())
+    for unit, a, b in units:
+        assert s[a:b] == unit
+        assert unit and unit == unit.strip()
+        if b < last_end:
+            assert depth[b] == 0, (s, unit)
+
+
+@settings(max_examples=300, deadline=None)
+@given(unit_lists)
+def test_split_units_loses_only_separators(s: str) -> None:
+    units = split_units(s)
+    covered = [False] * len(s)
+    prev_end = 0
+    for _u, a, b in units:
+        assert a >= prev_end  # in order, no overlap
+        prev_end = b
+        for i in range(a, b):
+            covered[i] = True
+    lost = {ch for ch, c in zip(s, covered, strict=True) if not c}
+    assert lost <= _SEPARATORS, (s, lost)
+
+
+@given(st.text(alphabet="０１２３４５６７８９0123456789．.％%～~－-万年人", max_size=30))
+def test_normalise_digits_idempotent_and_length_preserving(s: str) -> None:
+    once = normalise_digits(s)
+    assert normalise_digits(once) == once
+    assert len(once) == len(s)
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_parse_number_roundtrip(n: int) -> None:
+    assert parse_number(str(n)) == n
+    full = str(n).translate({ord(d): chr(0xFF10 + int(d)) for d in "0123456789"})
+    assert parse_number(full) == n
+
+
+@given(st.integers(min_value=0, max_value=9999), st.integers(min_value=0, max_value=9999), st.sampled_from(["—", "-", "~", "至", "–"]))
+def test_parse_range(a: int, b: int, sep: str) -> None:
+    assert parse_range(f"{a}{sep}{b}") == (a, b)
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=10), st.sampled_from(["年", "岁", "人"]))
+def test_glued_repair_never_invents_digits(digits: str, unit: str) -> None:
+    r = repair_glued_range(digits, unit)
+    if r is not None:
+        lo, hi = r
+        assert f"{lo}{hi}" == digits and lo < hi
+
+
+@given(st.text(alphabet="0123456789", min_size=6, max_size=8))
+def test_glued_date_is_a_valid_split(digits: str) -> None:
+    r = split_glued_date(digits)
+    if r is not None:
+        y, m, d = r
+        rest = digits[4:]
+        assert int(digits[:4]) == y and 1 <= m <= 12 and 1 <= d <= 31
+        assert any(int(rest[:c]) == m and int(rest[c:]) == d for c in range(1, len(rest)))
