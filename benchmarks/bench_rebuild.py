@@ -30,13 +30,13 @@ def build(src, d) -> tuple[float, float, str]:
 def compare_skip_checks(src, d) -> dict:
     """The unchanged-file check side by side: one ``has_content`` query per file (before) vs one
     ``loaded_hashes`` query for the whole build (now); file hashing is common to both and timed apart."""
-    from healthgov.graph.commands import _sha256
     from healthgov.graph.store import open_store
+    from healthgov.ids import sha256_file
     from healthgov.loaders.load import Loader
 
     files = sorted(src.glob("*.txt"))
     with Timer() as th:
-        digests = [_sha256(f) for f in files]
+        digests = [sha256_file(f) for f in files]
     with open_store(data_dir=d) as store:
         loader = Loader(store)
         with Timer() as t_old:

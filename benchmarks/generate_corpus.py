@@ -22,8 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from healthgov.extract.metadata import _DATA as JURISDICTIONS_TSV
+from healthgov.ids import to_simplified
 from healthgov.ontology.vocab import load_vocabularies
-from healthgov.textutil import to_simplified
 
 # Agency types a health-system plan assigns work to (ids of the agency-type scheme; their names
 # come from the vocabulary).

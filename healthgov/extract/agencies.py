@@ -12,9 +12,9 @@ import re
 from functools import lru_cache
 
 from healthgov.extract.matcher import LabelMatcher
+from healthgov.ids import to_simplified
 from healthgov.ontology.vocab import Concept, Scheme, load_vocabularies
 from healthgov.records import AgencyRef, Jurisdiction, Level
-from healthgov.textutil import to_simplified
 
 OPENERS = "（([【〔［{《「『“‘"
 CLOSERS = "）)]】〕］}》」』”’"

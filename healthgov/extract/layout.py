@@ -13,27 +13,10 @@ from dataclasses import dataclass, field
 
 from healthgov.extract.clean import TITLE_END, line_spans, strip_span
 from healthgov.extract.dates import is_date_line
+from healthgov.ids import DOC_NUMBER, WS, normalise_forms
 from healthgov.records import Removed
 
-WS = " \t\u3000\xa0\u2002\u2003\u200b\ufeff"
-
-_HALF = str.maketrans(
-    {**{chr(0xFF10 + i): str(i) for i in range(10)},
-     "（": "(", "）": ")", "［": "[", "］": "]", "：": ":", "；": ";", "，": ",", "．": ".", "！": "!",
-     "？": "?", "　": " ", "＋": "+", "－": "-", "％": "%", "／": "/", "＜": "<", "＞": ">", "＝": "="}
-)
-
-
-def normalise_forms(simp: str) -> str:
-    """Full-width ASCII forms → half-width, length preserving."""
-    return simp.translate(_HALF)
-
-
 CN_NUM = "一二三四五六七八九十百零〇两"
-DOC_NUMBER = re.compile(
-    r"(?P<prefix>[\u4e00-\u9fff]{1,14}?)\s*[〔\[(【（［]\s*(?P<year>(?:19|20)\d{2})\s*[〕\])】）］]\s*第?\s*"
-    r"(?P<num>\d{1,5})\s*(?P<hao>[号號])"
-)
 # A structural heading at the start of a line (on the normalised text).
 HEADING_START = re.compile(
     rf"^(第[{CN_NUM}\d]+[章节条部篇]|[{CN_NUM}]+\s*[、.]|\(\s*[{CN_NUM}]+\s*\)|\d{{1,2}}\s*[.、](?!\d)|"

@@ -16,35 +16,27 @@ Where each fact comes from (in order of trust):
 
 from __future__ import annotations
 
-import hashlib
 import re
 import warnings
 from functools import lru_cache
 from pathlib import Path
 
 from healthgov.extract.dates import find_dates, parse_date
-from healthgov.extract.layout import DOC_NUMBER, WS, Layout, build_layout, normalise_forms, title_text
+from healthgov.extract.layout import Layout, build_layout, title_text
+from healthgov.ids import (
+    DOC_NUMBER,
+    WS,
+    normalise_doc_number,
+    normalise_forms,
+    normalise_title,
+    policy_id,
+    to_simplified,
+)
 from healthgov.records import AgencyRef, Citation, Jurisdiction, Level, Policy, Removed, Span
-from healthgov.textutil import to_simplified
 
 _DATA = Path(__file__).parent / "data" / "jurisdictions.tsv"
 
 # --- document numbers and ids ----------------------------------------------------------------
-
-
-def normalise_doc_number(raw: str) -> str | None:
-    """"國衛基層發〔2023〕41號", "阜蒙健促办发[2020] 3 号", "X(2023)第5号" → "X〔YYYY〕N号" (simplified).
-
-    Idempotent: a normalised number normalises to itself.
-    """
-    if not raw:
-        return None
-    s = normalise_forms(to_simplified(raw.strip(WS)))
-    m = DOC_NUMBER.search(s)
-    if not m:
-        return None
-    prefix = re.sub(r"\s+", "", m.group("prefix"))
-    return f"{prefix}〔{m.group('year')}〕{int(m.group('num'))}号"
 
 
 def find_doc_numbers(s: str) -> list[tuple[int, int, str, str]]:
@@ -53,22 +45,6 @@ def find_doc_numbers(s: str) -> list[tuple[int, int, str, str]]:
     for m in DOC_NUMBER.finditer(s):
         out.append((m.start(), m.end(), normalise_doc_number(m.group(0)) or "", m.group(0)))
     return out
-
-
-def normalise_title(title: str) -> str:
-    """Simplified, no whitespace, half-width brackets, outer 《》 and quotes dropped: the id key."""
-    s = normalise_forms(to_simplified(title or ""))
-    s = re.sub(r"[\s\u00a0\u2002\u2003]+", "", s)
-    s = s.replace("〈", "《").replace("〉", "》")
-    s = s.strip("《》")
-    return s
-
-
-def policy_id(doc_number: str | None, title: str | None) -> str:
-    """``p`` + 12 hex of SHA-1 of ``doc:{normalised number}`` or ``title:{normalised title}``."""
-    num = normalise_doc_number(doc_number) if doc_number else None
-    key = f"doc:{num}" if num else f"title:{normalise_title(title or '')}"
-    return "p" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
 # --- jurisdictions -----------------------------------------------------------------------------

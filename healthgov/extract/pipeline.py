@@ -6,7 +6,6 @@ module is missing is skipped with a warning in the record, so the document half 
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import os
 import re
@@ -22,8 +21,8 @@ from healthgov.extract.layout import build_layout
 from healthgov.extract.metadata import extract_policy
 from healthgov.extract.read import DEFAULT_MAX_BYTES, read_document
 from healthgov.extract.structure import parse_structure
+from healthgov.ids import sha256_file, sha256_text, to_simplified
 from healthgov.records import DocumentRecord, Span, Task
-from healthgov.textutil import to_simplified
 
 _SKIP_SUFFIXES = {".md", ".json", ".jsonl", ".csv", ".py", ".ttl", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".log"}
 
@@ -40,7 +39,7 @@ def extract_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Docume
     """One file → one record; raises ``ExtractError`` with a one-line reason."""
     source = str(path)
     text, fmt, encoding = read_document(path, max_bytes=max_bytes)
-    raw_sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    raw_sha = sha256_file(path)
     try:
         return extract_text(text, source, fmt=fmt, encoding=encoding, sha256=raw_sha)
     except ExtractError:
@@ -75,7 +74,7 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", encoding: 
     if tag is not None:
         _guard(lambda: tag.tag_tasks(tasks), "tagging", warnings)
     return DocumentRecord(
-        source=source, sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(), format=fmt,
+        source=source, sha256=sha256 or sha256_text(text), format=fmt,
         encoding=encoding, text=text, policy=policy, sections=sections, tasks=tasks, targets=targets,
         removed=removed, warnings=warnings,
     )

@@ -23,9 +23,9 @@ import re
 from dataclasses import dataclass, field
 
 from healthgov.extract.document import Cell, Table
-from healthgov.extract.layout import CN_NUM, WS, Layout, build_layout, is_name_like, is_title_like
+from healthgov.extract.layout import CN_NUM, Layout, build_layout, is_name_like, is_title_like
+from healthgov.ids import WS, to_simplified
 from healthgov.records import Removed, Section, Span, Task
-from healthgov.textutil import to_simplified
 
 # Section titles whose items are not tasks: background, guiding ideas, principles, goals. A
 # title that starts with an action verb is a task however it ends ("进一步夯实事业发展基础").

@@ -9,9 +9,9 @@ type serves (``hg:servesTier``), placed where the institution is mentioned.
 from __future__ import annotations
 
 from healthgov.extract.matcher import LabelMatcher
+from healthgov.ids import to_simplified
 from healthgov.ontology.vocab import Concept, Scheme, load_vocabularies
 from healthgov.records import Task
-from healthgov.textutil import to_simplified
 
 _MATCHERS: dict[int, tuple[list[tuple[str, Concept]], LabelMatcher]] = {}
 

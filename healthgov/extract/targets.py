@@ -27,9 +27,9 @@ from healthgov.extract.numbers import (
     parse_number,
     repair_glued_range,
 )
+from healthgov.ids import to_simplified
 from healthgov.ontology.vocab import Concept, Scheme, load_vocabularies
 from healthgov.records import Comparator, Nature, Span, Target, Task
-from healthgov.textutil import to_simplified
 
 # Units, longest first (regex alternation is ordered).
 _UNITS = (

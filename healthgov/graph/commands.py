@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import time
 from collections import Counter
 from pathlib import Path
@@ -91,14 +90,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(engine_app, name="engine")
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def build(
     paths: Annotated[list[Path], typer.Argument(help="Policy documents or directories (searched recursively).")],
     store_uri: StoreOpt = None,
@@ -120,6 +111,7 @@ def build(
     from healthgov.extract.pipeline import extract_files, iter_sources, no_documents
     from healthgov.graph.schema import create_schema, load_schema
     from healthgov.graph.store import open_store
+    from healthgov.ids import sha256_file
     from healthgov.loaders.load import Loader, graph_counts, node_counts
 
     console = Console(stderr=True)
@@ -159,7 +151,7 @@ def build(
             for f, name in files:
                 try:
                     try:
-                        digest = _sha256(f) if not force and f.is_file() else None
+                        digest = sha256_file(f) if not force and f.is_file() else None
                     except OSError:
                         digest = None  # unreadable: extraction reports why, in the words `extract` uses
                     if digest is not None and digest in known:

@@ -26,7 +26,8 @@ import neo4j
 
 from healthgov.graph.schema import GraphSchema, load_schema
 from healthgov.graph.version import META_LABEL
-from healthgov.loaders.rows import DocumentRows, citation_policy_id, document_rows
+from healthgov.ids import policy_id as citation_policy_id
+from healthgov.loaders.rows import DocumentRows, document_rows
 from healthgov.records import DocumentRecord
 
 # The one scheme whose class is not the CamelCase of its id (see DESIGN.md, Files).

@@ -8,44 +8,19 @@ Neo4j and ArcadeDB) and values are Bolt primitives or lists of them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from healthgov.graph.schema import GraphSchema
+from healthgov.ids import NATION, agency_key, simplified, to_simplified
+from healthgov.ids import normalise_title as title_key
 from healthgov.records import DocumentRecord, Span
-from healthgov.textutil import to_simplified
 
-NATION = "全国"
 Row = dict[str, Any]
 
 
 def _clean(props: dict[str, Any]) -> Row:
     return {k: v for k, v in props.items() if v is not None}
-
-
-def simplified(name: str) -> str:
-    try:
-        from healthgov.textutil import to_simplified
-    except ImportError:  # pragma: no cover - opencc is a hard dependency
-        return re.sub(r"\s+", "", name)
-    return re.sub(r"\s+", "", to_simplified(name))
-
-
-def title_key(title: str) -> str:
-    """The key an exact-title citation is matched on (simplified, no spaces, no 《》)."""
-    try:
-        from healthgov.extract.metadata import normalise_title
-    except ImportError:
-        return simplified(title).strip("《》")
-    return normalise_title(title)
-
-
-def citation_policy_id(doc_number: str | None, title: str) -> str:
-    """The id a cited policy has (or will have once loaded): DESIGN.md's policy id rule."""
-    from healthgov.extract.metadata import policy_id
-
-    return policy_id(doc_number, title)
 
 
 def section_path(path: list[str]) -> str | None:
@@ -67,23 +42,11 @@ class AgencyRow:
 
 def agency_row(s: GraphSchema, name: str, agency_type: str | None, level: str | None,
                jurisdiction: str | None, doc_jurisdiction: str | None, doc_level: str | None) -> AgencyRow:
-    """One Agency, keyed by (simplified name, jurisdiction).
-
-    A unit's jurisdiction is the extractor's when it gives one; a national unit's is 全国; a
-    unit at the document's own level belongs to the document's jurisdiction. Generic units below
-    it ("各区县卫生健康局") have none of their own, but are still keyed by the document's
-    jurisdiction: the same words in two cities are two sets of bodies.
-    """
-    own = jurisdiction
-    if own is None and level == "nation":
-        own = NATION
-    if own is None and level is not None and level == doc_level:
-        own = doc_jurisdiction
-    scope = own or doc_jurisdiction or ""
-    name_s = simplified(name)
+    """One Agency, keyed by (simplified name, jurisdiction): ``healthgov.ids.agency_key``."""
+    aid, own = agency_key(name, level, jurisdiction, doc_jurisdiction, doc_level)
     props = _clean({
-        "id": f"{scope}/{name_s}",
-        s.key("name"): name_s,
+        "id": aid,
+        s.key("name"): simplified(name),
         "agency_type": agency_type,
         "level": level,
         "jurisdiction": own,

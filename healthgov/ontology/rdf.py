@@ -16,7 +16,6 @@ concepts a graph refers to, so an export is readable (and valid) without the voc
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +24,7 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
+from healthgov.ids import NATION, agency_key, policy_id, simplified
 from healthgov.records import DocumentRecord, Span
 
 HERE = Path(__file__).parent
@@ -34,7 +34,6 @@ SHAPES_TTL = HERE / "shapes.ttl"
 HG = Namespace("https://w3id.org/healthgov/ontology#")
 HGD = Namespace("https://w3id.org/healthgov/id/")
 HGV = Namespace("https://w3id.org/healthgov/vocab/")
-NATION = "全国"  # the jurisdiction name of national bodies (as in healthgov.loaders.rows)
 
 
 def _seg(s: str) -> str:
@@ -50,35 +49,12 @@ def concept(scheme: str, cid: str) -> URIRef:
     return HGV[f"{scheme}/{_seg(cid)}"]
 
 
-def _simplified(name: str) -> str:
-    from healthgov.textutil import to_simplified
-
-    return re.sub(r"\s+", "", to_simplified(name))
-
-
-def agency_id(name: str, level: str | None, jurisdiction: str | None,
-              doc_jurisdiction: str | None, doc_level: str | None) -> tuple[str, str | None]:
-    """(id, own jurisdiction) of an agency: the key of ``healthgov.loaders.rows.agency_row``.
-
-    Keyed by simplified name within a scope: its own jurisdiction when known (national → 全国,
-    same level as the document → the document's), else the document's, so "各区县卫生健康局"
-    in two cities are two sets of bodies.
-    """
-    own = jurisdiction
-    if own is None and level == "nation":
-        own = NATION
-    if own is None and level is not None and level == doc_level:
-        own = doc_jurisdiction
-    scope = own or doc_jurisdiction or ""
-    return f"{scope}/{_simplified(name)}", own
-
-
 class _Builder:
     def __init__(self, rec: DocumentRecord) -> None:
         self.rec = rec
         self.g = Graph()
         bind_prefixes(self.g)
-        self.source = iri("source", rec.sha256 or _simplified(rec.source))
+        self.source = iri("source", rec.sha256 or simplified(rec.source))
         j = rec.policy.jurisdiction
         self.doc_jname = j.name if j else None
         self.doc_level = j.level if j else None
@@ -134,11 +110,11 @@ class _Builder:
         return node
 
     def agency(self, name: str, agency_type: str | None, level: str | None, jurisdiction: str | None) -> URIRef:
-        aid, own = agency_id(name, level, jurisdiction, self.doc_jname, self.doc_level)
+        aid, own = agency_key(name, level, jurisdiction, self.doc_jname, self.doc_level)
         node = iri("agency", aid)
         self.add(node, RDF.type, HG.Agency)
-        self.add(node, HG.name, self.text(_simplified(name), "zh"))
-        self.label(node, _simplified(name), lang="zh")
+        self.add(node, HG.name, self.text(simplified(name), "zh"))
+        self.label(node, simplified(name), lang="zh")
         if agency_type and self.g.value(node, HG.agencyType) is None:
             self.add(node, HG.agencyType, concept("agency-type", agency_type))
         if level and self.g.value(node, HG.administrativeLevel) is None:
@@ -178,7 +154,7 @@ class _Builder:
             self.add(p, HG.issuedBy, self.agency(ref.name, ref.agency_type, ref.level, ref.jurisdiction))
 
         for c in pol.cites:
-            cited = iri("policy", _cited_policy_id(c.doc_number, c.title))
+            cited = iri("policy", policy_id(c.doc_number, c.title))
             if cited != p and (cited, HG.loaded, None) not in self.g:
                 # A placeholder: known only from this citation until its own document is loaded.
                 self.add(cited, RDF.type, HG.Policy)
@@ -277,12 +253,6 @@ def _place_info(name: str) -> tuple[str, str, str | None] | None:
     except ImportError:
         return None
     return place_info(name)
-
-
-def _cited_policy_id(doc_number: str | None, title: str) -> str:
-    from healthgov.extract.metadata import policy_id
-
-    return policy_id(doc_number, title)
 
 
 def record_to_graph(rec: DocumentRecord) -> Graph:

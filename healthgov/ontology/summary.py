@@ -76,7 +76,7 @@ def check_term_labels(onto: Graph) -> Check:
 
 def check_concepts(vocab: Graph) -> list[Check]:
     no_label, bad_notation, dup, no_tier, ranks = [], [], [], [], defaultdict(list)
-    from healthgov.textutil import to_simplified
+    from healthgov.ids import to_simplified
 
     for scheme in sorted(vocab.subjects(RDF.type, SKOS.ConceptScheme)):
         sid = str(scheme).rstrip("/").rsplit("/", 1)[-1]

@@ -95,7 +95,7 @@ class Vocabularies:
 
 
 def _simplify(text: str) -> str:
-    from healthgov.textutil import to_simplified
+    from healthgov.ids import to_simplified
 
     return to_simplified(text)
 

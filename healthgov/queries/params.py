@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from healthgov.textutil import to_simplified
+from healthgov.ids import to_simplified
 
 
 class ParamError(ValueError):

@@ -15,9 +15,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from healthgov.ids import to_simplified
 from healthgov.queries import commands, registry
 from healthgov.queries.params import ParamError, bind, parse_param_line, parse_type
-from healthgov.textutil import to_simplified
 
 ROOT = Path(__file__).resolve().parents[2]
 CHONGQING = next((ROOT / "corpus").glob("000_*.txt"))

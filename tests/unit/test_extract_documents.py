@@ -21,9 +21,9 @@ from typer.testing import CliRunner
 from healthgov.extract import commands
 from healthgov.extract.dates import parse_date, split_glued
 from healthgov.extract.errors import ExtractError
-from healthgov.extract.metadata import normalise_doc_number, normalise_title, policy_id
 from healthgov.extract.pipeline import extract_file, extract_paths
 from healthgov.extract.read import decode_bytes, read_document
+from healthgov.ids import normalise_doc_number, normalise_title, policy_id
 from healthgov.records import DocumentRecord
 
 assert EXTRA.is_dir(), f"the shared corpus is expected beside the repository at {EXTRA}"
@@ -234,7 +234,7 @@ def test_flattened_indicator_table() -> None:
     r = rec("002")
     from healthgov.extract.clean import find_chrome
     from healthgov.extract.structure import parse_structure
-    from healthgov.textutil import to_simplified
+    from healthgov.ids import to_simplified
 
     simp = to_simplified(r.text)
     _s, tables, _t, _b = parse_structure(r.text, simp, find_chrome(r.text, simp), r.policy.id)
@@ -255,7 +255,7 @@ def test_flattened_indicator_table() -> None:
 def test_tab_tables_and_duty_rows() -> None:
     from healthgov.extract.document import DocView
     from healthgov.extract.structure import parse_structure
-    from healthgov.textutil import to_simplified
+    from healthgov.ids import to_simplified
 
     r = rec("10")
     simp = to_simplified(r.text)

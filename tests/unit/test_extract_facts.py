@@ -22,8 +22,8 @@ from healthgov.extract.numbers import (
 )
 from healthgov.extract.responsibilities import assign_responsibilities, duty_rows
 from healthgov.extract.targets import extract_targets
+from healthgov.ids import to_simplified
 from healthgov.records import Jurisdiction, Policy, Section, Span, Task
-from healthgov.textutil import to_simplified
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 SEEDS = SHARED / "seeds"

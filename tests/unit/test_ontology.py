@@ -12,6 +12,7 @@ from rdflib import OWL, RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 from typer.testing import CliRunner
 
+from healthgov.ids import to_simplified
 from healthgov.ontology.rdf import (
     HG,
     HGD,
@@ -36,7 +37,6 @@ from healthgov.records import (
     Target,
     Task,
 )
-from healthgov.textutil import to_simplified
 
 ROOT = Path(__file__).resolve().parents[2]
 DESIGN = ROOT / "docs" / "DESIGN.md"
@@ -441,14 +441,14 @@ def test_a_real_document_conforms_and_is_consistent() -> None:
 
 def test_agency_ids_match_the_property_graph() -> None:
     from healthgov.graph import schema
+    from healthgov.ids import agency_key
     from healthgov.loaders import rows
-    from healthgov.ontology.rdf import agency_id
 
     s = schema.load_schema()
     for name, level, juris in (("市卫生健康委", "province", None), ("国家医保局", "nation", None),
                                ("各区县政府", "county", None), ("重庆市人民政府办公厅", "province", "重庆市")):
         expected = rows.agency_row(s, name, None, level, juris, "重庆市", "province").id
-        assert agency_id(name, level, juris, "重庆市", "province")[0] == expected
+        assert agency_key(name, level, juris, "重庆市", "province")[0] == expected
 
 
 # --- the command ----------------------------------------------------------------------------
