@@ -35,9 +35,6 @@ class Span:
     start: int
     end: int
 
-    def to_list(self) -> list[int]:
-        return [self.start, self.end]
-
 
 @dataclass(slots=True)
 class AgencyRef:

@@ -131,33 +131,6 @@ def repair_glued_range(digits: str, unit: str = "") -> tuple[int, int] | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
-def is_glued_number(digits: str, unit: str = "") -> bool:
-    """True when a digit string is implausible as one value but splits into a plausible range."""
-    if unit.startswith("年"):
-        return len(digits) == 8 and repair_glued_range(digits, unit) is not None
-    if unit.startswith("岁"):
-        return int(digits) > 120 and repair_glued_range(digits, unit) is not None
-    return False
-
-
-def split_glued_date(digits: str) -> tuple[int, int, int] | None:
-    """"2023630" (a date whose 年/月/日 were lost) → (2023, 6, 30), only when unambiguous."""
-    if not digits.isdigit() or not 6 <= len(digits) <= 8:
-        return None
-    year, rest = int(digits[:4]), digits[4:]
-    if not _plausible_year(year):
-        return None
-    found = set()
-    for cut in range(1, len(rest)):
-        mo, da = rest[:cut], rest[cut:]
-        if len(mo) > 2 or len(da) > 2:
-            continue
-        m, d = int(mo), int(da)
-        if 1 <= m <= 12 and 1 <= d <= 31:
-            found.add((year, m, d))
-    return found.pop() if len(found) == 1 else None
-
-
 _FIVE_YEAR = re.compile(r"十([一二三四五六七八九])五")
 
 

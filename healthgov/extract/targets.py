@@ -261,14 +261,6 @@ _VERB_SPLIT = re.compile(
 _ACTION = re.compile(r"(建成|建设|打造|设立|设置|培养|培育|引进|新增|选拔培育|选拔|招收|培训|入选|配备|建立)")
 
 
-def _indicator_text(text: str) -> str:
-    """The subject before a comparator verb ("甲级乡镇卫生院的比例不低于" → "甲级乡镇卫生院的比例")."""
-    t = _PLAN_ANCHOR.sub("", _YEAR_ANCHOR.sub("", text)).strip(" ，,、")
-    m = _VERB_SPLIT.search(t)
-    subject = t[: m.start()] if m else t
-    return _SCOPE_WORDS.sub("", subject).strip(" ，,、")
-
-
 _ARABIC_VALUE = re.compile(rf"\d+(?:\.\d+)?万?\s*(?:{_UNIT_RE})?(?:{RANGE_SEP}\d+(?:\.\d+)?万?\s*(?:{_UNIT_RE})?)?")
 
 

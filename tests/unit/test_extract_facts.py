@@ -18,7 +18,6 @@ from healthgov.extract.numbers import (
     parse_number,
     parse_range,
     repair_glued_range,
-    split_glued_date,
 )
 from healthgov.extract.responsibilities import assign_responsibilities, duty_rows
 from healthgov.extract.targets import extract_targets
@@ -145,8 +144,6 @@ def test_ranges_and_glued_digits() -> None:
     assert repair_glued_range("3070", "岁") == (30, 70)
     assert repair_glued_range("20302021", "年") is None  # not increasing: never invent
     assert repair_glued_range("3070", "人") is None
-    assert split_glued_date("2023630") == (2023, 6, 30)
-    assert split_glued_date("2023111") is None  # 1月11日 or 11月1日: ambiguous
 
 
 # --- agencies --------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from healthgov.extract.numbers import (
     parse_number,
     parse_range,
     repair_glued_range,
-    split_glued_date,
 )
 
 _PIECES = [
@@ -88,13 +87,3 @@ def test_glued_repair_never_invents_digits(digits: str, unit: str) -> None:
     if r is not None:
         lo, hi = r
         assert f"{lo}{hi}" == digits and lo < hi
-
-
-@given(st.text(alphabet="0123456789", min_size=6, max_size=8))
-def test_glued_date_is_a_valid_split(digits: str) -> None:
-    r = split_glued_date(digits)
-    if r is not None:
-        y, m, d = r
-        rest = digits[4:]
-        assert int(digits[:4]) == y and 1 <= m <= 12 and 1 <= d <= 31
-        assert any(int(rest[:c]) == m and int(rest[c:]) == d for c in range(1, len(rest)))
