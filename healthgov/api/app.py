@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import neo4j
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
@@ -25,6 +25,7 @@ from healthgov.api.network import router as network_router
 from healthgov.api.offline_docs import install_offline_docs
 from healthgov.api.schemas import Health, errors
 from healthgov.api.tabular import UTF8JSONResponse
+from healthgov.api.views import router as views_router
 from healthgov.queries import registry
 from healthgov.queries.cache import QueryCache
 from healthgov.queries.execute import QueryTimeout, StoreUnavailable
@@ -82,7 +83,29 @@ def create_app(
     install_offline_docs(app)
     app.state.store = store
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    _add_cors(app, cors_origins)
 
+    if cache is None:
+        cache = os.environ.get("HEALTHGOV_CACHE", "1").strip().lower() not in ("0", "off", "false", "no")
+    query_cache = QueryCache(ttl_ms=cache_ttl_ms) if cache else None
+    app.state.query_cache = query_cache
+
+    def run(name: str, raw: dict[str, Any]) -> registry.QueryResult:
+        return registry.run(store, name, raw, timeout=query_timeout, cache=query_cache)
+
+    _add_error_handlers(app, store)
+    app.include_router(_service_router(store, query_cache))
+    app.include_router(named.router(run))
+    app.include_router(resources.router(run))
+    app.include_router(cypher_endpoint.router(store, timeout=cypher_timeout, row_cap=cypher_row_cap))
+    app.include_router(views_router)  # the network views and the index page /
+    app.include_router(network_router)  # /network/...
+    _finish_openapi(app)
+    return app
+
+
+def _add_cors(app: FastAPI, cors_origins: list[str] | None) -> None:
+    """Cross-origin reads from ``cors_origins`` (default ``HEALTHGOV_CORS_ORIGINS``, comma-separated)."""
     origins = cors_origins if cors_origins is not None else [
         o.strip() for o in os.environ.get("HEALTHGOV_CORS_ORIGINS", "").split(",") if o.strip()
     ]
@@ -92,13 +115,9 @@ def create_app(
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"], allow_headers=["*"],
                            expose_headers=["X-Total-Count", "X-Offset", "X-Limit"])
 
-    if cache is None:
-        cache = os.environ.get("HEALTHGOV_CACHE", "1").strip().lower() not in ("0", "off", "false", "no")
-    query_cache = QueryCache(ttl_ms=cache_ttl_ms) if cache else None
-    app.state.query_cache = query_cache
 
-    def run(name: str, raw: dict[str, Any]) -> registry.QueryResult:
-        return registry.run(store, name, raw, timeout=query_timeout, cache=query_cache)
+def _add_error_handlers(app: FastAPI, store: Any) -> None:
+    """Every error answered as JSON in one shape (``schemas.Error``), with its status code."""
 
     @app.exception_handler(ParamError)
     def _param_error(_request: Request, exc: ParamError) -> JSONResponse:
@@ -135,8 +154,13 @@ def create_app(
         log.exception("unexpected error: %s", type(exc).__name__)
         return UTF8JSONResponse(status_code=500, content={"detail": f"internal error ({type(exc).__name__})"})
 
-    @app.get("/health", tags=["service"], response_model=None, responses={200: {"model": Health}, **errors(500, 503)},
-             summary="The store this API is connected to, its counts, and the query cache's statistics")
+
+def _service_router(store: Any, query_cache: QueryCache | None) -> APIRouter:
+    """``/health``: the store this API is connected to, its counts, and the cache's statistics."""
+    router = APIRouter()
+
+    @router.get("/health", tags=["service"], response_model=None, responses={200: {"model": Health}, **errors(500, 503)},
+                summary="The store this API is connected to, its counts, and the query cache's statistics")
     def health() -> JSONResponse:
         info = _store_info(store)
         try:
@@ -151,15 +175,7 @@ def create_app(
                                  "store": {**info, "engine": agent, "counts": counts},
                                  "cache": query_cache.stats() if query_cache else {"enabled": False}})
 
-    app.include_router(named.router(run))
-    app.include_router(resources.router(run))
-    app.include_router(cypher_endpoint.router(store, timeout=cypher_timeout, row_cap=cypher_row_cap))
-    from healthgov.api.views import router as views_router  # the network views and the index page /
-
-    app.include_router(views_router)
-    app.include_router(network_router)  # /network/...
-    _finish_openapi(app)
-    return app
+    return router
 
 
 def _finish_openapi(app: FastAPI) -> None:

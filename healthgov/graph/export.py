@@ -1,9 +1,10 @@
 """The graph read back out of the store: RDF (via ``healthgov.ontology.rdf``), GraphML and CSV.
 
-RDF is made by rebuilding the ``DocumentRecord`` of every loaded policy *from the store* and
-mapping it with ``record_to_graph``, so what is exported (and SHACL-validated) is what the graph
-holds, not what the files say today. GraphML and CSV are a straight dump of nodes and
-relationships; the CSV is the input format of ``neo4j-admin database import full``.
+RDF is made by rebuilding the ``DocumentRecord`` of every loaded policy *from the store*
+(``healthgov.graph.readback``) and mapping it with ``record_to_graph``, so what is exported (and
+SHACL-validated) is what the graph holds, not what the files say today. GraphML and CSV are a
+straight dump of nodes and relationships; the CSV is the input format of
+``neo4j-admin database import full``.
 """
 
 from __future__ import annotations
@@ -11,24 +12,12 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from healthgov.graph.schema import GraphSchema, load_schema
+from healthgov.graph.readback import records_from_store
+from healthgov.graph.schema import load_schema
 from healthgov.graph.version import META_LABEL
-from healthgov.records import (
-    AgencyRef,
-    Citation,
-    DocumentRecord,
-    Jurisdiction,
-    Policy,
-    Responsibility,
-    Section,
-    Span,
-    Target,
-    Task,
-)
 
 # --- a raw dump ----------------------------------------------------------------------------
 
@@ -252,132 +241,6 @@ docker compose start neo4j healthgov
 (replace `$PWD/export-csv` with this directory). The healthgov service's next `healthgov build`
 creates the constraints and indexes (`IF NOT EXISTS`) and skips the documents already there.
 """
-
-
-# --- records rebuilt from the store (for RDF) --------------------------------------------
-
-
-def _span(props: dict[str, Any], s: GraphSchema) -> Span | None:
-    a, b = props.get(s.key("spanStart")), props.get(s.key("spanEnd"))
-    return Span(int(a), int(b)) if a is not None and b is not None else None
-
-
-def _path(value: Any) -> list[str]:
-    return [p for p in str(value).split("/") if p] if value else []
-
-
-def records_from_store(store: Any, schema: GraphSchema | None = None) -> Iterator[DocumentRecord]:
-    """The ``DocumentRecord`` of every loaded policy, as the graph holds it (no source text)."""
-    s = schema or load_schema()
-    P, T, SEC, TG = s.label("Policy"), s.label("Task"), s.label("Section"), s.label("Target")
-    HT, HS, HG = s.rel("hasTask"), s.rel("hasSection"), s.rel("hasTarget")
-    k = s.key
-    read = store.read
-
-    def group(cypher: str) -> dict[str, list[dict[str, Any]]]:
-        out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for r in read(cypher):
-            out[r["pid"]].append(r)
-        return out
-
-    issuers = group(f"MATCH (p:{P})-[r:{s.rel('issuedBy')}]->(a) RETURN p.id AS pid, properties(r) AS r, properties(a) AS a")
-    juris = group(
-        f"MATCH (p:{P})-[:{s.rel('hasJurisdiction')}]->(j) "
-        f"OPTIONAL MATCH (j)-[:{s.rel('partOfJurisdiction')}]->(q) RETURN p.id AS pid, j.name AS name, "
-        f"j.level AS level, q.name AS parent"
-    )
-    cites = group(
-        f"MATCH (p:{P})-[r:{s.rel('cites')}|{s.rel('implements')}]->(c:{P}) RETURN p.id AS pid, type(r) AS type, "
-        f"properties(r) AS r, c.{k('title')} AS title, c.{k('docNumber')} AS doc_number"
-    )
-    sections = group(
-        f"MATCH (p:{P})-[:{HS}]->(x:{SEC}) OPTIONAL MATCH (x)-[:{s.rel('subsectionOf')}]->(q:{SEC}) "
-        f"RETURN p.id AS pid, properties(x) AS x, q.id AS parent"
-    )
-    tasks = group(
-        f"MATCH (p:{P})-[:{HT}]->(t:{T}) OPTIONAL MATCH (t)-[:{s.rel('inSection')}]->(x:{SEC}) "
-        f"RETURN p.id AS pid, properties(t) AS t, x.id AS section"
-    )
-    lead, sup = s.rel("leadAgency"), s.rel("supportingAgency")
-    resp = group(
-        f"MATCH (p:{P})-[:{HT}]->(t:{T})-[r:{lead}|{sup}]->(a) "
-        f"RETURN p.id AS pid, t.id AS task, type(r) AS type, properties(r) AS r, properties(a) AS a"
-    )
-    tag_rels = {s.rel("concernsInstitution"): "institutions", s.rel("atTier"): "tiers", s.rel("hasTopic"): "topics"}
-    tags = group(
-        f"MATCH (p:{P})-[:{HT}]->(t:{T})-[r:{'|'.join(tag_rels)}]->(c) "
-        f"RETURN p.id AS pid, t.id AS task, type(r) AS type, c.id AS concept"
-    )
-    measures = s.rel("measures")
-    targets = group(
-        f"MATCH (p:{P})-[:{HT}]->(t:{T})-[:{HG}]->(g:{TG}) OPTIONAL MATCH (g)-[:{measures}]->(i) "
-        f"RETURN p.id AS pid, t.id AS task, properties(g) AS g, i.id AS indicator "
-        f"UNION MATCH (p:{P})-[:{HG}]->(g:{TG}) OPTIONAL MATCH (g)-[:{measures}]->(i) "
-        f"RETURN p.id AS pid, null AS task, properties(g) AS g, i.id AS indicator"
-    )
-
-    for row in read(f"MATCH (p:{P}) WHERE p.{k('loaded')} = true RETURN properties(p) AS p ORDER BY p.id"):
-        p = row["p"]
-        pid = p["id"]
-        j = juris.get(pid, [None])[0]
-        policy = Policy(
-            id=pid,
-            title=p.get(k("title"), ""),
-            doc_number=p.get(k("docNumber")),
-            doc_number_raw=p.get(k("docNumberRaw")),
-            issuers=[AgencyRef(name=r["r"].get(k("name")) or r["a"].get(k("name")), agency_type=r["a"].get("agency_type"),
-                               level=r["a"].get("level"), jurisdiction=r["a"].get("jurisdiction"))
-                     for r in sorted(issuers.get(pid, []), key=lambda r: r["r"].get(k("order"), 0))],
-            issued_on=p.get(k("issuedOn")),
-            published_on=p.get(k("publishedOn")),
-            jurisdiction=Jurisdiction(j["name"], j["level"], j["parent"]) if j else None,
-            cites=[Citation(title=c["title"] or "", doc_number=c["doc_number"],
-                            relation="implements" if c["type"] == s.rel("implements") else "cites",
-                            span=_span(c["r"], s))
-                   for c in sorted(cites.get(pid, []), key=lambda c: (c["r"].get(k("spanStart")) or 0, c["title"] or ""))],
-            language_script=p.get("language_script", "simplified"),
-        )
-        secs = [Section(id=x["x"]["id"], kind=x["x"].get("kind", ""), number=x["x"].get(k("number"), ""),
-                        title=x["x"].get(k("title"), ""), level=int(x["x"].get("depth", 1)), parent=x["parent"],
-                        span=_span(x["x"], s) or Span(0, 0))
-                for x in sections.get(pid, [])]
-        task_objs: dict[str, Task] = {}
-        for t in tasks.get(pid, []):
-            tp = t["t"]
-            task_objs[tp["id"]] = Task(id=tp["id"], section=t["section"], path=_path(tp.get(k("sectionPath"))),
-                                       number=tp.get(k("number"), ""), title=tp.get(k("title"), ""),
-                                       text=tp.get(k("text"), ""), span=_span(tp, s) or Span(0, 0))
-        for r in resp.get(pid, []):
-            rp, ap = r["r"], r["a"]
-            task_objs[r["task"]].responsibilities.append(Responsibility(
-                name=rp.get(k("name")) or ap.get(k("name"), ""), role="lead" if r["type"] == lead else "support",
-                basis=rp.get(k("basis"), "explicit"), agency_type=ap.get("agency_type"), level=ap.get("level"),
-                implicit=bool(rp.get(k("implicit"), False)), order=int(rp.get(k("order"), 0)), span=_span(rp, s)))
-        for t in task_objs.values():
-            t.responsibilities.sort(key=lambda r: r.order)
-        for r in tags.get(pid, []):
-            getattr(task_objs[r["task"]], tag_rels[r["type"]]).append(r["concept"])
-        for t in task_objs.values():
-            t.institutions.sort()
-            t.tiers.sort()
-            t.topics.sort()
-        tgs = []
-        for r in targets.get(pid, []):
-            g = r["g"]
-            tgs.append(Target(
-                id=g["id"], text=g.get(k("text"), ""), indicator=r["indicator"], indicator_text=g.get(k("indicatorText"), ""),
-                comparator=g.get(k("comparator"), "="), value=g.get(k("value")), value_max=g.get(k("valueMax")),
-                unit=g.get(k("unit")), year=g.get(k("targetYear")), deadline=g.get(k("deadline")),
-                baseline=g.get(k("baseline")), baseline_year=g.get(k("baselineYear")), nature=g.get(k("nature")),
-                note=g.get(k("note")), task=r["task"], span=_span(g, s)))
-        yield DocumentRecord(
-            source=p.get(k("sourcePath"), ""), sha256=p.get(k("sha256"), ""), format=p.get("format", ""),
-            encoding=p.get("encoding", ""), text="", policy=policy,
-            sections=sorted(secs, key=lambda x: (x.span.start, x.id)),
-            tasks=sorted(task_objs.values(), key=lambda t: (t.span.start, t.id)),
-            targets=sorted(tgs, key=lambda g: (g.span.start if g.span else -1, g.id)),
-            warnings=list(p.get("warnings") or []),
-        )
 
 
 def instances_rdf(store: Any):  # noqa: ANN201 - rdflib.Graph, imported lazily

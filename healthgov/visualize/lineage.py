@@ -50,16 +50,39 @@ def build(data: LineageData, params: Mapping[str, str]) -> View:
         physics={"springLength": 120, "avoidOverlap": 1},
     )
     policies = {p["id"]: p for p in data.policies}
-    links = [lk for lk in data.links if lk["source"] in policies and lk["target"] in policies]
+    best = _strongest_links(data.links, policies, relation)
+    shown = _shown_policies(view, policies, best, juris, limit)
+    edges = {k: rel for k, rel in best.items() if k[0] in shown and k[1] in shown}
+
+    rank = _ranks(policies, shown, edges)
+    for pid in sorted(shown, key=lambda i: (rank[i], policies[i].get("title") or "")):
+        view.nodes.append(_policy_node(pid, policies[pid], rank[pid]))
+    for (s, t), rel in sorted(edges.items()):
+        view.edges.append(_link_edge(s, t, rel, policies))
+    _add_legend(view)
+    view.check()
+    return view
+
+
+def _strongest_links(links: list[dict[str, Any]], policies: dict[str, dict[str, Any]],
+                     relation: str) -> dict[tuple[str, str], str]:
+    """One relation per (source, target) pair between known policies: an implementing document
+    also cites, and the stronger relation wins. ``relation="implements"`` drops the citations."""
+    links = [lk for lk in links if lk["source"] in policies and lk["target"] in policies]
     if relation == "implements":
         links = [lk for lk in links if lk["rel"] == "IMPLEMENTS"]
-    # One edge per pair: an implementing document also cites, and the stronger relation wins.
     best: dict[tuple[str, str], str] = {}
     for lk in links:
         key = (lk["source"], lk["target"])
         if best.get(key) != "IMPLEMENTS":
             best[key] = lk["rel"]
+    return best
 
+
+def _shown_policies(view: View, policies: dict[str, dict[str, Any]], best: dict[tuple[str, str], str],
+                    juris: str | None, limit: int) -> set[str]:
+    """The policies drawn: those of ``juris`` and their direct links (all when None), without
+    unlinked placeholders, cut to ``limit``; what is left out is noted on ``view``."""
     if juris:
         local = {pid for pid, p in policies.items() if p.get("jurisdiction") == juris}
         if not local:
@@ -77,41 +100,44 @@ def build(data: LineageData, params: Mapping[str, str]) -> View:
         ranked = sorted(shown, key=lambda pid: (not policies[pid].get("loaded", True), -indegree[pid], pid))
         view.notes.append(f"{len(shown) - limit} of {len(shown)} policies (the least cited placeholders) are left out.")
         shown = set(ranked[:limit])
-    edges = {k: rel for k, rel in best.items() if k[0] in shown and k[1] in shown}
+    return shown
 
-    rank = _ranks(policies, shown, edges)
-    for pid in sorted(shown, key=lambda i: (rank[i], policies[i].get("title") or "")):
-        p = policies[pid]
-        loaded = p.get("loaded", True) is not False
-        label = _wrap(short(p.get("title"), 30), 12) + (f"\n{p['doc_number']}" if p.get("doc_number") else "")
-        if not loaded:
-            label = "〔未收录 placeholder〕\n" + label
-        level = p.get("level")
-        tip = [
-            ("政策", p.get("title") or "?"),
-            ("English", f"{level or 'unknown-level'} policy" + ("" if loaded else " (placeholder: cited, not loaded)")),
-            ("文号 doc number", p.get("doc_number") or "—"),
-            ("辖区 jurisdiction", f"{p.get('jurisdiction') or '?'} ({labels.LEVEL_ZH.get(level or '', '?')})"),
-        ]
-        if p.get("issued_on"):
-            tip.append(("成文日期 issued", p["issued_on"]))
-        tip.append(("来源 source", p.get("source_path") or "not loaded: known from a citation"))
-        if not loaded and level is None:
-            tip.append(("层级 level", "drawn one rank above the documents citing it (inferred)"))
-        view.nodes.append(Node(id=f"p:{pid}", label=label, tip=tip, kind="policy", shape="box", level=rank[pid],
-                               row=rank[pid] * ROW_SPACING,
-                               color=LEVEL_COLOURS.get(rank[pid], "#bbbbbb") if loaded else PLACEHOLDER_COLOUR,
-                               dashed_border=not loaded, group=level))  # fmt: skip
-    for (s, t), rel in sorted(edges.items()):
-        impl = rel == "IMPLEMENTS"
-        tip = [
-            ("关系", "贯彻落实 implements" if impl else "引用 cites"),
-            ("English", f"{'implements' if impl else 'cites'}"),
-            ("从 from", policies[s].get("title") or s),
-            ("到 to", policies[t].get("title") or t),
-        ]
-        view.edges.append(Edge(f"p:{s}", f"p:{t}", tip, kind=rel.lower(), width=2.5 if impl else 1,
-                               dashes=not impl, color=IMPLEMENTS_COLOUR if impl else CITES_COLOUR))  # fmt: skip
+
+def _policy_node(pid: str, p: dict[str, Any], rank: int) -> Node:
+    loaded = p.get("loaded", True) is not False
+    label = _wrap(short(p.get("title"), 30), 12) + (f"\n{p['doc_number']}" if p.get("doc_number") else "")
+    if not loaded:
+        label = "〔未收录 placeholder〕\n" + label
+    level = p.get("level")
+    tip = [
+        ("政策", p.get("title") or "?"),
+        ("English", f"{level or 'unknown-level'} policy" + ("" if loaded else " (placeholder: cited, not loaded)")),
+        ("文号 doc number", p.get("doc_number") or "—"),
+        ("辖区 jurisdiction", f"{p.get('jurisdiction') or '?'} ({labels.LEVEL_ZH.get(level or '', '?')})"),
+    ]
+    if p.get("issued_on"):
+        tip.append(("成文日期 issued", p["issued_on"]))
+    tip.append(("来源 source", p.get("source_path") or "not loaded: known from a citation"))
+    if not loaded and level is None:
+        tip.append(("层级 level", "drawn one rank above the documents citing it (inferred)"))
+    return Node(id=f"p:{pid}", label=label, tip=tip, kind="policy", shape="box", level=rank,
+                row=rank * ROW_SPACING, color=LEVEL_COLOURS.get(rank, "#bbbbbb") if loaded else PLACEHOLDER_COLOUR,
+                dashed_border=not loaded, group=level)
+
+
+def _link_edge(s: str, t: str, rel: str, policies: dict[str, dict[str, Any]]) -> Edge:
+    impl = rel == "IMPLEMENTS"
+    tip = [
+        ("关系", "贯彻落实 implements" if impl else "引用 cites"),
+        ("English", f"{'implements' if impl else 'cites'}"),
+        ("从 from", policies[s].get("title") or s),
+        ("到 to", policies[t].get("title") or t),
+    ]
+    return Edge(f"p:{s}", f"p:{t}", tip, kind=rel.lower(), width=2.5 if impl else 1,
+                dashes=not impl, color=IMPLEMENTS_COLOUR if impl else CITES_COLOUR)
+
+
+def _add_legend(view: View) -> None:
     for lvl, rk in labels.LEVEL_RANK.items():
         if any(n.level == rk and not n.dashed_border for n in view.nodes):
             view.legend.append(LegendItem(f"{labels.LEVEL_ZH[lvl]} {lvl}", LEVEL_COLOURS[rk], shape="box"))
@@ -120,8 +146,6 @@ def build(data: LineageData, params: Mapping[str, str]) -> View:
         LegendItem("贯彻落实 implements", IMPLEMENTS_COLOUR, kind="edge"),
         LegendItem("引用 cites", CITES_COLOUR, kind="edge", dashed=True),
     ]
-    view.check()
-    return view
 
 
 def _ranks(policies: dict, shown: set[str], edges: dict[tuple[str, str], str]) -> dict[str, int]:
