@@ -25,7 +25,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from healthgov.ids import NATION, agency_key, policy_id, simplified
-from healthgov.records import DocumentRecord, Span
+from healthgov.records import DocumentRecord, Responsibility, Span, Task
 
 HERE = Path(__file__).parent
 ONTOLOGY_TTL = HERE / "healthgov.ttl"
@@ -129,13 +129,25 @@ class _Builder:
         return node
 
     def build(self) -> Graph:
-        rec, pol = self.rec, self.rec.policy
+        """The document's triples, in the record's order (first sightings win: an agency's type)."""
+        self.source_document()
+        p = self.policy()
+        sections = self.sections(p)
+        paths = self.tasks(p, sections)
+        self.targets(p, paths)
+        return self.g
+
+    def source_document(self) -> None:
+        rec = self.rec
         self.add(self.source, RDF.type, HG.SourceDocument)
         self.add(self.source, HG.sha256, rec.sha256)
         self.add(self.source, HG.sourcePath, rec.source)
         self.add(self.source, RDFS.label, Path(rec.source).name or rec.sha256)
         self.add(self.source, DCTERMS["format"], rec.format)
 
+    def policy(self) -> URIRef:
+        """The policy, its jurisdiction and issuers, and the policies it cites."""
+        pol = self.rec.policy
         p = iri("policy", pol.id)
         self.add(p, RDF.type, HG.Policy)
         self.add(p, HG.title, self.text(pol.title))
@@ -152,7 +164,6 @@ class _Builder:
             self.add(p, HG.hasJurisdiction, self.jurisdiction(j.name, j.level, j.parent))
         for ref in pol.issuers:
             self.add(p, HG.issuedBy, self.agency(ref.name, ref.agency_type, ref.level, ref.jurisdiction))
-
         for c in pol.cites:
             cited = iri("policy", policy_id(c.doc_number, c.title))
             if cited != p and (cited, HG.loaded, None) not in self.g:
@@ -164,9 +175,12 @@ class _Builder:
                 self.add(cited, HG.loaded, False)
                 self.evidence(cited, c.span)
             self.add(p, HG.implements if c.relation == "implements" else HG.cites, cited)
+        return p
 
-        sections = {s.id for s in rec.sections}
-        for sec in rec.sections:
+    def sections(self, p: URIRef) -> set[str]:
+        """The section nodes; their ids."""
+        sections = {s.id for s in self.rec.sections}
+        for sec in self.rec.sections:
             s = iri("section", sec.id)
             self.add(s, RDF.type, HG.Section)
             self.add(p, HG.hasSection, s)
@@ -177,10 +191,12 @@ class _Builder:
             if sec.parent in sections:
                 self.add(s, HG.subsectionOf, iri("section", sec.parent))
             self.evidence(s, sec.span)
+        return sections
 
+    def tasks(self, p: URIRef, sections: set[str]) -> dict[str, str | None]:
+        """The tasks with their responsibilities and tags; each task id's section path."""
         paths: dict[str, str | None] = {}
-        tasks = {t.id: t for t in rec.tasks}
-        for task in rec.tasks:
+        for task in self.rec.tasks:
             t = iri("task", task.id)
             path = "/".join(task.path) or None
             paths[task.id] = path
@@ -195,30 +211,38 @@ class _Builder:
                 self.add(t, HG.inSection, iri("section", task.section))
             self.evidence(t, task.span, path)
             for i, r in enumerate(task.responsibilities, start=1):
-                agency = self.agency(r.name, r.agency_type, r.level, None)
-                self.add(t, HG.leadAgency if r.role == "lead" else HG.supportingAgency, agency)
-                q = iri("responsibility", f"{task.id}/r{i}")
-                self.add(q, RDF.type, HG.Responsibility)
-                self.add(t, HG.hasResponsibility, q)
-                self.add(q, HG.responsibleAgency, agency)
-                self.add(q, HG.name, self.text(r.name))
-                self.label(q, task.number, r.name, "（牵头）" if r.role == "lead" else "（配合）")
-                self.add(q, HG.role, r.role)
-                self.add(q, HG.basis, r.basis)
-                self.add(q, HG.implicit, bool(r.implicit))
-                self.add(q, HG.order, Literal(r.order, datatype=XSD.integer))
-                # A unit list shared by many tasks (a scoped rule, a section note) lies outside
-                # this task: its span gets no section path of this task's.
-                inside = r.span is not None and task.span.start <= r.span.start and r.span.end <= task.span.end
-                self.evidence(q, r.span, path if inside else None)
+                self.responsibility(task, t, i, r, path)
             for cid in dict.fromkeys(task.institutions):
                 self.add(t, HG.concernsInstitution, concept("institution-type", cid))
             for cid in dict.fromkeys(task.tiers):
                 self.add(t, HG.atTier, concept("tier", cid))
             for cid in dict.fromkeys(task.topics):
                 self.add(t, HG.hasTopic, concept("topic", cid))
+        return paths
 
-        for tg in rec.targets:
+    def responsibility(self, task: Task, t: URIRef, i: int, r: Responsibility, path: str | None) -> None:
+        """The direct lead/support link and its qualified form (``hg:Responsibility``, the ``i``-th)."""
+        agency = self.agency(r.name, r.agency_type, r.level, None)
+        self.add(t, HG.leadAgency if r.role == "lead" else HG.supportingAgency, agency)
+        q = iri("responsibility", f"{task.id}/r{i}")
+        self.add(q, RDF.type, HG.Responsibility)
+        self.add(t, HG.hasResponsibility, q)
+        self.add(q, HG.responsibleAgency, agency)
+        self.add(q, HG.name, self.text(r.name))
+        self.label(q, task.number, r.name, "（牵头）" if r.role == "lead" else "（配合）")
+        self.add(q, HG.role, r.role)
+        self.add(q, HG.basis, r.basis)
+        self.add(q, HG.implicit, bool(r.implicit))
+        self.add(q, HG.order, Literal(r.order, datatype=XSD.integer))
+        # A unit list shared by many tasks (a scoped rule, a section note) lies outside
+        # this task: its span gets no section path of this task's.
+        inside = r.span is not None and task.span.start <= r.span.start and r.span.end <= task.span.end
+        self.evidence(q, r.span, path if inside else None)
+
+    def targets(self, p: URIRef, paths: dict[str, str | None]) -> None:
+        """The targets, each under its task (else the policy)."""
+        tasks = {t.id: t for t in self.rec.tasks}
+        for tg in self.rec.targets:
             g = iri("target", tg.id)
             self.add(g, RDF.type, HG.Target)
             owner = iri("task", tg.task) if tg.task in paths else p
@@ -244,14 +268,11 @@ class _Builder:
             inside = (owner_task is not None and tg.span is not None
                       and owner_task.span.start <= tg.span.start and tg.span.end <= owner_task.span.end)
             self.evidence(g, tg.span, paths.get(tg.task) if inside else None)
-        return self.g
 
 
 def _place_info(name: str) -> tuple[str, str, str | None] | None:
-    try:
-        from healthgov.extract.metadata import place_info
-    except ImportError:
-        return None
+    from healthgov.extract.metadata import place_info  # the gazetteer: see docs/DESIGN.md (layering)
+
     return place_info(name)
 
 
