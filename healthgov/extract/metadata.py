@@ -22,7 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from healthgov.extract.dates import find_dates, parse_date
-from healthgov.extract.layout import Layout, build_layout, title_text
+from healthgov.extract.facts.agencies import resolve_agency
+from healthgov.extract.structure.layout import Layout, build_layout, title_text
 from healthgov.ids import (
     DOC_NUMBER,
     WS,
@@ -163,10 +164,6 @@ def _addressed_to_townships(context: str) -> bool:
 
 
 def _resolve(name: str, jurisdiction: Jurisdiction | None) -> AgencyRef:
-    try:
-        from healthgov.extract.agencies import resolve_agency
-    except ImportError:  # the fact extractors may not be there yet
-        return AgencyRef(name=name)
     try:
         return resolve_agency(name, jurisdiction)
     except Exception as e:  # noqa: BLE001 - an extractor bug must not lose the document

@@ -1,38 +1,32 @@
 """File → ``DocumentRecord``: read → clean → metadata → structure → fact extractors.
 
-The fact extractors (responsibilities, targets, tagging) are imported lazily: a step whose
-module is missing is skipped with a warning in the record, so the document half runs alone.
+A fact extractor (responsibilities, targets, tagging) that fails on a document is recorded as
+a warning in the record: one extractor's bug never loses the document.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from types import ModuleType
 
 from healthgov.extract.clean import find_chrome
 from healthgov.extract.document import DocView
 from healthgov.extract.errors import ExtractError
-from healthgov.extract.layout import build_layout
+from healthgov.extract.facts.responsibilities import assign_responsibilities
+from healthgov.extract.facts.responsibilities.tables import duty_rows
+from healthgov.extract.facts.tagging import tag_tasks
+from healthgov.extract.facts.targets import extract_targets
 from healthgov.extract.metadata import extract_policy
 from healthgov.extract.read import DEFAULT_MAX_BYTES, read_document
 from healthgov.extract.structure import parse_structure
+from healthgov.extract.structure.layout import build_layout
 from healthgov.ids import sha256_file, sha256_text, to_simplified
 from healthgov.records import DocumentRecord, Span, Task
 
 _SKIP_SUFFIXES = {".md", ".json", ".jsonl", ".csv", ".py", ".ttl", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".log"}
-
-
-def _step(name: str, warnings: list[str]) -> ModuleType | None:
-    try:
-        return importlib.import_module(f"healthgov.extract.{name}")
-    except ImportError as e:
-        warnings.append(f"step {name} skipped: {e}")
-        return None
 
 
 def extract_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> DocumentRecord:
@@ -63,16 +57,9 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", encoding: 
     tasks = _add_duty_row_tasks(doc, tasks, policy.id, warnings)
     if not tasks and not sections and not tables:
         raise ExtractError(source, "not a policy document (no headings, tasks or tables found)")
-    resp = _step("responsibilities", warnings)
-    if resp is not None:
-        _guard(lambda: resp.assign_responsibilities(doc, tasks), "responsibilities", warnings)
-    targets = []
-    tg = _step("targets", warnings)
-    if tg is not None:
-        targets = _guard(lambda: tg.extract_targets(doc, tasks, policy.id), "targets", warnings) or []
-    tag = _step("tagging", warnings)
-    if tag is not None:
-        _guard(lambda: tag.tag_tasks(tasks), "tagging", warnings)
+    _guard(lambda: assign_responsibilities(doc, tasks), "responsibilities", warnings)
+    targets = _guard(lambda: extract_targets(doc, tasks, policy.id), "targets", warnings) or []
+    _guard(lambda: tag_tasks(tasks), "tagging", warnings)
     return DocumentRecord(
         source=source, sha256=sha256 or sha256_text(text), format=fmt,
         encoding=encoding, text=text, policy=policy, sections=sections, tasks=tasks, targets=targets,
@@ -91,10 +78,6 @@ def _guard(fn, name: str, warnings: list[str]):
 
 def _add_duty_row_tasks(doc: DocView, tasks: list[Task], policy_id: str, warnings: list[str]) -> list[Task]:
     """Rows of a duty list (unit | duties) that no task covers become tasks of their own."""
-    try:
-        from healthgov.extract.responsibilities import duty_rows
-    except ImportError:
-        return tasks
     try:
         rows = duty_rows(doc)
     except Exception as e:  # noqa: BLE001

@@ -15,7 +15,10 @@ from multiprocessing.context import BaseContext
 
 def warm() -> None:
     """Import the extraction steps and build the vocabulary matchers of this process."""
-    from healthgov.extract import agencies, pipeline, responsibilities, tagging, targets  # noqa: F401
+    from healthgov.extract import pipeline  # noqa: F401
+    from healthgov.extract.facts import agencies, tagging
+    from healthgov.extract.facts.responsibilities.prose import mention_matcher
+    from healthgov.extract.facts.targets.indicators import indicator_matcher
     from healthgov.ontology.vocab import load_vocabularies
 
     vocab = load_vocabularies()
@@ -24,9 +27,9 @@ def warm() -> None:
             tagging._matcher(vocab[scheme_id])
     if "agency-type" in vocab.schemes:
         agencies._matcher(vocab["agency-type"])
-        responsibilities._mention_matcher()
+        mention_matcher()
     if "indicator" in vocab.schemes:
-        targets._indicator_matcher(vocab["indicator"])
+        indicator_matcher(vocab["indicator"])
 
 
 def forkserver_context() -> BaseContext:

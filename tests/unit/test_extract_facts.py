@@ -12,15 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from healthgov.extract.agencies import resolve_agency, split_units
 from healthgov.extract.document import Cell, DocView, Table
+from healthgov.extract.facts.agencies import resolve_agency, split_units
+from healthgov.extract.facts.responsibilities import assign_responsibilities
+from healthgov.extract.facts.responsibilities.tables import duty_rows
+from healthgov.extract.facts.targets import extract_targets
 from healthgov.extract.numbers import (
     parse_number,
     parse_range,
     repair_glued_range,
 )
-from healthgov.extract.responsibilities import assign_responsibilities, duty_rows
-from healthgov.extract.targets import extract_targets
 from healthgov.ids import to_simplified
 from healthgov.records import Jurisdiction, Policy, Section, Span, Task
 

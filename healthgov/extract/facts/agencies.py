@@ -387,9 +387,9 @@ def _split_connectives(s: str, a: int, b: int, depth: list[int]) -> list[tuple[i
             left, right = s[a:i], s[i + len(conn) : b]
             if not left.strip() or not right.strip():
                 continue
-            if not (resolves(left) or _ends_unit(left)):
+            if not (resolves(left) or ends_unit(left)):
                 continue
-            prefixed = _starts_with_prefix(right) and (resolves_any(right) or _ends_unit(right))
+            prefixed = _starts_with_prefix(right) and (resolves_any(right) or ends_unit(right))
             if resolves(right) or prefixed or _is_others(right):
                 return [(a, i), *_split_connectives(s, i + len(conn), b, depth)]
     return [(a, b)]
@@ -402,7 +402,7 @@ def _is_others(s: str) -> bool:
 
 
 @lru_cache(maxsize=_CACHE)
-def _ends_unit(s: str) -> bool:
+def ends_unit(s: str) -> bool:
     # Without a vocabulary, a piece ending like a body name still counts as a unit.
     return bool(re.search(r"(委员会|委|局|厅|部|办|办公室|政府|中心|院|会|联|协|团|机构|部门|海关)$", _clean(s)))
 

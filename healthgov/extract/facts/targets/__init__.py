@@ -1,0 +1,32 @@
+"""Quantitative targets: in task text, in goal sections and in indicator tables.
+
+Running text: a value with a unit ("35%", "60—80个", "3.39人", "1.5万人") is a target when its
+clause says so (a comparator or target verb, a target year) and it is not a date, a document
+number, a ratio's denominator ("每3万人"), a population qualifier ("65岁以上老年人") or a
+condition ("服务人口低于800人的行政村"). Statements about the past are not targets: numbers in
+background sections (规划背景 / 工作基础 ...) and numbers anchored to a year before the policy
+was issued are skipped (the indicator tables give baselines explicitly).
+
+Tables: a table whose header names 指标 is an indicator table; each row gives one target with
+baseline, baseline year, target, target year, unit and nature as the header tells.
+"""
+
+from __future__ import annotations
+
+from healthgov.extract.document import DocView
+from healthgov.extract.facts.targets.indicators import resolve_indicator
+from healthgov.extract.facts.targets.phrases import text_targets
+from healthgov.extract.facts.targets.tables import table_targets
+from healthgov.records import Target, Task
+
+
+def extract_targets(doc: DocView, tasks: list[Task], policy_id: str) -> list[Target]:
+    """Every quantitative target of the document, ids ``{policy_id}/g{n}`` in document order."""
+    targets = text_targets(doc, tasks) + table_targets(doc, tasks)
+    for t in targets:
+        if t.indicator is None and t.indicator_text:
+            t.indicator = resolve_indicator(t.indicator_text)
+    targets.sort(key=lambda t: (t.span.start if t.span else 0))
+    for n, t in enumerate(targets, 1):
+        t.id = f"{policy_id}/g{n}"
+    return targets

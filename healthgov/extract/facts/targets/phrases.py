@@ -1,0 +1,180 @@
+"""Targets in running text: a value with a unit whose clause says it is a target (a comparator
+or target verb, a target year), not a date, a ratio's denominator, a population qualifier or a
+condition; nothing from background sections or years before the policy was issued.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from healthgov.extract.document import DocView
+from healthgov.extract.facts.targets.clauses import (
+    PLAN_ANCHOR,
+    YEAR_ANCHOR,
+    clause_bounds,
+    para_start,
+    sentence_end,
+    sentence_start,
+    task_of,
+)
+from healthgov.extract.facts.targets.comparators import find_comparator, find_values
+from healthgov.extract.facts.targets.indicators import indicator_for, split_subjects
+from healthgov.extract.facts.targets.tables import is_indicator_table, table_notes
+from healthgov.extract.numbers import (
+    five_year_plan_end,
+    normalise_digits,
+)
+from healthgov.ids import to_simplified
+from healthgov.records import Span, Target, Task
+
+_TARGET_CUE = re.compile(
+    r"达到|达|不低于|不少于|不高于|不超过|低于|高于|超过|突破|控制在|保持在|稳定在|维持在|提高到|提高至|"
+    r"提升到|提升至|降低到|降低至|降到|降至|下降到|下降至|减少到|减少至|增加到|增加至|增长到|增长至|"
+    r"至少|力争|建成|建设|打造|设立|设置|培养|培育|引进|新增|增加|提高|降低|下降|减少|增长|覆盖|"
+    r"为|占|配备|实现|完成|选拔|招收|培训|入选|以上|以下|以内|左右|分别|均"
+)
+_BACKGROUND = re.compile(r"背景|基础|现状|回顾|成就|成效|进展|形势|挑战|机遇")
+_GOAL = re.compile(r"目标|指标|总体要求|总体思路")
+
+
+@dataclass
+class _Anchor:
+    pos: int
+    year: int | None
+    deadline: str | None
+    future: bool  # 到/前/底: a target anchor, not a statement about the past
+
+
+def _anchors(norm: str, start: int, end: int) -> list[_Anchor]:
+    out = []
+    for m in YEAR_ANCHOR.finditer(norm, start, end):
+        fine = (m.group("fine") or "").strip()
+        post = (m.group("post") or "").strip()
+        # "2025年底前", "到2024年6月底前": keep the finer deadline as written.
+        deadline = m.group(0).strip() if (fine or post) else None
+        if deadline and deadline[0] in "到至在":
+            deadline = deadline.lstrip("到至在截止力争 ")
+        future = bool(m.group("pre") and m.group("pre") not in ("在",)) or bool(post) or "底" in fine or "末" in fine
+        out.append(_Anchor(m.start(), int(m.group("y")), deadline, future))
+    for m in PLAN_ANCHOR.finditer(norm, start, end):
+        out.append(_Anchor(m.start(), five_year_plan_end(m.group(0)), m.group(0).strip("到至“”\""), True))
+    return sorted(out, key=lambda a: a.pos)
+
+
+def _issue_year(doc: DocView) -> int | None:
+    d = doc.policy.issued_on or doc.policy.published_on
+    return int(d[:4]) if d and d[:4].isdigit() else None
+
+
+def _excluded_ranges(doc: DocView) -> list[tuple[int, int]]:
+    ranges = [(r.span.start, r.span.end) for r in doc.removed]
+    for s in doc.sections:
+        title = to_simplified(s.title)
+        if _BACKGROUND.search(title) and not _GOAL.search(title):
+            ranges.append((s.span.start, s.span.end))
+    for t in doc.tables:
+        ranges.append((t.span.start, t.span.end))
+        if is_indicator_table(t):
+            ranges += [(a, b) for _n, a, b in table_notes(doc, t)]
+    return ranges
+
+
+def _in(ranges: list[tuple[int, int]], pos: int) -> bool:
+    return any(a <= pos < b for a, b in ranges)
+
+
+def _scan_regions(doc: DocView, tasks: list[Task]) -> list[tuple[int, int]]:
+    """Task texts and goal sections, merged and in document order."""
+    regions = [(t.span.start, t.span.end) for t in tasks]
+    for s in doc.sections:
+        title = to_simplified(s.title)
+        if _GOAL.search(title) and not _BACKGROUND.search(title):
+            regions.append((s.span.start, s.span.end))
+    regions.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in regions:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def text_targets(doc: DocView, tasks: list[Task]) -> list[Target]:
+    norm = normalise_digits(doc.simp)
+    excluded = _excluded_ranges(doc)
+    issue_year = _issue_year(doc)
+    out: list[Target] = []
+    seen: set[tuple[int, int]] = set()
+    for ra, rb in _scan_regions(doc, tasks):
+        anchors = _anchors(norm, ra, rb)
+        for hit in find_values(norm, ra, rb):
+            if _in(excluded, hit.start) or (hit.start, hit.end) in seen:
+                continue
+            ca, cb = clause_bounds(norm, hit.start, ra, rb)
+            sent = sentence_start(norm, hit.start, ra)
+            para = para_start(norm, hit.start, ra)
+            yearly = "每年" in norm[sent:hit.start]
+            # The year anchor: the nearest before the value in the sentence, else the paragraph.
+            anchor = next((x for x in reversed(anchors) if sent <= x.pos < hit.start), None)
+            if anchor is None and not yearly:
+                anchor = next((x for x in reversed(anchors) if para <= x.pos < hit.start), None)
+            if anchor is not None and not anchor.future and issue_year and anchor.year and anchor.year < issue_year:
+                continue  # "2020年,居民健康素养水平达19.85%": a past fact
+            if not _TARGET_CUE.search(norm[ca : hit.end + 4]):
+                continue
+            seen.add((hit.start, hit.end))
+            cmp = find_comparator(norm, ca, hit)
+            ind = indicator_for(doc.simp, ca, cb, hit, sent)
+            out.append(
+                Target(
+                    id="",
+                    text=doc.text[sent:sentence_end(norm, hit.end, rb)].strip(),
+                    indicator_text=ind,
+                    comparator=cmp,
+                    value=hit.value,
+                    value_max=hit.value_max,
+                    unit=hit.unit,
+                    year=anchor.year if anchor else None,
+                    deadline=("每年" if yearly and anchor is None else (anchor.deadline if anchor else None)),
+                    task=task_of(tasks, hit.start),
+                    span=Span(hit.start, hit.end),
+                )
+            )
+    _pair_lists(out, doc)
+    _shared_qualifiers(out, norm)
+    return out
+
+
+def _pair_lists(targets: list[Target], doc: DocView) -> None:
+    """"A、B和C分别达到x、y和z": pair each value with its indicator when the counts agree."""
+    i = 0
+    while i < len(targets):
+        j = i
+        while (
+            j + 1 < len(targets)
+            and targets[j + 1].indicator_text == targets[i].indicator_text
+            and targets[j + 1].span
+            and targets[j].span
+            and re.fullmatch(r"[、和及与,，\s]*(以上|以下)?[、和及与,，\s]*", doc.simp[targets[j].span.end : targets[j + 1].span.start])
+        ):
+            j += 1
+        group = targets[i : j + 1]
+        if len(group) > 1:
+            parts = split_subjects(group[0].indicator_text)
+            if len(parts) == len(group):
+                for t, p in zip(group, parts, strict=True):
+                    t.indicator_text = p.strip()
+        i = j + 1
+
+
+def _shared_qualifiers(targets: list[Target], norm: str) -> None:
+    """"控制在10%和4%以下": a qualifier after the last value of a list applies to all of it."""
+    for i in range(len(targets) - 1, 0, -1):
+        a, b = targets[i - 1], targets[i]
+        if not (a.span and b.span) or a.comparator != "=":
+            continue
+        if re.fullmatch(r"[、和及与\s]*", norm[a.span.end : b.span.start]) and b.comparator in (">=", "<=", "about"):
+            if a.unit == b.unit or a.unit is None:
+                a.comparator = b.comparator

@@ -1,0 +1,154 @@
+"""Sections, tables and tasks of a policy document.
+
+Headings (GB/T 9704 and plan forms), by rank: 第X部分/篇 < 第X章 < 第X节 < 第X条 < 一、 < (一) <
+1. < (1) < ①; 专栏 boxes sit beside the items they follow; 附件N starts an annex. A heading may
+carry its text on the same line ("(一)完善XX。text..."): its title is then the first sentence.
+
+Tasks are the lowest numbered items that carry content:
+- a numbered paragraph ("1.高标准推进...。text...(责任单位:...)") is a task;
+- a heading whose body paragraphs are unnumbered ("(一)加强学生心理健康教育" + paragraphs, a
+  第X节 of plain paragraphs) is itself the task, its text running to the next heading;
+- each paragraph of a 专栏 box is a task (a box lists named projects; numbered "专栏2/1", ...);
+- items under background, principle and goal sections are not tasks (``NOT_TASK_TITLE``), they
+  stay sections so the target extractor can read goal sections.
+Headings that are not tasks are sections; a task's ``section`` is its innermost section.
+
+Repeated paragraphs (a 专栏 printed twice) are recorded as ``Removed(kind="duplicate")``; tables
+are TAB-separated rows or flattened one-cell-per-line tables rebuilt by the header's columns.
+"""
+
+from __future__ import annotations
+
+from healthgov.extract.document import Table
+from healthgov.extract.structure.headings import (
+    ACTION_START,
+    NOT_TASK_TITLE,
+    Head,
+    build_tree,
+    depth,
+    find_headings,
+    first_sentence,
+    heading_path,
+    innermost_section,
+    mark_ends,
+    section_kind,
+    task_end,
+)
+from healthgov.extract.structure.inert import FOOTNOTE, duplicates, mark_lists
+from healthgov.extract.structure.layout import Layout, build_layout
+from healthgov.extract.structure.tables import find_tables
+from healthgov.ids import to_simplified
+from healthgov.records import Removed, Section, Span, Task
+
+
+def parse_structure(
+    text: str, simp: str, removed: list[Removed], policy_id: str, layout: Layout | None = None
+) -> tuple[list[Section], list[Table], list[Task], int]:
+    """Sections, tables and tasks (ids ``{policy_id}/s{n}``, ``/t{n}``), and where the body starts.
+
+    Appends ``Removed(kind="duplicate")`` records to ``removed`` for repeated paragraphs.
+    """
+    lay = layout or build_layout(text, simp, removed)
+    inert, tables, table_lines = _inert_lines(lay, text, removed)
+    heads = find_headings(lay, inert)
+    root = build_tree(heads)
+    mark_ends(lay, inert, heads, table_lines)
+    for h in heads:
+        title = to_simplified(h.title).rstrip("。")
+        # A short goal/principle title is not a task even if it starts like an action ("发展目标").
+        goal_like = bool(NOT_TASK_TITLE.search(title)) and (not ACTION_START.match(title) or len(title) <= 6)
+        h.excluded = bool(goal_like or h.kind == "annex") or (
+            h.parent is not None and h.parent.excluded
+        )
+    tasks_raw = _raw_tasks(lay, inert, heads)
+    sections = _sections(heads, policy_id)
+    tasks: list[Task] = []
+    for sec_head, number, path, title, start, end in sorted(tasks_raw, key=lambda t: t[4]):
+        sh = sec_head
+        while sh is not None and sh.is_task:
+            sh = sh.parent
+        tid = f"{policy_id}/t{len(tasks) + 1}"
+        tasks.append(Task(tid, sh.section_id if sh else None, path, number, title, text[start:end], Span(start, end)))
+    for t in tables:
+        t.section = innermost_section(sections, t.span.start)
+    del root
+    return sections, tables, tasks, lay.body_start
+
+
+def _inert_lines(lay: Layout, text: str, removed: list[Removed]) -> tuple[list[bool], list[Table], set[int]]:
+    """Which lines are not body text (header, signatures, lists, tables, duplicates, footnotes);
+    the tables; the lines of the tables."""
+    n = len(lay.lines)
+    body0 = lay.body_start_line
+    inert = [False] * n
+    for i in range(min(body0, n)):
+        inert[i] = True
+    for sig in lay.signatures:
+        for i in range(sig.first, min(sig.last + 1, n)):
+            inert[i] = True
+    for i, ln in enumerate(lay.lines):
+        if ln.removed:
+            inert[i] = True
+    mark_lists(lay, inert)
+    before_tables = list(inert)
+    tables = find_tables(lay, inert)
+    table_lines = {i for i in range(n) if inert[i] and not before_tables[i]}
+    dups = duplicates(lay, inert)
+    for i in dups:
+        ln = lay.lines[i]
+        removed.append(Removed("duplicate", text[ln.start : ln.end], Span(ln.start, ln.end)))
+        inert[i] = True
+    footnote = [not inert[i] and bool(FOOTNOTE.match(lay.lines[i].s)) and i > body0 for i in range(n)]
+    for i in range(n):
+        if footnote[i]:
+            inert[i] = True
+    return inert, tables, table_lines
+
+
+_RawTask = tuple[Head | None, str, list[str], str, int, int]  # (section head, number, path, title, start, end)
+
+
+def _raw_tasks(lay: Layout, inert: list[bool], heads: list[Head]) -> list[_RawTask]:
+    """The tasks: each paragraph of a box, and every heading without sub-headings that carries text."""
+    n = len(lay.lines)
+    tasks_raw: list[_RawTask] = []
+    for h in heads:
+        kids = [c for c in h.children if c.kind != "box"]
+        if h.kind == "box":
+            if h.excluded:
+                continue
+            k = 0
+            for i in range(h.line + 1, n):
+                ln = lay.lines[i]
+                if ln.start >= h.end:
+                    break
+                if inert[i] or ln.blank:
+                    continue
+                k += 1
+                tasks_raw.append((h, str(k), heading_path(h) + [str(k)], first_sentence(lay.text[ln.start : ln.end]), ln.start, ln.end))
+            continue
+        if kids or h.excluded or h.kind in ("annex", "part"):
+            continue
+        start, end = h.start, task_end(lay, inert, h, heads)
+        if end <= h.title_end and not h.inline:
+            continue  # a bare heading with nothing under it
+        h.is_task = True
+        tasks_raw.append((h.parent, h.number, heading_path(h), h.title, start, end))
+    return tasks_raw
+
+
+def _sections(heads: list[Head], policy_id: str) -> list[Section]:
+    """Every heading that is not a task is a section."""
+    sections: list[Section] = []
+    for h in heads:
+        if h.is_task:
+            continue
+        h.section_id = f"{policy_id}/s{len(sections) + 1}"
+        parent = h.parent
+        while parent is not None and parent.is_task:
+            parent = parent.parent
+        sections.append(
+            Section(h.section_id, section_kind(h.kind), h.number, h.title, depth(h), parent.section_id if parent else None,
+                    Span(h.start, max(h.end, h.title_end)))
+        )
+    return sections
