@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import neo4j
 from fastapi import APIRouter, FastAPI, Request
@@ -26,6 +25,7 @@ from healthgov.api.offline_docs import install_offline_docs
 from healthgov.api.schemas import Health, errors
 from healthgov.api.tabular import UTF8JSONResponse
 from healthgov.api.views import router as views_router
+from healthgov.graph.store import public_uri
 from healthgov.queries import registry
 from healthgov.queries.cache import QueryCache
 from healthgov.queries.execute import QueryTimeout, StoreUnavailable
@@ -41,18 +41,6 @@ Tabular results are JSON by default; add `?format=csv` or send `Accept: text/csv
 Lists are paged with `limit` and `offset`; the JSON body and the `X-Total-Count` header give the
 total. Chinese parameters may be written in simplified or traditional characters.
 """
-
-
-def public_uri(uri: str) -> str:
-    """The store URI without user or password, safe to show."""
-    try:
-        parts = urlsplit(uri)
-    except ValueError:
-        return "<unparseable uri>"
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 def _store_info(store: Any) -> dict[str, Any]:

@@ -33,8 +33,8 @@ def serve(
     """Serve the HTTP API (named queries, resources, read-only Cypher; docs at /docs)."""
     import uvicorn
 
-    from healthgov.api.app import create_app, public_uri
-    from healthgov.graph.store import open_store
+    from healthgov.api.app import create_app
+    from healthgov.graph.store import open_store, public_uri
     from healthgov.queries.cache import ttl_from_env
 
     for d in sources or []:

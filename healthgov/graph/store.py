@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import neo4j
 
@@ -28,6 +29,18 @@ _SWAP = threading.Lock()
 
 # Said by every command that reads the graph when ``Store.is_empty()``.
 EMPTY_GRAPH = "the graph is empty: run healthgov build PATH"
+
+
+def public_uri(uri: str) -> str:
+    """The store URI without user or password, safe to show."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return "<unparseable uri>"
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 _ANY_LOADED_POLICY = "MATCH (p:Policy) WHERE p.loaded = true RETURN p.id AS id LIMIT 1"
 
 # Set to a file path, every distinct Cypher statement this process sends through the driver is
