@@ -222,7 +222,7 @@ def test_gb18030_page_with_annex_table(tmp_path: Path) -> None:
 
 
 def test_html_rowspan_colspan_grid() -> None:
-    from healthgov.extract.read import html_to_text
+    from healthgov.extract.formats.html import html_to_text
 
     t = html_to_text("<table><tr><td rowspan=2>A</td><td colspan=2>B</td></tr><tr><td>c</td><td>d</td></tr>"
                      "<tr><td>e</td><td rowspan=3>f</td><td>g</td></tr><tr><td>h</td></tr></table>")
