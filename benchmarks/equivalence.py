@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXTRA = ROOT.parent / "shared" / "extra"
 HEALTHGOV = str(Path(sys.executable).with_name("healthgov"))
 # Values that change from one build to the next by design, not by behaviour.
-VOLATILE_KEYS = ("graph_version", "loaded_at", "built_at", "etag")
+VOLATILE_KEYS = ("graph_version", "loaded_at", "built_at", "etag", "uri")  # uri: the engine's port
 
 
 def _run(args: list[str], ok: tuple[int, ...] = (0, 1), **kw) -> subprocess.CompletedProcess[str]:

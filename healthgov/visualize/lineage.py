@@ -55,7 +55,8 @@ def build(data: LineageData, params: Mapping[str, str]) -> View:
     edges = {k: rel for k, rel in best.items() if k[0] in shown and k[1] in shown}
 
     rank = _ranks(policies, shown, edges)
-    for pid in sorted(shown, key=lambda i: (rank[i], policies[i].get("title") or "")):
+    # The id breaks ties: documents may share a title, and set order changes between processes.
+    for pid in sorted(shown, key=lambda i: (rank[i], policies[i].get("title") or "", i)):
         view.nodes.append(_policy_node(pid, policies[pid], rank[pid]))
     for (s, t), rel in sorted(edges.items()):
         view.edges.append(_link_edge(s, t, rel, policies))
