@@ -21,8 +21,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from healthgov.extract.metadata import _DATA as JURISDICTIONS_TSV
-from healthgov.ids import to_simplified
+from healthgov.ids import JURISDICTIONS_TSV, to_simplified
 from healthgov.ontology.vocab import load_vocabularies
 
 # Agency types a health-system plan assigns work to (ids of the agency-type scheme; their names

@@ -130,6 +130,34 @@ def policy_id(doc_number: str | None, title: str | None) -> str:
 # --- jurisdictions and agencies -------------------------------------------------------------------
 
 NATION = "全国"  # the jurisdiction (name and id) of national bodies
+# The gazetteer: name, level, parent, aliases (a data file of the extractor, read here by path).
+JURISDICTIONS_TSV = Path(__file__).parent / "extract" / "data" / "jurisdictions.tsv"
+Place = tuple[str, str, str | None]  # (canonical name, level, parent)
+
+
+@lru_cache(maxsize=1)
+def places() -> tuple[dict[str, Place], list[str]]:
+    """name or alias → (canonical name, level, parent); and the keys longest first."""
+    table: dict[str, Place] = {}
+    aliases: dict[str, Place] = {}
+    for line in JURISDICTIONS_TSV.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t") + ["", "", ""]
+        name, level, parent, al = cols[0], cols[1], cols[2] or None, cols[3]
+        rec = (name, level, parent)
+        table[name] = rec
+        for a in filter(None, al.split(",")):
+            aliases.setdefault(a, rec)  # provinces come first: they win
+    for a, rec in aliases.items():
+        table.setdefault(a, rec)
+    return table, sorted(table, key=len, reverse=True)
+
+
+def place_info(name: str) -> Place | None:
+    """The jurisdiction key of a place name or alias: (canonical name, level, parent), or None."""
+    table, _ = places()
+    return table.get(name)
 
 
 def jurisdiction_key(level: str | None, jurisdiction: str | None,

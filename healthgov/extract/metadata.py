@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import re
 import warnings
-from functools import lru_cache
-from pathlib import Path
 
 from healthgov.extract.dates import find_dates, parse_date
 from healthgov.extract.facts.agencies import resolve_agency
@@ -30,12 +28,12 @@ from healthgov.ids import (
     normalise_doc_number,
     normalise_forms,
     normalise_title,
+    place_info,
+    places,
     policy_id,
     to_simplified,
 )
 from healthgov.records import AgencyRef, Citation, Jurisdiction, Level, Policy, Removed, Span
-
-_DATA = Path(__file__).parent / "data" / "jurisdictions.tsv"
 
 # --- document numbers and ids ----------------------------------------------------------------
 
@@ -49,30 +47,6 @@ def find_doc_numbers(s: str) -> list[tuple[int, int, str, str]]:
 
 
 # --- jurisdictions -----------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _places() -> tuple[dict[str, tuple[str, Level, str | None]], list[str]]:
-    """name or alias → (canonical name, level, parent); and the keys longest first."""
-    table: dict[str, tuple[str, Level, str | None]] = {}
-    aliases: dict[str, tuple[str, Level, str | None]] = {}
-    for line in _DATA.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = line.split("\t") + ["", "", ""]
-        name, level, parent, al = cols[0], cols[1], cols[2] or None, cols[3]
-        rec = (name, level, parent)  # type: ignore[assignment]
-        table[name] = rec  # type: ignore[assignment]
-        for a in filter(None, al.split(",")):
-            aliases.setdefault(a, rec)  # type: ignore[arg-type]  # provinces come first: they win
-    for a, rec in aliases.items():
-        table.setdefault(a, rec)
-    return table, sorted(table, key=len, reverse=True)
-
-
-def place_info(name: str) -> tuple[str, Level, str | None] | None:
-    table, _ = _places()
-    return table.get(name)
 
 
 _NATION = re.compile(r"^(国务院|国家|中共中央|中央|全国|中华人民共和国|国卫|国办|国医保|财政部|教育部|民政部|"
@@ -100,7 +74,7 @@ def place_chain(name: str) -> list[tuple[str, Level, str | None]]:
     """The place prefix of a body's name, outermost first: "广安市广安区人民政府办公室" →
     [("广安市", city, 四川省), ("广安区", county, 广安市)]."""
     s = to_simplified(name).strip(WS)
-    table, keys = _places()
+    table, keys = places()
     out: list[tuple[str, Level, str | None]] = []
     pos = 0
     while pos < len(s) and len(out) < 3:
@@ -143,7 +117,7 @@ def infer_jurisdiction(names: list[str], title: str = "", doc_number: str | None
         chain = place_chain(s)
         if chain:
             name, level, parent = chain[-1]
-            if level == "city" and name not in _places()[0] and _addressed_to_townships(context):
+            if level == "city" and name not in places()[0] and _addressed_to_townships(context):
                 level = "county"  # an unknown 县级市 that addresses its townships
             return Jurisdiction(name, level, parent)
     if doc_number:

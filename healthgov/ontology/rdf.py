@@ -271,7 +271,7 @@ class _Builder:
 
 
 def _place_info(name: str) -> tuple[str, str, str | None] | None:
-    from healthgov.extract.metadata import place_info  # the gazetteer: see docs/DESIGN.md (layering)
+    from healthgov.ids import place_info
 
     return place_info(name)
 

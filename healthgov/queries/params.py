@@ -269,7 +269,7 @@ def _jurisdiction_index() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     Unlike the loader's table (which lets a province win an alias it shares with a city, as a
     document's issuer would mean), a researcher's "吉林" is ambiguous and is answered as such.
     """
-    from healthgov.extract.metadata import _DATA
+    from healthgov.ids import JURISDICTIONS_TSV as _DATA
 
     names: set[str] = set()
     index: dict[str, set[str]] = {}
