@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from healthgov.extract.metadata import place_info
 from healthgov.graph.schema import GraphSchema
 from healthgov.ids import NATION, agency_key, simplified, to_simplified
 from healthgov.ids import normalise_title as title_key
@@ -75,10 +76,6 @@ class DocumentRows:
 def _jurisdiction_chain(name: str, level: str | None, parent: str | None) -> list[Row]:
     """The jurisdiction and its ancestors as far as the gazetteer knows them."""
     rows = [_clean({"id": name, "name": name, "level": level, "parent": parent})]
-    try:
-        from healthgov.extract.metadata import place_info
-    except ImportError:
-        return rows
     seen = {name}
     while parent and parent not in seen:
         seen.add(parent)
@@ -109,133 +106,29 @@ def _check_unique_ids(rec: DocumentRecord) -> None:
 def document_rows(s: GraphSchema, rec: DocumentRecord) -> DocumentRows:
     _check_unique_ids(rec)
     pol = rec.policy
-    pid = pol.id
-    src = rec.source
-    policy = _clean({
-        "id": pid,
-        s.key("title"): pol.title,
-        "title_key": title_key(pol.title) if pol.title else None,
-        s.key("docNumber"): pol.doc_number,
-        s.key("docNumberRaw"): pol.doc_number_raw,
-        s.key("issuedOn"): pol.issued_on,
-        s.key("publishedOn"): pol.published_on,
-        s.key("sha256"): rec.sha256,
-        s.key("sourcePath"): src,
-        s.key("loaded"): True,
-        "language_script": pol.language_script,
-        "format": rec.format,
-        "encoding": rec.encoding,
-        "warnings": list(rec.warnings) or None,
-    })
-    out = DocumentRows(pid, policy)
-
+    out = DocumentRows(pol.id, _policy_row(s, rec))
     doc_j = pol.jurisdiction
     if doc_j is not None:
         out.policy_jurisdiction = doc_j.name
         out.jurisdictions.extend(_jurisdiction_chain(doc_j.name, doc_j.level, doc_j.parent))
-    doc_jname = doc_j.name if doc_j else None
-    doc_level = doc_j.level if doc_j else None
-
     sections_by_id = {sec.id: sec for sec in rec.sections}
-    for sec in rec.sections:
-        out.sections.append({
-            "props": _clean({
-                "id": sec.id,
-                "kind": sec.kind,
-                s.key("number"): sec.number,
-                s.key("title"): sec.title,
-                "depth": sec.level,
-                s.key("sourcePath"): src,
-                **_span(s, sec.span),
-            }),
-            "parent": sec.parent if sec.parent in sections_by_id else None,
-        })
-
-    agencies: dict[str, Row] = {}
-
-    def agency(name: str, agency_type: str | None, level: str | None, jurisdiction: str | None) -> str:
-        row = agency_row(s, name, agency_type, level, jurisdiction, doc_jname, doc_level)
-        known = agencies.setdefault(row.id, row.props)
-        for k, v in row.props.items():  # a later mention may know more (a type, a level)
-            known.setdefault(k, v)
-        return row.id
-
+    out.sections = [_section_row(s, rec, sec, sections_by_id) for sec in rec.sections]
+    agencies = _Agencies(s, doc_j.name if doc_j else None, doc_j.level if doc_j else None)
     for order, ref in enumerate(pol.issuers):
-        aid = agency(ref.name, ref.agency_type, ref.level, ref.jurisdiction)
+        aid = agencies.add(ref.name, ref.agency_type, ref.level, ref.jurisdiction)
         out.issuers.append({"agency": aid, "props": _clean({s.key("name"): ref.name, s.key("order"): order})})
-
     for position, task in enumerate(rec.tasks, 1):
-        path = section_path(task.path)
-        out.tasks.append({
-            "props": _clean({
-                "id": task.id,
-                s.key("number"): task.number,
-                s.key("title"): task.title,
-                s.key("text"): task.text,
-                # Text keeps its script; a simplified twin lets one phrase search find both
-                # scripts. ``order`` sorts tasks in document order (ids sort "t10" < "t2").
-                "text_simplified": to_simplified(task.text),
-                s.key("order"): position,
-                s.key("sectionPath"): path,
-                s.key("sourcePath"): src,
-                **_span(s, task.span),
-            }),
-            "section": task.section if task.section in sections_by_id else None,
-        })
-        for r in task.responsibilities:
-            aid = agency(r.name, r.agency_type, r.level, None)
-            out.responsibilities.setdefault(r.role, []).append({
-                "task": task.id,
-                "agency": aid,
-                "props": _clean({
-                    s.key("name"): r.name,
-                    s.key("basis"): r.basis,
-                    s.key("implicit"): r.implicit,
-                    s.key("order"): r.order,
-                    s.key("sectionPath"): path,
-                    s.key("sourcePath"): src,
-                    **_span(s, r.span),
-                }),
-            })
-        for scheme, ids in (("institution-type", task.institutions), ("tier", task.tiers), ("topic", task.topics)):
-            for cid in dict.fromkeys(ids):
-                out.tags.setdefault(scheme, []).append({"task": task.id, "concept": cid})
-
+        _add_task(s, rec, out, task, position, sections_by_id, agencies)
     task_paths = {t.id: section_path(t.path) for t in rec.tasks}
-    for g in rec.targets:
-        out.targets.append({
-            "props": _clean({
-                "id": g.id,
-                s.key("text"): g.text,
-                s.key("indicatorText"): g.indicator_text or None,
-                s.key("comparator"): g.comparator,
-                s.key("value"): g.value,
-                s.key("valueMax"): g.value_max,
-                s.key("unit"): g.unit,
-                s.key("targetYear"): g.year,
-                s.key("deadline"): g.deadline,
-                s.key("baseline"): g.baseline,
-                s.key("baselineYear"): g.baseline_year,
-                s.key("nature"): g.nature,
-                s.key("note"): g.note,
-                s.key("sectionPath"): task_paths.get(g.task) if g.task else None,
-                s.key("sourcePath"): src,
-                **_span(s, g.span),
-            }),
-            "task": g.task if g.task in task_paths else None,
-            "indicator": g.indicator,
-        })
-
-    for c in pol.cites:
-        out.citations.append({
-            "relation": c.relation,
-            "doc_number": c.doc_number,
-            "title": c.title,
-            "title_key": title_key(c.title) if c.title else None,
-            "props": _clean({s.key("sourcePath"): src, **_span(s, c.span)}),
-        })
-
-    out.agencies = list(agencies.values())
+    out.targets = [_target_row(s, rec, g, task_paths) for g in rec.targets]
+    out.citations = [{
+        "relation": c.relation,
+        "doc_number": c.doc_number,
+        "title": c.title,
+        "title_key": title_key(c.title) if c.title else None,
+        "props": _clean({s.key("sourcePath"): rec.source, **_span(s, c.span)}),
+    } for c in pol.cites]
+    out.agencies = list(agencies.rows.values())
     known = {j["id"] for j in out.jurisdictions}
     for a in out.agencies:  # every jurisdiction an agency points at exists as a node
         j = a.get("jurisdiction")
@@ -243,3 +136,119 @@ def document_rows(s: GraphSchema, rec: DocumentRecord) -> DocumentRows:
             known.add(j)
             out.jurisdictions.append({"id": j, "name": j, **({"level": "nation"} if j == NATION else {})})
     return out
+
+
+def _policy_row(s: GraphSchema, rec: DocumentRecord) -> Row:
+    pol = rec.policy
+    return _clean({
+        "id": pol.id,
+        s.key("title"): pol.title,
+        "title_key": title_key(pol.title) if pol.title else None,
+        s.key("docNumber"): pol.doc_number,
+        s.key("docNumberRaw"): pol.doc_number_raw,
+        s.key("issuedOn"): pol.issued_on,
+        s.key("publishedOn"): pol.published_on,
+        s.key("sha256"): rec.sha256,
+        s.key("sourcePath"): rec.source,
+        s.key("loaded"): True,
+        "language_script": pol.language_script,
+        "format": rec.format,
+        "encoding": rec.encoding,
+        "warnings": list(rec.warnings) or None,
+    })
+
+
+def _section_row(s: GraphSchema, rec: DocumentRecord, sec: Any, sections_by_id: dict[str, Any]) -> Row:
+    return {
+        "props": _clean({
+            "id": sec.id,
+            "kind": sec.kind,
+            s.key("number"): sec.number,
+            s.key("title"): sec.title,
+            "depth": sec.level,
+            s.key("sourcePath"): rec.source,
+            **_span(s, sec.span),
+        }),
+        "parent": sec.parent if sec.parent in sections_by_id else None,
+    }
+
+
+class _Agencies:
+    """The agencies a document names, one row each, in the order first named."""
+
+    def __init__(self, s: GraphSchema, doc_jurisdiction: str | None, doc_level: str | None) -> None:
+        self.s, self.doc_jurisdiction, self.doc_level = s, doc_jurisdiction, doc_level
+        self.rows: dict[str, Row] = {}
+
+    def add(self, name: str, agency_type: str | None, level: str | None, jurisdiction: str | None) -> str:
+        row = agency_row(self.s, name, agency_type, level, jurisdiction, self.doc_jurisdiction, self.doc_level)
+        known = self.rows.setdefault(row.id, row.props)
+        for k, v in row.props.items():  # a later mention may know more (a type, a level)
+            known.setdefault(k, v)
+        return row.id
+
+
+def _add_task(s: GraphSchema, rec: DocumentRecord, out: DocumentRows, task: Any, position: int,
+              sections_by_id: dict[str, Any], agencies: _Agencies) -> None:
+    """A task's row, its responsibilities (naming its agencies) and its tags."""
+    src = rec.source
+    path = section_path(task.path)
+    out.tasks.append({
+        "props": _clean({
+            "id": task.id,
+            s.key("number"): task.number,
+            s.key("title"): task.title,
+            s.key("text"): task.text,
+            # Text keeps its script; a simplified twin lets one phrase search find both
+            # scripts. ``order`` sorts tasks in document order (ids sort "t10" < "t2").
+            "text_simplified": to_simplified(task.text),
+            s.key("order"): position,
+            s.key("sectionPath"): path,
+            s.key("sourcePath"): src,
+            **_span(s, task.span),
+        }),
+        "section": task.section if task.section in sections_by_id else None,
+    })
+    for r in task.responsibilities:
+        aid = agencies.add(r.name, r.agency_type, r.level, None)
+        out.responsibilities.setdefault(r.role, []).append({
+            "task": task.id,
+            "agency": aid,
+            "props": _clean({
+                s.key("name"): r.name,
+                s.key("basis"): r.basis,
+                s.key("implicit"): r.implicit,
+                s.key("order"): r.order,
+                s.key("sectionPath"): path,
+                s.key("sourcePath"): src,
+                **_span(s, r.span),
+            }),
+        })
+    for scheme, ids in (("institution-type", task.institutions), ("tier", task.tiers), ("topic", task.topics)):
+        for cid in dict.fromkeys(ids):
+            out.tags.setdefault(scheme, []).append({"task": task.id, "concept": cid})
+
+
+def _target_row(s: GraphSchema, rec: DocumentRecord, g: Any, task_paths: dict[str, str | None]) -> Row:
+    return {
+        "props": _clean({
+            "id": g.id,
+            s.key("text"): g.text,
+            s.key("indicatorText"): g.indicator_text or None,
+            s.key("comparator"): g.comparator,
+            s.key("value"): g.value,
+            s.key("valueMax"): g.value_max,
+            s.key("unit"): g.unit,
+            s.key("targetYear"): g.year,
+            s.key("deadline"): g.deadline,
+            s.key("baseline"): g.baseline,
+            s.key("baselineYear"): g.baseline_year,
+            s.key("nature"): g.nature,
+            s.key("note"): g.note,
+            s.key("sectionPath"): task_paths.get(g.task) if g.task else None,
+            s.key("sourcePath"): rec.source,
+            **_span(s, g.span),
+        }),
+        "task": g.task if g.task in task_paths else None,
+        "indicator": g.indicator,
+    }
