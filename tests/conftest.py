@@ -28,21 +28,23 @@ def served_views(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def corpus_store(tmp_path_factory: pytest.TempPathFactory):
-    """The seed corpus built once by ``healthgov build`` into a temporary bundled engine, and a
-    Store on it (queries and API tests). The engine is stopped at the end of the session."""
+    """The seed corpus built once (``healthgov.loaders.build``, what ``healthgov build`` runs) into a
+    temporary bundled engine, and a Store on it (queries and API tests). The engine is stopped at
+    the end of the session."""
     from healthgov.graph import engine
-    from healthgov.graph.commands import build
     from healthgov.graph.store import open_store
+    from healthgov.loaders.build import build
     from healthgov.queries.evidence import set_source_roots
 
     data_dir = tmp_path_factory.mktemp("queries") / "data"
-    # The graph records source paths relative to the build argument (corpus/000_x.txt), so
-    # task-detail finds the evidence under ROOT, as `healthgov serve --sources ROOT` would,
-    # wherever pytest was started from.
-    build(paths=[(ROOT / "corpus").resolve()], store_uri=None, data_dir=data_dir, force=False)
-    set_source_roots([ROOT])
     store = open_store(data_dir=data_dir)
     try:
+        # The graph records source paths relative to the build argument (corpus/000_x.txt), so
+        # task-detail finds the evidence under ROOT, as `healthgov serve --sources ROOT` would,
+        # wherever pytest was started from.
+        report = build([(ROOT / "corpus").resolve()], store)
+        assert report.loaded and not report.failures, report
+        set_source_roots([ROOT])
         yield store
     finally:
         set_source_roots([])

@@ -90,6 +90,33 @@ def register(app: typer.Typer) -> None:
     app.add_typer(engine_app, name="engine")
 
 
+class _ProgressBar:
+    """``healthgov.loaders.build.BuildProgress`` as a rich progress bar on stderr (gone when done)."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=console, transient=True)
+        self.task = None
+
+    def start(self, total: int) -> None:
+        self.bar.start()
+        self.task = self.bar.add_task("building", total=total)
+
+    def working_on(self, path: Path) -> None:
+        self.bar.update(self.task, description=f"[cyan]{path.name}[/]")
+
+    def advance(self) -> None:
+        self.bar.advance(self.task)
+
+    def warning(self, message: str) -> None:
+        self.console.print(f"[yellow]warning:[/] {message}")
+
+    def stop(self) -> None:
+        if self.task is not None:
+            self.bar.stop()
+
+
 def build(
     paths: Annotated[list[Path], typer.Argument(help="Policy documents or directories (searched recursively).")],
     store_uri: StoreOpt = None,
@@ -105,143 +132,38 @@ def build(
                                          "a large graph: it reads all of them).")] = False,
 ) -> None:
     """Extract policy documents and load them into the graph (incremental: unchanged files are skipped)."""
-    import neo4j
-
-    from healthgov.extract.errors import ExtractError
-    from healthgov.extract.pipeline import extract_files, iter_sources, no_documents
-    from healthgov.graph.schema import create_schema, load_schema
     from healthgov.graph.store import open_store
-    from healthgov.ids import sha256_file
-    from healthgov.loaders.load import Loader, graph_counts, node_counts
+    from healthgov.loaders import build as loading
 
     console = Console(stderr=True)
     started = time.monotonic()
-    failures: list[tuple[str, str]] = []
-    # Each file with the source path the graph records (relative to its argument: see iter_sources).
-    files: list[tuple[Path, str]] = []
-    for p in paths:
-        found = list(iter_sources([p]))
-        if not found:  # only a directory can give nothing: a file argument is always tried
-            failures.append((str(p), no_documents()))
-        files += found
-    if not files:
-        for path, reason in failures:
+    sources = loading.find_sources(paths)
+    if not sources.files:
+        for path, reason in sources.failures:
             typer.echo(f"error: {path}: {reason}", err=True)
         raise typer.Exit(1)
-    loaded = skipped = 0
-    lost: Exception | None = None
-    disk_full: str | None = None
+    options = loading.BuildOptions(force=force, jobs=jobs, batch_docs=batch_docs, counts=counts)
     with open_store(store_uri, data_dir) as store:
-        schema = load_schema()
-        create_schema(store, schema)
-        loader = Loader(store, schema, force=force)
+        bar = _ProgressBar(console)
         try:
-            loader.load_vocabularies()
-        except Exception as e:  # noqa: BLE001 - documents still load; concept nodes get made on use
-            console.print(f"[yellow]warning:[/] vocabularies not loaded: {e}")
-        seen: dict[str, str] = {}
-        progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), console=console, transient=True)
-        with progress:
-            bar = progress.add_task("building", total=len(files))
-            # Unchanged files are skipped by content hash before any extraction; the rest are
-            # extracted (in worker processes with --jobs) and loaded here, in file order.
-            todo: list[tuple[Path, str]] = []
-            known = set() if force else loader.loaded_hashes()
-            for f, name in files:
-                try:
-                    try:
-                        digest = sha256_file(f) if not force and f.is_file() else None
-                    except OSError:
-                        digest = None  # unreadable: extraction reports why, in the words `extract` uses
-                    if digest is not None and digest in known:
-                        skipped += 1
-                        progress.advance(bar)
-                        continue
-                    if digest is not None:
-                        known.add(digest)  # a second file with the same bytes in this build is unchanged too
-                except Exception as e:  # noqa: BLE001 - one document's failure never stops the build
-                    failures.append((str(f), f"{type(e).__name__}: {_first_line(e)}"))
-                    progress.advance(bar)
-                    continue
-                todo.append((f, name))
-
-            def records():
-                # Extraction failures are reported here; records go on to the loader in file order.
-                for (f, name), res in zip(todo, extract_files([f for f, _ in todo], jobs=jobs), strict=True):
-                    progress.update(bar, description=f"[cyan]{f.name}[/]")
-                    if isinstance(res, ExtractError):
-                        failures.append((res.path, res.reason))
-                        progress.advance(bar)
-                        continue
-                    res.source = name  # what the graph records: never this machine's path
-                    if res.policy.id in seen and seen[res.policy.id] != res.source:
-                        console.print(f"[yellow]warning:[/] {res.source} and {seen[res.policy.id]} are the same "
-                                      f"policy ({res.policy.id}): the later one replaces the earlier")
-                    seen[res.policy.id] = res.source
-                    yield f, res
-
-            outcomes = loader.load_batched(records(), batch_docs=batch_docs)
-            for f, out in outcomes:
-                progress.advance(bar)
-                if not isinstance(out, BaseException):
-                    if out.status == "loaded":
-                        loaded += 1
-                    else:
-                        skipped += 1
-                elif isinstance(out, neo4j.exceptions.ServiceUnavailable | neo4j.exceptions.SessionExpired):
-                    # The store is gone (after the driver's retries): the rest would only fail the
-                    # same way, one timeout each. The document's transaction never committed.
-                    failures.append((str(f), f"connection to the graph store lost ({type(out).__name__}); "
-                                             "rolled back, nothing of this document was loaded"))
-                    lost = out
-                elif full := _disk_full(store):
-                    # The engine reports a full disk only as "error on commit": say what it is.
-                    failures.append((str(f), f"{full}; rolled back, nothing of this document was loaded"))
-                    disk_full = full
-                    break
-                else:  # one document's failure never stops the build
-                    failures.append((str(f), f"{type(out).__name__}: {_first_line(out)}"))
-            outcomes.close()
-        if lost:
-            nodes, rels = {}, {}
-        elif counts:
-            nodes, rels = graph_counts(store)
-        else:
-            nodes, rels = node_counts(store, schema), {}
+            report = loading.build(sources, store, options, bar)
+        finally:
+            bar.stop()
         where = store.uri if store.kind == "neo4j" else f"bundled engine ({store.data_dir})"
-    _summary(console, where, loaded, skipped, failures, nodes, rels, time.monotonic() - started, loader.written)
-    if lost:
-        from healthgov.api.app import public_uri
+    _summary(console, where, report.loaded, report.skipped, report.failures, report.nodes, report.rels,
+             time.monotonic() - started, report.written)
+    if report.lost:
+        from healthgov.graph.store import public_uri
 
         console.print(f"[red]error:[/] lost the graph store at {public_uri(store.uri)}: the documents loaded before "
                       "are whole, the rest were not loaded; run the build again when the store is back")
         raise typer.Exit(2)
-    if disk_full:
-        console.print(f"[red]error:[/] {disk_full}. The documents loaded before are whole; the rest were not loaded.")
+    if report.disk_full:
+        console.print(f"[red]error:[/] {report.disk_full}. The documents loaded before are whole; the rest were "
+                      "not loaded.")
         raise typer.Exit(2)
-    if failures:
+    if report.failures:
         raise typer.Exit(1)
-
-
-# Below this, the bundled engine cannot commit (it pre-allocates pages and its journal).
-_MIN_FREE = 8 * 1024 * 1024
-
-
-def _disk_full(store) -> str | None:
-    """A reason if the bundled engine's data directory is (nearly) out of space, else None."""
-    import shutil
-
-    data_dir = getattr(store, "data_dir", None)
-    if getattr(store, "kind", None) != "bundled" or data_dir is None:
-        return None
-    try:
-        free = shutil.disk_usage(data_dir).free
-    except OSError:
-        return None
-    if free >= _MIN_FREE:
-        return None
-    return f"no space left on the disk holding {data_dir} ({free // 1024} KiB free): free some space and build again"
 
 
 def _first_line(e: BaseException) -> str:
