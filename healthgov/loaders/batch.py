@@ -21,8 +21,8 @@ from typing import Any
 
 from healthgov.graph.schema import GraphSchema
 from healthgov.ids import policy_id as citation_policy_id
-from healthgov.loaders.rows import DocumentRows
 from healthgov.loaders.cypher import Statements
+from healthgov.loaders.rows import DocumentRows
 
 # Rows per statement sent: a statement over more rows is sent in parts of this many.
 ROWS_PER_STATEMENT = 500

@@ -31,8 +31,8 @@ import neo4j
 from healthgov.graph.schema import GraphSchema, load_schema
 from healthgov.graph.version import META_LABEL
 from healthgov.loaders.batch import BatchWriter, unwind
-from healthgov.loaders.rows import DocumentRows, document_rows
 from healthgov.loaders.cypher import Statements
+from healthgov.loaders.rows import DocumentRows, document_rows
 from healthgov.records import DocumentRecord
 
 # The one scheme whose class is not the CamelCase of its id (see DESIGN.md, Files).

@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from healthgov.extract.metadata import place_info
 from healthgov.graph.schema import GraphSchema
-from healthgov.ids import NATION, agency_key, simplified, to_simplified
+from healthgov.ids import NATION, agency_key, place_info, simplified, to_simplified
 from healthgov.ids import normalise_title as title_key
 from healthgov.records import DocumentRecord, Span
 
