@@ -8,7 +8,6 @@ one type across networks: e.g. the medical security bureau's centrality in each 
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,6 +112,3 @@ def to_graphml(g: nx.Graph) -> str:
     nx.write_graphml(h, buf, encoding="utf-8")
     return buf.getvalue().decode("utf-8")
 
-
-def parse_filters(raw: Mapping[str, Any]) -> Filters:
-    return Filters.parse(raw)
