@@ -28,6 +28,9 @@ Role = Literal["lead", "support"]
 Basis = Literal["explicit", "convention", "shared", "prose", "scoped", "annex"]
 Comparator = Literal[">=", "<=", ">", "<", "=", "about", "range", "text"]
 Nature = Literal["binding", "expected"]
+# What a numbered item is: a task or measure of a plan, or a provision (an article 第X条) of a
+# regulation (a 办法/条例/规定/细则 organised in articles), which states rules rather than tasks.
+TaskKind = Literal["task", "provision"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +105,7 @@ class Task:
     institutions: list[str] = field(default_factory=list)  # institution-type concept ids
     tiers: list[str] = field(default_factory=list)  # tier concept ids
     topics: list[str] = field(default_factory=list)  # topic concept ids
+    kind: TaskKind = "task"  # omitted from ``to_dict`` when "task" (plans' output unchanged)
 
 
 @dataclass(slots=True)
@@ -163,6 +167,9 @@ class DocumentRecord:
         d = asdict(self)
         if not include_text:
             d.pop("text")
+        for t in d["tasks"]:
+            if t["kind"] == "task":
+                del t["kind"]
         return _spans_as_lists(d)
 
 

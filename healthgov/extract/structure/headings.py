@@ -39,6 +39,8 @@ _HEAD = [
 ]
 _BOX = re.compile(rf"^专栏\s*([{CN_NUM}\d]*)\s*[:.、]?\s*")
 _ANNEX = re.compile(r"^附件\s*(\d*)\s*$")
+# An item may open with its deadline: "(一)2025年底前,完成…", "1. 2026年6月底前…".
+_DATE_START = re.compile(r"(19|20)\d{2}\s*年")
 _SENT_END = re.compile(r"[。!?;！？；]")
 NATURE = re.compile(r"^(预期性|约束性|定量|定性|指导性|引导性|监测性)$")
 
@@ -77,7 +79,7 @@ def _match_heading(s: str) -> tuple[str, str, int] | None:
         if not m:
             continue
         rest = s[m.end() :]
-        if not rest or not re.match(r"[\u4e00-\u9fff“\"‘《(A-Za-z]", rest):
+        if not rest or not (re.match(r"[\u4e00-\u9fff“\"‘《(A-Za-z]", rest) or _DATE_START.match(rest)):
             return None
         num = m.group(1)
         if kind in ("part", "chapter", "section", "article"):
