@@ -59,6 +59,10 @@ class Responsibility:
     implicit: bool = False  # True when added by a scoped rule rather than written at the task
     order: int = 0  # position in the document's list (0 = first)
     span: Span | None = None
+    # Internal divisions of this body named for the task ("基层处", "医政处": a commission's own
+    # 委内牵头处室 / 配合处室 columns): parts of the body, never agencies of their own. Omitted
+    # from ``to_dict`` when empty.
+    divisions: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -177,7 +181,8 @@ def _spans_as_lists(obj: Any) -> Any:
     if isinstance(obj, dict):
         if set(obj) == {"start", "end"}:
             return [obj["start"], obj["end"]]
-        return {k: _spans_as_lists(v) for k, v in obj.items()}
+        # A responsibility's ``divisions`` is written only when it names some (older output unchanged).
+        return {k: _spans_as_lists(v) for k, v in obj.items() if not (k == "divisions" and not v)}
     if isinstance(obj, list):
         return [_spans_as_lists(v) for v in obj]
     return obj

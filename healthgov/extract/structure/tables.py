@@ -70,8 +70,12 @@ def _tabbed(lay: Layout, ln) -> bool:
 
 def _split_cells(lay: Layout, idx: int) -> list[Cell]:
     ln = lay.lines[idx]
-    raw = lay.text[ln.start : ln.end]
-    cells, off = [], ln.start
+    # The whole raw line: leading and trailing TABs are empty cells (a continuation row
+    # "\t\t各区县政府\t/\t\t医政处\t" keeps its columns), which the stripped line would lose.
+    a = lay.text.rfind("\n", 0, ln.start) + 1
+    b = lay.text.find("\n", ln.end)
+    raw = lay.text[a : len(lay.text) if b < 0 else b]
+    cells, off = [], a
     for part in raw.split("\t"):
         cells.append(_cell(lay, off, off + len(part)))
         off += len(part) + 1

@@ -15,6 +15,13 @@ from healthgov.extract.facts.agencies import (
 )
 from healthgov.extract.facts.responsibilities.placement import section_chain
 from healthgov.extract.facts.responsibilities.rules import Unit, resp
+from healthgov.extract.structure.table_model import (
+    DIVISION_KINDS,
+    EMPTY_MARKER,
+    UNIT_KINDS,
+    MCell,
+    read_task_table,
+)
 from healthgov.records import AgencyRef, Basis, Role, Span, Task
 
 # --- tables ----------------------------------------------------------------------------------
@@ -89,22 +96,44 @@ def _similar(a: str, b: str) -> float:
 
 
 def _cell_units(doc: DocView, cell: Cell) -> list[Unit]:
-    raw = doc.text[cell.span.start : cell.span.end]
-    simp = doc.simp[cell.span.start : cell.span.end]
+    return _text_units(doc.text[cell.span.start : cell.span.end], doc.simp[cell.span.start : cell.span.end],
+                       cell.span.start, None)
+
+
+def _text_units(raw: str, simp: str, start: int, whole: Span | None) -> list[Unit]:
+    """Units of a cell's text at offset ``start``; ``whole`` (a cell joined from pieces in several
+    rows) gives every unit the cell's span, since its text is not one slice of the document."""
     units: list[Unit] = []
+
+    def add(a: int, b: int) -> None:
+        if whole is not None:
+            units.append(Unit(re.sub(r"\s+", "", raw[a:b]), whole.start, whole.end, "neutral"))
+        else:
+            name = raw[a:b]
+            if re.search(r"\s", name) and resolve_agency(re.sub(r"\s+", "", name)).agency_type:
+                name = re.sub(r"\s+", "", name)  # a name wrapped inside its cell: one name
+            units.append(Unit(name, start + a, start + b, "neutral"))
+
     for _n, x, y in split_units(re.sub(r"(等|等部门|等单位)\s*$", "", simp)):
+        if EMPTY_MARKER.match(re.sub(r"\s+", "", simp[x:y])):
+            continue
         # A table cell may separate units by spaces only ("市人社局 医保中心"), but a space can
-        # also be damage inside one name ("省自然资源和 规划厅"): split only if every part is a unit.
+        # also be a line wrapped inside one name ("省人力资源社会 保障厅"): split only if every
+        # part is a unit and the whole is not one known body that a part alone is not.
         part = simp[x:y]
         pieces = [(m.start(), m.end()) for m in re.finditer(r"\S+", part)]
-        if len(pieces) > 1 and all(ends_unit(part[a:b]) for a, b in pieces):
+        if len(pieces) > 1 and all(ends_unit(part[a:b]) for a, b in pieces) and not _one_name(part, pieces):
             for a, b in pieces:
-                s, e = cell.span.start + x + a, cell.span.start + x + b
-                units.append(Unit(doc.text[s:e], s, e, "neutral"))
+                add(x + a, x + b)
         else:
-            s, e = cell.span.start + x, cell.span.start + y
-            units.append(Unit(raw[x:y], s, e, "neutral"))
+            add(x, y)
     return units
+
+
+def _one_name(part: str, pieces: list[tuple[int, int]]) -> bool:
+    if not resolve_agency(re.sub(r"\s+", "", part)).agency_type:
+        return False
+    return any(not resolve_agency(part[a:b]).agency_type for a, b in pieces)
 
 
 def _in_annex(doc: DocView, table: Table) -> bool:
@@ -118,38 +147,118 @@ def _in_annex(doc: DocView, table: Table) -> bool:
 
 def apply_tables(doc: DocView, tasks: list[Task], juris) -> None:
     for table in doc.tables:
-        roles = [_header_role(h) for h in table.header]
-        duty = _is_duty_table(table)
-        if not duty and not any(roles):
-            continue
         basis: Basis = "annex" if _in_annex(doc, table) else "explicit"
-        content_col = next(
-            (i for i, h in enumerate(table.header) if _CONTENT_HEADER.search(h) and not _UNIT_HEADER.search(h)),
-            None,
-        )
-        for row in table.rows:
-            if not row:
+        if _is_duty_table(table):
+            _apply_duty_table(doc, table, tasks, basis, juris)
+            continue
+        model = read_task_table(doc.text, table)
+        if model is None:
+            continue
+        kinds = [c.kind for c in model.columns]
+        if not any(k in UNIT_KINDS or k in DIVISION_KINDS for k in kinds):
+            continue
+        owner = _owner(doc)
+        for item in model.items:
+            task = _row_task(tasks, item.span, item.title, item.number)
+            if task is None:
                 continue
-            row_span = Span(row[0].span.start, row[-1].span.end)
-            if duty:
-                if not _is_agency_cell(row[0].text):
-                    continue
-                task = _row_task(tasks, row_span, None, None)
-                if task is None:
-                    continue
-                groups = [(_cell_units(doc, row[0]), "neutral")]
-            else:
-                content = row[content_col].text if content_col is not None and content_col < len(row) else ""
-                number = row[0].text if re.fullmatch(r"\d+|[一二三四五六七八九十]+", row[0].text) else None
-                task = _row_task(tasks, row_span, content, number)
-                if task is None:
-                    continue
-                groups = [
-                    (_cell_units(doc, cell), roles[i] or "neutral")
-                    for i, cell in enumerate(row)
-                    if i < len(roles) and roles[i] is not None and cell.text.strip()
-                ]
+            groups: list[tuple[list[Unit], str]] = []
+            divisions: list[tuple[str, MCell]] = []
+            for col, cells in sorted(item.cells.items()):
+                kind = kinds[col] if col < len(kinds) else None
+                for cell in cells:
+                    if kind in DIVISION_KINDS:
+                        divisions.append((kind, cell))
+                        continue
+                    if kind not in UNIT_KINDS:
+                        continue
+                    units = _mcell_units(doc, cell)
+                    if owner is not None:
+                        units, own = _split_divisions(units)
+                        divisions += [(_division_kind(kind), MCell(u.name, u.name, Span(u.start, u.end))) for u in own]
+                    groups.append((units, kind))
             _add_table_units(task, groups, basis, juris, first_lead=False)
+            if divisions:
+                _add_divisions(task, divisions, owner, basis, juris)
+
+
+def _apply_duty_table(doc: DocView, table: Table, tasks: list[Task], basis: Basis, juris) -> None:
+    for row in table.rows:
+        if not row or not _is_agency_cell(row[0].text):
+            continue
+        task = _row_task(tasks, Span(row[0].span.start, row[-1].span.end), None, None)
+        if task is not None:
+            _add_table_units(task, [(_cell_units(doc, row[0]), "neutral")], basis, juris, first_lead=False)
+
+
+def _mcell_units(doc: DocView, cell: MCell) -> list[Unit]:
+    if cell.joined:
+        return _text_units(cell.raw, cell.text, cell.span.start, cell.span)
+    return _cell_units(doc, Cell(cell.text, cell.span))
+
+
+_DIVISION_NAME = re.compile(r"(处|科|室|中心)$")
+
+
+def _owner(doc: DocView) -> AgencyRef | None:
+    """The body whose table it is: the document's first issuer that is a known kind of body."""
+    for ref in doc.policy.issuers:
+        if ref.agency_type:
+            return ref
+    return None
+
+
+def _split_divisions(units: list[Unit]) -> tuple[list[Unit], list[Unit]]:
+    """Names of a body's own divisions ("基层处", "疾控处", "妇幼科") listed in a unit column of its
+    own table: no known kind of body, no level prefix, a 处/科/室 name."""
+    keep, own = [], []
+    for u in units:
+        ref = resolve_agency(u.name)
+        name = re.sub(r"\s+", "", u.name)
+        if not ref.agency_type and ref.level is None and len(name) <= 8 and re.search(r"(处|科|室)$", name):
+            own.append(u)
+        else:
+            keep.append(u)
+    return keep, own
+
+
+def _division_kind(kind: str | None) -> str:
+    return {"lead": "division-lead", "support": "division-support"}.get(kind or "", "division")
+
+
+def _add_divisions(task: Task, divisions: list[tuple[str, MCell]], owner: AgencyRef | None, basis: Basis,
+                   juris) -> None:
+    """The owning body's divisions go on its responsibility (added, implicit, when the row does not
+    name the body itself): divisions are parts of the body, never agencies of the jurisdiction."""
+    names: list[str] = []
+    for _k, cell in divisions:
+        for _n, x, y in split_units(cell.text):
+            n = re.sub(r"\s+", "", cell.text[x:y])
+            if n and not EMPTY_MARKER.match(n) and n not in names:
+                names.append(n)
+    if not names:
+        return
+    target = None
+    if owner is not None:
+        target = next((r for r in task.responsibilities if _same_body(r, owner)), None)
+    elif task.responsibilities:
+        target = next((r for r in task.responsibilities if r.role == "lead"), task.responsibilities[0])
+    if target is None and owner is not None:
+        leads_here = any(k == "division-lead" for k, _c in divisions)
+        has_lead = any(r.role == "lead" for r in task.responsibilities)
+        role: Role = "lead" if leads_here and not has_lead else "support"
+        first = divisions[0][1]
+        unit = Unit(owner.name, first.span.start, first.span.end, "neutral")
+        target = resp(unit, role, basis, len(task.responsibilities), resolve_agency(owner.name, juris), implicit=True)
+        task.responsibilities.append(target)
+    if target is not None:
+        target.divisions.extend(n for n in names if n not in target.divisions)
+
+
+def _same_body(r, owner: AgencyRef) -> bool:
+    if re.sub(r"\s+", "", r.name) == re.sub(r"\s+", "", owner.name):
+        return True
+    return bool(r.agency_type and r.agency_type == owner.agency_type and r.level == owner.level)
 
 
 def _row_task(tasks: list[Task], row_span: Span, content: str | None, number: str | None) -> Task | None:
