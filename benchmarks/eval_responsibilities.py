@@ -1,0 +1,325 @@
+"""Precision and recall of the extracted responsibilities against hand-checked gold.
+
+Gold lives in tests/gold/*.json (real documents, read from ../shared/extra/) and
+tests/gold/madeup/*.json (short made-up documents kept next to their gold); tests/gold/README.md
+describes the format and the annotation rules. Each gold document is extracted with the current
+extractor (healthgov.extract.pipeline.extract_file) and compared.
+
+Matching
+  task   A gold task matches an extracted task when the numbers agree (NFKC, whitespace removed:
+         "（三）" == "(三)"; a gold task without a number matches on its title alone) and the gold
+         title (the first characters of its title or text, as printed) is a prefix of the extracted
+         task's title or text, the leading number removed; when several tasks qualify, the one whose
+         path ends with the gold path wins, else the first unused one.
+  body   Within a matched task, gold and extracted bodies are paired one to one: first by exact
+         name, then by generic name. Names are compared after NFKC, with whitespace and any
+         parenthesised part removed ("海南省健康海南建设委员会（爱国卫生运动委员会）" ==
+         "海南省健康海南建设委员会"). The generic step applies when the gold name is a generic
+         department (it ends in 部门, e.g. 财政部门, 各级卫生健康部门, 卫生健康行政部门): the
+         stems must be equal, the stem being the name without a leading level word (国家, 省, 市,
+         县, 区, 各级, 省级, 本市 ...) and without a trailing 行政部门/主管部门/部门/委员会/委/局/厅/
+         办, with a few aliases (发改 = 发展改革, 人社 = 人力资源社会保障, 医疗保障 = 医保,
+         卫健 = 卫生健康, 市场监督管理 = 市场监管). So gold 财政部门 matches an extracted 财政部门,
+         财政, 市财政局 or 省财政厅; gold 卫生健康部门 also matches 国家卫生健康委.
+  role   An extracted responsibility's role is "shared" when its role is "shared" or its basis is
+         "shared", else its role (lead / support). A body is correct when name and role match.
+
+Measures (per document, per form, overall)
+  gold, extracted     numbers of bodies; extracted bodies on extracted tasks that match no gold
+                      task count as extracted (and wrong) when the gold covers the whole document
+                      ("coverage": "all"), are ignored otherwise
+  found               name matched (any role); correct: name and role
+  precision, recall   correct / extracted, correct / gold (name-only: found / extracted, found / gold)
+  lead accuracy       over gold tasks with at least one lead: the set of extracted leads equals
+                      the set of gold leads
+  wrong leads         extracted leads that are not gold leads (a gold body with another role, or
+                      not a responsible body at all): listed one by one, a wrong lead is worse than
+                      a missing one
+  complete tasks      over gold tasks with at least one body: share whose every gold body is correct
+  per form            a gold body counts under its form (explicit, convention, prose, table, article,
+                      heading ...); an extracted body under the form of the gold body it matched, or
+                      of its task's gold bodies when they share one form, else under its own basis
+
+Run:  .venv/bin/python benchmarks/eval_responsibilities.py [--markdown] [GOLD.json ...]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD_DIR = ROOT / "tests" / "gold"
+
+_PAREN = re.compile(r"[（(][^（）()]*[）)]")
+_LEVEL = re.compile(r"^(?:国家|国务院|各省级|各市级|各县级|各级|省级|市级|县级|区级|本省|本市|本县|本区|各|省|市(?!场)|县|区)+")
+_SUFFIX = re.compile(r"(?:行政部门|主管部门|部门|委员会|委|局|厅|办)$")
+_ALIASES = [("市场监督管理", "市场监管"), ("人力资源和社会保障", "人力资源社会保障"), ("人社", "人力资源社会保障"),
+            ("发改", "发展改革"), ("医疗保障", "医保"), ("卫健", "卫生健康"), ("卫生计生", "卫生健康")]
+_NUM_HEAD = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+[章节条]|[(（][一二三四五六七八九十\d]+[)）]|"
+                       r"[一二三四五六七八九十]+[、.．]|\d+[、.．)）]?)\s*")
+
+
+def norm(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s or "")
+    return re.sub(r"\s+", "", s)
+
+
+def name_key(s: str) -> str:
+    return _PAREN.sub("", norm(s))
+
+
+def stem(s: str) -> str:
+    k = name_key(s)
+    k = _LEVEL.sub("", k) or k
+    k = _SUFFIX.sub("", k) or k
+    for a, b in _ALIASES:
+        if k.startswith(a):
+            k = b + k[len(a):]
+    return k
+
+
+def is_generic(name: str) -> bool:
+    return name_key(name).endswith("部门")
+
+
+def ext_role(r) -> str:
+    return "shared" if (r.role == "shared" or r.basis == "shared") else r.role
+
+
+_BASIS_FORM = {"explicit": "explicit", "shared": "explicit", "convention": "convention", "scoped": "scoped",
+               "prose": "prose", "annex": "table"}
+
+
+def load_gold(path: Path) -> dict:
+    g = json.loads(path.read_text(encoding="utf-8"))
+    g["_file"] = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+    g["_doc"] = (ROOT / g["document"]).resolve()
+    return g
+
+
+def gold_files() -> list[Path]:
+    return sorted(GOLD_DIR.glob("*.json")) + sorted((GOLD_DIR / "madeup").glob("*.json"))
+
+
+def _strip_num(s: str) -> str:
+    return _NUM_HEAD.sub("", norm(s), count=1)
+
+
+def _title_ok(gold_title: str, task) -> bool:
+    g = _strip_num(gold_title)
+    for s in (task.title, task.text):
+        s = _strip_num(s)
+        if s.startswith(g) or (len(s) >= 4 and g.startswith(s)):
+            return True
+    return False
+
+
+def match_tasks(gold_tasks: list[dict], tasks: list) -> list:
+    used: set[int] = set()
+    out = []
+    for gt in gold_tasks:
+        num = norm(gt.get("number", ""))
+        cands = [i for i, t in enumerate(tasks)
+                 if i not in used and (not num or norm(t.number) == num) and _title_ok(gt["title"], t)]
+        path = [norm(p) for p in gt.get("path", [])]
+        if len(cands) > 1 and path:
+            best = [i for i in cands if [norm(p) for p in tasks[i].path][-len(path):] == path]
+            cands = best or cands
+        if cands:
+            used.add(cands[0])
+            out.append(tasks[cands[0]])
+        else:
+            out.append(None)
+    return out
+
+
+def match_bodies(gold_bodies: list[dict], ext: list) -> list[tuple[dict | None, object | None]]:
+    """Pairs (gold, extracted); unpaired on either side with None."""
+    pairs: dict[int, int] = {}
+    free = set(range(len(ext)))
+    for gi, g in enumerate(gold_bodies):
+        for ei in sorted(free):
+            if name_key(ext[ei].name) == name_key(g["name"]):
+                pairs[gi] = ei
+                free.discard(ei)
+                break
+    for gi, g in enumerate(gold_bodies):
+        if gi in pairs or not is_generic(g["name"]):
+            continue
+        for ei in sorted(free):
+            if stem(ext[ei].name) == stem(g["name"]):
+                pairs[gi] = ei
+                free.discard(ei)
+                break
+    out = [(g, ext[pairs[gi]] if gi in pairs else None) for gi, g in enumerate(gold_bodies)]
+    out += [(None, ext[ei]) for ei in sorted(free)]
+    return out
+
+
+def _counter() -> dict:
+    return {"gold": 0, "extracted": 0, "found": 0, "correct": 0}
+
+
+def evaluate_doc(gold: dict, record=None) -> dict:
+    if record is None:
+        from healthgov.extract.pipeline import extract_file
+        record = extract_file(gold["_doc"])
+    tasks = list(record.tasks)
+    matched = match_tasks(gold["tasks"], tasks)
+    total = _counter()
+    forms: dict[str, dict] = defaultdict(_counter)
+    wrong_leads, missing_tasks, misses = [], [], []
+    lead_tasks = lead_right = body_tasks = complete = 0
+    for gt, t in zip(gold["tasks"], matched):
+        label = f"{gt.get('number') or ''} {gt['title']}".strip()
+        gbodies = gt["bodies"]
+        ext = list(t.responsibilities) if t is not None else []
+        if t is None:
+            missing_tasks.append(label)
+        task_forms = {b["form"] for b in gbodies}
+        pairs = match_bodies(gbodies, ext)
+        all_correct = True
+        for g, e in pairs:
+            form = g["form"] if g else (next(iter(task_forms)) if len(task_forms) == 1 else _BASIS_FORM.get(e.basis, e.basis))
+            c = forms[form]
+            if g:
+                total["gold"] += 1
+                c["gold"] += 1
+            if e is not None:
+                total["extracted"] += 1
+                c["extracted"] += 1
+            if g and e is not None:
+                total["found"] += 1
+                c["found"] += 1
+                if ext_role(e) == g["role"]:
+                    total["correct"] += 1
+                    c["correct"] += 1
+                    continue
+            if g:
+                all_correct = False
+                misses.append({"task": label, "gold": f"{g['name']} ({g['role']})",
+                               "extracted": f"{e.name} ({ext_role(e)})" if e is not None else None})
+            if e is not None and ext_role(e) == "lead" and not (g and g["role"] == "lead"):
+                wrong_leads.append({"task": label, "extracted": e.name,
+                                    "gold": f"{g['name']} ({g['role']})" if g else "not responsible"})
+            elif e is not None and not g:
+                misses.append({"task": label, "gold": None, "extracted": f"{e.name} ({ext_role(e)})"})
+        gold_leads = {name_key(b["name"]) for b in gbodies if b["role"] == "lead"}
+        if gold_leads:
+            lead_tasks += 1
+            ext_leads = {name_key(g["name"]) if g else "?" + name_key(e.name)
+                         for g, e in pairs if e is not None and ext_role(e) == "lead"}
+            lead_right += ext_leads == gold_leads
+        if gbodies:
+            body_tasks += 1
+            complete += all_correct
+    if gold.get("coverage") == "all":
+        seen = {id(t) for t in matched if t is not None}
+        for t in tasks:
+            if id(t) in seen:
+                continue
+            for e in t.responsibilities:
+                label = f"{t.number} {t.title[:12]} (no gold task)"
+                total["extracted"] += 1
+                forms[_BASIS_FORM.get(e.basis, e.basis)]["extracted"] += 1
+                misses.append({"task": label, "gold": None, "extracted": f"{e.name} ({ext_role(e)})"})
+                if ext_role(e) == "lead":
+                    wrong_leads.append({"task": label, "extracted": e.name, "gold": "not responsible"})
+    return {"gold_file": gold["_file"], "document": gold["document"], "tasks": len(gold["tasks"]),
+            "tasks_found": len(gold["tasks"]) - len(missing_tasks), "missing_tasks": missing_tasks,
+            **total, "lead_tasks": lead_tasks, "lead_right": lead_right,
+            "body_tasks": body_tasks, "complete_tasks": complete,
+            "forms": {k: dict(v) for k, v in sorted(forms.items())},
+            "wrong_leads": wrong_leads, "errors": misses}
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return round(a / b, 3) if b else None
+
+
+def add_rates(d: dict) -> dict:
+    d["precision"] = _ratio(d["correct"], d["extracted"])
+    d["recall"] = _ratio(d["correct"], d["gold"])
+    d["name_precision"] = _ratio(d["found"], d["extracted"])
+    d["name_recall"] = _ratio(d["found"], d["gold"])
+    if "lead_tasks" in d:
+        d["lead_accuracy"] = _ratio(d["lead_right"], d["lead_tasks"])
+        d["complete_share"] = _ratio(d["complete_tasks"], d["body_tasks"])
+    return d
+
+
+def evaluate(paths: list[Path] | None = None) -> dict:
+    docs = []
+    for p in paths or gold_files():
+        docs.append(add_rates(evaluate_doc(load_gold(Path(p).resolve()))))
+    keys = ["gold", "extracted", "found", "correct", "lead_tasks", "lead_right", "body_tasks", "complete_tasks",
+            "tasks", "tasks_found"]
+    overall = add_rates({k: sum(d[k] for d in docs) for k in keys})
+    forms: dict[str, dict] = defaultdict(_counter)
+    for d in docs:
+        for f, c in d["forms"].items():
+            for k, v in c.items():
+                forms[f][k] += v
+        d["forms"] = {f: add_rates(dict(c)) for f, c in d["forms"].items()}
+    overall["wrong_leads"] = sum(len(d["wrong_leads"]) for d in docs)
+    return {"documents": docs, "forms": {f: add_rates(dict(c)) for f, c in sorted(forms.items())},
+            "overall": overall}
+
+
+def _f(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
+def markdown(res: dict) -> str:
+    out = ["| gold document | tasks found | gold | extracted | correct | precision | recall | "
+           "names P / R | lead accuracy | wrong leads | complete tasks |",
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
+    rows = res["documents"] + [dict(res["overall"], gold_file="**all**")]
+    for d in rows:
+        wl = d["wrong_leads"] if isinstance(d["wrong_leads"], int) else len(d["wrong_leads"])
+        out.append(f"| {Path(d['gold_file']).stem if d['gold_file'] != '**all**' else '**all**'} "
+                   f"| {d['tasks_found']}/{d['tasks']} | {d['gold']} | {d['extracted']} | {d['correct']} "
+                   f"| {_f(d['precision'])} | {_f(d['recall'])} | {_f(d['name_precision'])} / {_f(d['name_recall'])} "
+                   f"| {_f(d['lead_accuracy'])} ({d['lead_right']}/{d['lead_tasks']}) | {wl} "
+                   f"| {_f(d['complete_share'])} ({d['complete_tasks']}/{d['body_tasks']}) |")
+    out += ["", "| form | gold | extracted | correct | precision | recall | names P / R |", "|---|---|---|---|---|---|---|"]
+    for f, c in res["forms"].items():
+        out.append(f"| {f} | {c['gold']} | {c['extracted']} | {c['correct']} | {_f(c['precision'])} "
+                   f"| {_f(c['recall'])} | {_f(c['name_precision'])} / {_f(c['name_recall'])} |")
+    wl = [(Path(d["gold_file"]).stem, w) for d in res["documents"] for w in d["wrong_leads"]]
+    out += ["", f"Wrong leads ({len(wl)}):" if wl else "Wrong leads: none."]
+    out += [f"- {doc} · {w['task']}: extracted lead {w['extracted']}; gold: {w['gold']}" for doc, w in wl]
+    miss = [(Path(d["gold_file"]).stem, m) for d in res["documents"] for m in d["missing_tasks"]]
+    if miss:
+        out += ["", f"Gold tasks the extractor did not produce ({len(miss)}):"]
+        out += [f"- {doc} · {m}" for doc, m in miss]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("gold", nargs="*", type=Path, help="gold files (default: tests/gold/**/*.json)")
+    ap.add_argument("--markdown", action="store_true", help="markdown tables instead of JSON")
+    ap.add_argument("--errors", action="store_true", help="with --markdown: list every missed or wrong body")
+    a = ap.parse_args(argv)
+    res = evaluate(a.gold or None)
+    if a.markdown:
+        print(markdown(res))
+        if a.errors:
+            print("\nErrors (gold → extracted):")
+            for d in res["documents"]:
+                for e in d["errors"]:
+                    print(f"- {Path(d['gold_file']).stem} · {e['task']}: {e['gold'] or '—'} → {e['extracted'] or '—'}")
+    else:
+        json.dump(res, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
