@@ -234,6 +234,8 @@ class _Builder:
         self.add(q, HG.basis, r.basis)
         self.add(q, HG.implicit, bool(r.implicit))
         self.add(q, HG.order, Literal(r.order, datatype=XSD.integer))
+        for d in r.divisions:  # the body's own 处室 named for the task
+            self.add(q, HG.divisions, self.text(d))
         # A unit list shared by many tasks (a scoped rule, a section note) lies outside
         # this task: its span gets no section path of this task's.
         inside = r.span is not None and task.span.start <= r.span.start and r.span.end <= task.span.end
