@@ -175,7 +175,7 @@ def evaluate_doc(gold: dict, record=None) -> dict:
     forms: dict[str, dict] = defaultdict(_counter)
     wrong_leads, missing_tasks, misses = [], [], []
     lead_tasks = lead_right = body_tasks = complete = 0
-    for gt, t in zip(gold["tasks"], matched):
+    for gt, t in zip(gold["tasks"], matched, strict=True):
         label = f"{gt.get('number') or ''} {gt['title']}".strip()
         gbodies = gt["bodies"]
         ext = list(t.responsibilities) if t is not None else []
