@@ -199,6 +199,7 @@ def find_citations(lay: Layout, own_titles: list[str], own_number: str | None, s
     # "按照《处方管理办法》执行" inside a numbered measure is a reference, not lineage.
     first_heading = _FIRST_HEADING.search(s, skip_before)
     preamble_end = first_heading.start() if first_heading else len(s)
+    basis = _basis_clause(s, skip_before)
     for qi, (a, b) in enumerate(quotes):
         if a < skip_before or lay.text[a:b] and _in_removed(lay, a):
             continue
@@ -217,7 +218,8 @@ def find_citations(lay: Layout, own_titles: list[str], own_number: str | None, s
             end = b + m.end()
         if num and own_number and num == own_number:
             continue
-        relation = "implements" if a < preamble_end and _implements(s, a, end, quotes, qi) else "cites"
+        lineage = a < preamble_end or basis[0] <= a < basis[1]
+        relation = "implements" if lineage and _implements(s, a, end, quotes, qi) else "cites"
         k = (key, num)
         if k in found:
             if relation == "implements":
@@ -240,6 +242,22 @@ def find_citations(lay: Layout, own_titles: list[str], own_number: str | None, s
 
 
 _FIRST_HEADING = re.compile(r"(?m)^[ \t\u3000]*(?:一[、.．]|[(（]一[)）]|第一[章条部编]|1[.．、]\D)")
+
+
+# A regulation states its basis in 第一条, after the headings start: "第一条 为了…,根据《X》
+# (…号)…,结合本市实际,制定本办法。" That article counts as the preamble.
+_FIRST_ARTICLE = re.compile(r"(?m)^[ \t\u3000]*第一条")
+_ENACTS = re.compile(r"(制定|制订)本(办法|条例|规定|细则|实施细则|规则|方案|意见)")
+
+
+def _basis_clause(s: str, skip_before: int) -> tuple[int, int]:
+    """The span of the first article when it is a basis clause ("…制定本办法"), else (0, 0)."""
+    m = _FIRST_ARTICLE.search(s, skip_before)
+    if not m:
+        return 0, 0
+    end = s.find("\n", m.end())
+    end = len(s) if end < 0 else end
+    return (m.start(), end) if _ENACTS.search(s, m.end(), end) else (0, 0)
 
 
 def _in_removed(lay: Layout, pos: int) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 from healthgov.extract.clean import find_chrome
 from healthgov.extract.document import DocView
 from healthgov.extract.errors import ExtractError
+from healthgov.extract.facts.provisions import assign_provision_duties, is_regulation_title
 from healthgov.extract.facts.responsibilities import assign_responsibilities
 from healthgov.extract.facts.responsibilities.tables import duty_rows
 from healthgov.extract.facts.tagging import tag_tasks
@@ -51,13 +52,16 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", encoding: 
     policy = extract_policy(text, simp, removed, layout)
     if not policy.title:
         raise ExtractError(source, "not a policy document (no title found)")
-    sections, tables, tasks, body_start = parse_structure(text, simp, removed, policy.id, layout)
+    regulation = is_regulation_title(policy.title, policy.short_title)
+    sections, tables, tasks, body_start = parse_structure(text, simp, removed, policy.id, layout, regulation)
     removed.sort(key=lambda r: r.span.start)
     doc = DocView(source, text, simp, policy, sections, tables, removed, body_start)
     tasks = _add_duty_row_tasks(doc, tasks, policy.id, warnings)
     if not tasks and not sections and not tables:
         raise ExtractError(source, "not a policy document (no headings, tasks or tables found)")
     _guard(lambda: assign_responsibilities(doc, tasks), "responsibilities", warnings)
+    if any(t.kind == "provision" for t in tasks):
+        _guard(lambda: assign_provision_duties(doc, tasks), "provision duties", warnings)
     targets = _guard(lambda: extract_targets(doc, tasks, policy.id), "targets", warnings) or []
     _guard(lambda: tag_tasks(tasks), "tagging", warnings)
     return DocumentRecord(

@@ -33,3 +33,116 @@ def test_items_opening_with_a_date_are_separate_tasks():
     assert [r.name for r in first.responsibilities] == ["市卫生健康委"]
     assert [r.name for r in rec.tasks[1].responsibilities] == ["市医保局"]
     assert all(t.kind == "task" for t in rec.tasks)
+
+
+REGULATION = """某市城乡居民医疗保障试行办法
+
+第一章 总则
+
+第一条 为了保障城乡居民基本医疗需求,根据《某某省医疗保障条例》(某政发〔2020〕12号)等规定,结合本市实际,制定本办法。
+
+第二条 本办法适用于本市行政区域内的城乡居民基本医疗保险。
+
+第三条 市医疗保障行政部门主管本市城乡居民医疗保障工作。市卫生健康行政部门负责医疗机构的监督管理。
+
+第四条 市卫生健康、市场监管、公安等部门在各自职责范围内负责有关的医疗保障基金监督管理工作。
+
+第二章 基金管理
+
+第五条 医疗保险基金由下列各项构成:
+(一)个人缴费;
+(二)政府补助;
+(三)社会捐助;
+(四)基金的利息。
+
+第六条 市财政部门应当会同市医疗保障经办机构做好基金的财政补助工作。定点医药机构应当配合医疗保障行政部门的监督检查。
+
+第七条 下列情形可以申请护理补助:
+1. 褥疮Ⅱ期以上的;
+2. 长期卧床的。
+
+第三章 待遇支付
+
+第十条 下列费用不纳入基金支付范围:
+(一)在境外发生的医疗费用;
+(二)应当由第三人负担的医疗费用。
+
+第十二条 住院费用报销比例为70%,一个年度内最高支付限额不超过10万元。家庭病床费用按每日50元/日标准支付。
+
+第四章 附则
+
+第十三条 本办法自2025年1月1日起施行,有效期2年。
+"""
+
+
+def _regulation():
+    return extract_text(REGULATION)
+
+
+def test_articles_are_provisions_and_clauses_stay_their_text():
+    rec = _regulation()
+    assert [t.number for t in rec.tasks] == ["第一条", "第二条", "第三条", "第四条", "第五条", "第六条", "第七条",
+                                             "第十条", "第十二条", "第十三条"]
+    assert all(t.kind == "provision" for t in rec.tasks)
+    # The enumerated clauses are neither tasks nor sections: they are the article's text.
+    fund = next(t for t in rec.tasks if t.number == "第五条")
+    assert "(四)基金的利息" in fund.text and "(一)个人缴费" in fund.text
+    assert "褥疮Ⅱ期以上" in next(t for t in rec.tasks if t.number == "第七条").text
+    assert [s.kind for s in rec.sections] == ["chapter"] * 4
+    # An article's section is its chapter, 总则 and 附则 included.
+    chapters = {s.id: s.title for s in rec.sections}
+    assert chapters[rec.tasks[2].section] == "总则"
+    assert chapters[rec.tasks[-1].section] == "附则"
+    assert rec.tasks[2].path == ["第一章", "第三条"]
+    out = rec.to_dict()
+    assert all(t["kind"] == "provision" for t in out["tasks"])
+
+
+def test_duties_in_articles_are_responsibilities():
+    rec = _regulation()
+    by_number = {t.number: t for t in rec.tasks}
+    # The subject right after the article's number is the subject, not "第三条 X".
+    duty = [(r.name, r.role, r.basis) for r in by_number["第三条"].responsibilities]
+    assert duty == [("市医疗保障行政部门", "lead", "prose"), ("市卫生健康行政部门", "lead", "prose")]
+    assert by_number["第三条"].responsibilities[0].agency_type == "medical-security"
+    six = [(r.name, r.role) for r in by_number["第六条"].responsibilities]
+    assert six[:2] == [("市财政部门", "lead"), ("市医疗保障经办机构", "support")]
+    assert [r.order for r in by_number["第六条"].responsibilities] == list(range(len(six)))
+    for t in rec.tasks:
+        for r in t.responsibilities:
+            assert t.span.start <= r.span.start and r.name in rec.text[r.span.start : r.span.end]
+    # Articles that assign nothing get nobody.
+    assert by_number["第二条"].responsibilities == [] and by_number["第十二条"].responsibilities == []
+
+
+def test_payment_rules_are_not_targets():
+    rec = _regulation()
+    assert rec.targets == []
+
+
+def test_basis_clause_records_implements():
+    rec = _regulation()
+    cites = [(c.title, c.doc_number, c.relation) for c in rec.policy.cites]
+    assert cites == [("某某省医疗保障条例", "某政发〔2020〕12号", "implements")]
+
+
+def test_a_plan_with_articles_is_not_a_regulation():
+    # A 方案 in 第X条 form keeps its plan reading; a 办法 without articles too.
+    plan = REGULATION.replace("某市城乡居民医疗保障试行办法", "某市城乡居民医疗保障实施方案", 1)
+    rec = extract_text(plan)
+    assert all(t.kind == "task" for t in rec.tasks)
+    assert "(一)" in [t.number for t in rec.tasks]
+    assert "kind" not in rec.to_dict()["tasks"][0]
+    notice = REGULATION.replace("某市城乡居民医疗保障试行办法", "关于印发《某市城乡居民医疗保障办法(试行)》的通知", 1)
+    assert all(t.kind == "provision" for t in extract_text(notice).tasks)
+
+
+def test_regulation_titles():
+    from healthgov.extract.facts.provisions import is_regulation_title
+
+    for title in ("某市医疗保障基金使用监督管理办法", "某省医疗保障条例", "某市长期护理保险试行办法",
+                  "某县家庭医生签约服务实施细则", "某市大病保险暂行规定", "某市门诊共济保障办法(试行)",
+                  "某市门诊共济保障办法（暂行）"):
+        assert is_regulation_title(title), title
+    for title in ("某市健康城市建设实施方案", "关于进一步加强基层医疗卫生工作的意见", None, ""):
+        assert not is_regulation_title(title), title

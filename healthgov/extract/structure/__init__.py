@@ -20,6 +20,7 @@ are TAB-separated rows or flattened one-cell-per-line tables rebuilt by the head
 from __future__ import annotations
 
 from healthgov.extract.document import Table
+from healthgov.extract.facts.provisions import MIN_ARTICLES
 from healthgov.extract.structure.headings import (
     ACTION_START,
     NOT_TASK_TITLE,
@@ -42,21 +43,30 @@ from healthgov.records import Removed, Section, Span, Task
 
 
 def parse_structure(
-    text: str, simp: str, removed: list[Removed], policy_id: str, layout: Layout | None = None
+    text: str, simp: str, removed: list[Removed], policy_id: str, layout: Layout | None = None,
+    regulation: bool = False,
 ) -> tuple[list[Section], list[Table], list[Task], int]:
     """Sections, tables and tasks (ids ``{policy_id}/s{n}``, ``/t{n}``), and where the body starts.
 
-    Appends ``Removed(kind="duplicate")`` records to ``removed`` for repeated paragraphs.
+    ``regulation``: the title names a regulation (``facts.provisions.is_regulation_title``); when
+    the body is organised in 第X条 articles too, the articles are provisions (see
+    ``_provision_heads``). Appends ``Removed(kind="duplicate")`` records to ``removed`` for
+    repeated paragraphs.
     """
     lay = layout or build_layout(text, simp, removed)
     inert, tables, table_lines = _inert_lines(lay, text, removed)
     heads = find_headings(lay, inert)
+    articles = _provision_heads(heads) if regulation else None
+    if articles is not None:
+        heads = articles
     root = build_tree(heads)
     mark_ends(lay, inert, heads, table_lines)
     for h in heads:
         title = to_simplified(h.title).rstrip("。")
         # A short goal/principle title is not a task even if it starts like an action ("发展目标").
-        goal_like = bool(NOT_TASK_TITLE.search(title)) and (not ACTION_START.match(title) or len(title) <= 6)
+        # A regulation's articles are provisions in every chapter (总则 and 附则 included).
+        goal_like = articles is None and bool(NOT_TASK_TITLE.search(title)) and (
+            not ACTION_START.match(title) or len(title) <= 6)
         h.excluded = bool(goal_like or h.kind == "annex") or (
             h.parent is not None and h.parent.excluded
         )
@@ -68,11 +78,35 @@ def parse_structure(
         while sh is not None and sh.is_task:
             sh = sh.parent
         tid = f"{policy_id}/t{len(tasks) + 1}"
-        tasks.append(Task(tid, sh.section_id if sh else None, path, number, title, text[start:end], Span(start, end)))
+        kind = "provision" if articles is not None and path and path[-1].endswith("条") else "task"
+        tasks.append(Task(tid, sh.section_id if sh else None, path, number, title, text[start:end], Span(start, end),
+                          kind=kind))
     for t in tables:
         t.section = innermost_section(sections, t.span.start)
     del root
     return sections, tables, tasks, lay.body_start
+
+
+# Clause headings an article may enumerate: they stay its text in a regulation.
+_CLAUSE_KINDS = frozenset({"h1", "h2", "h3", "h4", "h5", "enum"})
+# Headings that close an article: the next article, a chapter, a box, an annex.
+_ARTICLE_CLOSERS = frozenset({"part", "chapter", "section", "article", "box", "annex"})
+
+
+def _provision_heads(heads: list[Head]) -> list[Head] | None:
+    """A regulation's headings without the clauses enumerated inside its articles, or None when
+    the body is not organised in articles (fewer than ``MIN_ARTICLES``)."""
+    if sum(h.kind == "article" for h in heads) < MIN_ARTICLES:
+        return None
+    out: list[Head] = []
+    in_article = False
+    for h in heads:
+        if h.kind in _ARTICLE_CLOSERS:
+            in_article = h.kind == "article"
+        elif in_article and h.kind in _CLAUSE_KINDS:
+            continue
+        out.append(h)
+    return out
 
 
 def _inert_lines(lay: Layout, text: str, removed: list[Removed]) -> tuple[list[bool], list[Table], set[int]]:

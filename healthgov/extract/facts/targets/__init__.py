@@ -7,6 +7,8 @@ condition ("服务人口低于800人的行政村"). Statements about the past ar
 background sections (规划背景 / 工作基础 ...) and numbers anchored to a year before the policy
 was issued are skipped (the indicator tables give baselines explicitly).
 
+Provisions (the articles of a regulation) give no targets: their numbers are rules.
+
 Tables: a table whose header names 指标 is an indicator table; each row gives one target with
 baseline, baseline year, target, target year, unit and nature as the header tells.
 """
@@ -23,6 +25,11 @@ from healthgov.records import Target, Task
 def extract_targets(doc: DocView, tasks: list[Task], policy_id: str) -> list[Target]:
     """Every quantitative target of the document, ids ``{policy_id}/g{n}`` in document order."""
     targets = text_targets(doc, tasks) + table_targets(doc, tasks)
+    # A regulation's provisions state rules (payment standards, 元/日, reimbursement ratios,
+    # ceilings), not policy targets: nothing from them is a target (``facts.provisions``).
+    rules = [t.span for t in tasks if t.kind == "provision"]
+    if rules:
+        targets = [g for g in targets if not (g.span and any(r.start <= g.span.start < r.end for r in rules))]
     for t in targets:
         if t.indicator is None and t.indicator_text:
             t.indicator = resolve_indicator(t.indicator_text)

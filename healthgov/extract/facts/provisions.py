@@ -1,0 +1,76 @@
+"""Regulations are not plans: what makes a document a regulation, and what follows from it.
+
+A regulation is a document whose title ends in 办法 / 条例 / 规定 / 细则 / 规则 (实施细则, 试行办法,
+暂行规定, "…办法(试行)" included) and whose body is organised in 第X条 articles (at least
+``MIN_ARTICLES`` of them). Then:
+
+- every article is a *provision* (``Task.kind == "provision"``), numbered 第X条, its 章/节 its
+  section; whatever chapter it sits in (总则 and 附则 included: "第三条 市医疗保障行政部门主管…"
+  assigns duties);
+- the clauses enumerated inside an article ((一) / 1. / (1) / ①: "(六)基金的利息", "4. 褥疮Ⅱ期
+  以上…") are not tasks nor sections: they stay the text of their article
+  (``healthgov.extract.structure``);
+- duties stated in articles ("X主管/负责/会同Y…") are responsibilities with basis ``prose``
+  (``facts.responsibilities.prose``, which reads every task without a unit annotation);
+- the numbers of a provision (payment standards, 元/日, reimbursement percentages, ceilings) are
+  rules, not policy targets: no ``Target`` is emitted from a provision
+  (``facts.targets.extract_targets``);
+- the basis clause of 第一条 ("根据《X》…,结合本市实际,制定本办法") records that the document
+  implements X (``metadata.find_citations``).
+
+A notice that issues a regulation ("关于印发《X办法》的通知") is recognised by its short title.
+"""
+
+from __future__ import annotations
+
+import re
+
+from healthgov.ids import to_simplified
+
+MIN_ARTICLES = 3
+
+REGULATION_TITLE = re.compile(
+    r"(办法|条例|规定|细则|规则)\s*(?:[(（]\s*(?:试行|暂行|修订|修正|草案|征求意见稿)\s*[)）])?$"
+)
+
+
+def is_regulation_title(*titles: str | None) -> bool:
+    """True when one of the titles (the document's, the issued plan's) names a regulation."""
+    for t in titles:
+        if t and REGULATION_TITLE.search(re.sub(r"\s+", "", to_simplified(t))):
+            return True
+    return False
+
+
+# --- duties in articles ----------------------------------------------------------------------------
+
+# The article's own number before its text: "第三条　市医疗保障行政部门主管…".
+_ARTICLE_NO = re.compile(r"\s*第[一二三四五六七八九十百零〇两\d]+条[\s\u3000]*")
+# Bases the prose rules give; responsibilities with another basis (an annotation, a table) stay.
+_PROSE_BASES = frozenset({"prose", "shared"})
+
+
+def assign_provision_duties(doc, tasks: list) -> None:
+    """Duties stated in a regulation's articles, read by the prose rules from the article's text.
+
+    The prose rules (``facts.responsibilities.prose``) read a task from its start, where a plan's
+    item opens with its number or title; an article opens with "第三条", which is not part of the
+    subject ("市医疗保障行政部门主管…"). Each provision is read again from the end of its number and
+    its prose responsibilities replaced by what that reading finds (units named by annotations
+    or tables are kept as they are).
+    """
+    from healthgov.extract.facts.responsibilities.prose import apply_prose
+    from healthgov.records import Span, Task
+
+    shadows = []
+    for t in tasks:
+        if t.kind != "provision" or any(r.basis not in _PROSE_BASES for r in t.responsibilities):
+            continue
+        m = _ARTICLE_NO.match(doc.simp, t.span.start, t.span.end)
+        off = m.end() - t.span.start if m else 0
+        shadows.append((t, Task(t.id, t.section, t.path, t.number, t.title, t.text[off:],
+                                Span(t.span.start + off, t.span.end), kind=t.kind)))
+    apply_prose(doc, [sh for _t, sh in shadows], doc.policy.jurisdiction)
+    for t, sh in shadows:
+        if sh.responsibilities or not t.responsibilities:
+            t.responsibilities = sh.responsibilities
