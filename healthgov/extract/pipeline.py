@@ -83,7 +83,7 @@ def _guard(fn, name: str, warnings: list[str]):
 def _add_duty_row_tasks(doc: DocView, tasks: list[Task], policy_id: str, warnings: list[str]) -> list[Task]:
     """Rows of a duty list (unit | duties) that no task covers become tasks of their own."""
     try:
-        rows = duty_rows(doc)
+        rows = duty_rows(doc, tasks)
     except Exception as e:  # noqa: BLE001
         warnings.append(f"duty rows failed: {type(e).__name__}: {e}")
         return tasks

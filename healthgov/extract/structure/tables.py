@@ -23,6 +23,8 @@ _HEADER_CELL = re.compile(
 
 # --- tables ------------------------------------------------------------------------------------
 
+_NUMBERED = re.compile(r"^(\d{1,3}|[一二三四五六七八九十]{1,3})[、.．]?$")
+
 
 def _cell(lay: Layout, a: int, b: int) -> Cell:
     while a < b and lay.text[a] in WS:
@@ -115,8 +117,20 @@ def _tab_table(lay: Layout, inert: list[bool], rows_idx: list[int]) -> Table:
     header_cells = _split_cells(lay, rows_idx[0])
     header = [re.sub(r"\s+", "", c.text) for c in header_cells]
     rows: list[list[Cell]] = []
-    for r in rows_idx[1:]:
-        cells = _split_cells(lay, r)
+    body = [_split_cells(lay, r) for r in rows_idx[1:]]
+    k = 0
+    while k < len(body):
+        cells = body[k]
+        k += 1
+        # A cell wrapped over two lines ("…\t市人力资源社会" / "保障局、市财政局\t人事处\t…"):
+        # a numbered row short of the header, whose next line completes the width with its
+        # first cell continuing the last one, is one row.
+        while (len(cells) < len(header) and k < len(body) and _NUMBERED.match(cells[0].text)
+               and len(cells) + len(body[k]) - 1 <= len(header) and not _NUMBERED.match(body[k][0].text)):
+            last, nxt = cells[-1], body[k][0]
+            joined = Cell(f"{last.text}\n{nxt.text}".strip(), Span(last.span.start, nxt.span.end))
+            cells = cells[:-1] + [joined] + body[k][1:]
+            k += 1
         if len(cells) < len(header):
             # Merged cells (rowspan) leave the leading columns out: pad them so cells line up.
             pad = [Cell("", Span(cells[0].span.start, cells[0].span.start)) for _ in range(len(header) - len(cells))]

@@ -50,17 +50,21 @@ def _is_agency_cell(text: str) -> bool:
     return bool(resolve_agency(s).agency_type) or ends_unit(s.rstrip("等"))
 
 
-def duty_rows(doc: DocView) -> list[tuple[AgencyRef, Cell]]:
-    """Rows of duty-list tables: (the unit in column 1, the cell of its duties).
+def duty_rows(doc: DocView, tasks: list[Task] | None = None) -> list[tuple[AgencyRef, Cell]]:
+    """Rows of duty-list tables: (the unit in column 1, the cell of its duties); and, when the
+    body's ``tasks`` are given, the items of task tables that map onto none of them: (their
+    first unit, their content cell).
 
     A duty list names a unit in its first column and that unit's duties in the second (e.g.
     "省卫生健康委 | 推动将健康融入所有政策实施..."). The pipeline may make a task of each row;
-    ``assign_responsibilities`` then gives the task that unit.
+    ``assign_responsibilities`` then gives the task its units.
     """
     out: list[tuple[AgencyRef, Cell]] = []
     juris = doc.policy.jurisdiction
     for table in doc.tables:
         if not _is_duty_table(table):
+            if tasks is not None:
+                out += _unmapped_items(doc, table, tasks)
             continue
         # When the header names the column (部门/单位), every row is a unit's duties, even a
         # unit the vocabulary does not know yet ("句投集团"): the table says so, not the vocabulary.
@@ -68,6 +72,27 @@ def duty_rows(doc: DocView) -> list[tuple[AgencyRef, Cell]]:
         for row in table.rows:
             if len(row) >= 2 and row[1].text.strip() and (_is_agency_cell(row[0].text) or (by_header and row[0].text.strip())):
                 out.append((resolve_agency(doc.text[row[0].span.start : row[0].span.end], juris), row[1]))
+    return out
+
+
+def _unmapped_items(doc: DocView, table: Table, tasks: list[Task]) -> list[tuple[AgencyRef, Cell]]:
+    """Items of a task table (with unit columns and a content column) that no body task matches:
+    a standalone 分工表 whose rows are the tasks."""
+    model = read_task_table(doc.text, table)
+    if model is None:
+        return []
+    kinds = [c.kind for c in model.columns]
+    content = next((i for i, k in enumerate(kinds) if k == "content"), None)
+    if content is None or not any(k in UNIT_KINDS for k in kinds):
+        return []
+    out: list[tuple[AgencyRef, Cell]] = []
+    for item in model.items:
+        cells = item.cells.get(content)
+        if not cells or _row_task(tasks, item.span, item.title, item.number) is not None:
+            continue
+        first = next((c for k, cs in sorted(item.cells.items()) if kinds[k] in UNIT_KINDS for c in cs), None)
+        ref = resolve_agency(first.text, doc.policy.jurisdiction) if first else AgencyRef("")
+        out.append((ref, Cell(cells[0].text, cells[0].span)))
     return out
 
 
