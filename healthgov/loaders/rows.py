@@ -195,6 +195,9 @@ def _add_task(s: GraphSchema, rec: DocumentRecord, out: DocumentRows, task: Any,
     out.tasks.append({
         "props": _clean({
             "id": task.id,
+            # A regulation's article is a Task with kind "provision" (hg:Provision, RDF-only);
+            # a plan's task carries no kind, so plans' graphs are unchanged.
+            "kind": task.kind if task.kind != "task" else None,
             s.key("number"): task.number,
             s.key("title"): task.title,
             s.key("text"): task.text,

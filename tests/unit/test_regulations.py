@@ -146,3 +146,21 @@ def test_regulation_titles():
         assert is_regulation_title(title), title
     for title in ("某市健康城市建设实施方案", "关于进一步加强基层医疗卫生工作的意见", None, ""):
         assert not is_regulation_title(title), title
+
+
+def test_provisions_in_the_graph_rows_and_the_ontology():
+    from rdflib import RDFS, Graph, Namespace
+
+    from healthgov.graph.schema import ONTOLOGY, load_schema
+    from healthgov.loaders.rows import document_rows
+
+    schema = load_schema()
+    rows = document_rows(schema, _regulation())
+    assert {t["props"].get("kind") for t in rows.tasks} == {"provision"}
+    plan = document_rows(schema, extract_text(DATED_ITEMS))
+    assert all("kind" not in t["props"] for t in plan.tasks)  # plans' graphs unchanged
+    hg = Namespace("https://w3id.org/healthgov/ontology#")
+    onto = Graph().parse(ONTOLOGY)
+    assert (hg.Provision, RDFS.subClassOf, hg.Task) in onto
+    assert str(onto.value(hg.Provision, hg.graphRole)) == "rdf-only"
+    assert "Provision" not in schema.node_labels()
