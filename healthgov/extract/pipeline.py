@@ -59,7 +59,7 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", encoding: 
     tasks = _add_duty_row_tasks(doc, tasks, policy.id, warnings)
     if not tasks and not sections and not tables:
         raise ExtractError(source, "not a policy document (no headings, tasks or tables found)")
-    _guard(lambda: assign_responsibilities(doc, tasks), "responsibilities", warnings)
+    _guard(lambda: assign_responsibilities(doc, tasks, warnings), "responsibilities", warnings)
     if any(t.kind == "provision" for t in tasks):
         _guard(lambda: assign_provision_duties(doc, tasks), "provision duties", warnings)
     targets = _guard(lambda: extract_targets(doc, tasks, policy.id), "targets", warnings) or []

@@ -92,7 +92,8 @@ def test_metadata_and_task_count(key, title, number, raw, issuers, issued, publi
     assert got == juris
     assert len(r.tasks) == ntasks
     assert p.id == policy_id(number, title)
-    assert r.warnings == []
+    # Bodies named in prose that the vocabulary does not know are kept and reported (test_prose_duties).
+    assert [w for w in r.warnings if "not in the agency-type vocabulary" not in w] == []
 
 
 @pytest.mark.parametrize("key", [d[0] for d in DOCS])

@@ -8,8 +8,8 @@ Sources, in the order they are applied (see DESIGN.md "Responsibilities"):
 2. section-level annotations (in a heading or closing a section) for tasks without their own;
 3. annex task tables (牵头单位 / 配合单位 / 责任单位 columns) mapped onto the body's tasks, and
    duty lists (unit in column 1, duties in column 2);
-4. prose ("由县级卫生健康行政部门承担", "X负责..."), only for tasks still without units and only
-   with units that resolve in the agency-type vocabulary.
+4. prose ("由县级卫生健康行政部门承担", "X负责...", "X要会同Y...", "A、B等部门要..."), only for
+   tasks still without units (``prose`` and ``prose_subjects``).
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from healthgov.extract.facts.responsibilities.tables import apply_tables
 from healthgov.records import Responsibility, Task
 
 
-def assign_responsibilities(doc: DocView, tasks: list[Task]) -> None:
-    """Fill ``task.responsibilities`` for every task (see the module docstring)."""
+def assign_responsibilities(doc: DocView, tasks: list[Task], warnings: list[str] | None = None) -> None:
+    """Fill ``task.responsibilities`` for every task (see the module docstring); units named in
+    prose that the vocabulary does not know are reported in ``warnings``."""
     juris = doc.policy.jurisdiction
     notes = find_notes(doc)
     ordered = sorted(tasks, key=lambda t: t.span.start)
@@ -72,7 +73,7 @@ def assign_responsibilities(doc: DocView, tasks: list[Task]) -> None:
 
     apply_section_notes(doc, ordered, section_notes, task_notes, juris)
     apply_tables(doc, ordered, juris)
-    apply_prose(doc, ordered, juris)
+    apply_prose(doc, ordered, juris, warnings)
 
 
 def _scope_end(doc: DocView, note: Note) -> int:

@@ -1,0 +1,286 @@
+"""Who a duty sentence names as its subject: the grammar of prose responsibilities.
+
+A clause states a duty when it opens with one or more bodies followed by a modal (要/应/须) or
+a duty verb (负责, 牵头, 会同, 承担, 制定 ...), or when it says "由X负责/承担/制定...". A body
+is a name in the agency-type vocabulary (with its level prefix), or a name shaped like a body
+(ending in 部门/委/局/厅/办/院/中心/机构/政府/会/所/署 ...) that the vocabulary does not know:
+such a unit is kept and reported, never dropped. "财政、发展改革、卫生健康等部门要..." names each
+department of the list as its generic department (财政部门, 发展改革部门 ...). Bodies named
+anywhere but as the subject ("加强医保、公安等部门的协调") are not responsible; neither are
+"各地", "各有关部门" or institutions (医院, 医疗机构 ...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from healthgov.extract.facts.agencies import resolve_agency, resolves, split_units
+
+BOUNDARY = "，,。；;：:\n！!？?"
+SENTENCE_END = "。；;！!？?\n"
+_MAX_SUBJECT = 60
+
+_BODY_SUFFIX = re.compile(
+    r"(部门|委员会|委|局|厅|办公室|办|部|院|中心|机构|政府|会|署|所|站|处|小组|领导小组)$"
+)
+# Names that end like a body but are institutions or not bodies at all.
+_NOT_BODY = re.compile(
+    r"(医院|卫生院|医疗机构|卫生机构|服务机构|养老机构|托育机构|教育机构|研究院|学院|"
+    r"服务中心|社会|委员|都会|机会|大会|协会会员)$"
+)
+_GENERIC = re.compile(r"(各|其他|其它)?(有关|相关|牵头|其他|其它|责任|主管|配合|各)?(部门|单位|方面|机构)")
+# Words that cannot be inside a body name: a "name" containing them is a clause, not a body.
+_DENY = re.compile(
+    r"[的要应对在为将把被向从于以并或由等和及与、]|组织|明确|通过|按照|根据|推动|加强|建立|落实|完善|支持|鼓励|开展|实施|"
+    r"提高|强化|推进|做好|确保|坚持|引导|探索|结合|利用|依托|指导|监督|负责|牵头|会同|配合|"
+    r"组成|设在|成立|构建|形成|纳入|进行|实现|促进|参加|承担|深化|协同|提升|健全|优化|发挥|部署"
+)
+_SEPS = "、和及与"
+_LEVEL = re.compile(r"^(?:地方|本级|各级|各|全|本|(?:省|市|县|区|区县|县区|乡镇|乡|镇|街道)(?:级|直)?)+")
+_LEADING_VERB = re.compile(
+    r"由|加强|推动|支持|要求|指导|督促|鼓励|协调|组织(?!部)|依托|通过|在|对|将|把|与|和|及|为|向|经|请|让|使|"
+    r"配合|会同|协助|深化|推进|发挥|强化|完善|建立|健全|落实|提升|优化|加快|做好|开展|实施|积极|充分|进一步|"
+    r"同时|其中|此外|并|以|按照|根据|围绕|结合|坚持|确保|探索|引导|统筹|牵头|负责|承担"
+)
+_VERB_START = re.compile(r"部署|办理|办好|院内|处理|处置|会商|署名|所有|所属|站在|中心|局部|办")
+_DIST_HEAD = re.compile(r"(?P<items>.+?)等?(?P<head>(?:主管|行政|管理|职能)?部门|单位)")
+
+_MODAL = r"(?:要|应当|应|须|必须|需|务必)(?!求|用|对|届|收|付|知|急)"
+_ADVERB = r"(?:继续|进一步|切实|认真|积极|主动|及时|按照职责分工|按职责分工|按职责|分别|共同|统一|具体|也|还|并|均|同时)?"
+_WHEN = r"(?:于?\d{4}年[^，,。；;]{0,10}?(?:前|起)，?|每年\d{0,2}月?底?前)?"
+_LEAD_VERB = r"发挥牵头|负责|牵头|主管|承担|会同|统筹|负(?:领导|主体|监管|总|直接|主要)?责(?:任)?"
+_SUPPORT_VERB = r"配合|协同|协助|参与"
+_OTHER_VERB = (
+    r"组织|指导|监督|督促|制定|出台|建立|推行|印发|完成|开展|实施|落实|做好|研究|汇总|发布|拟定|审核|认定|"
+    r"部署|编制|制订"
+)
+VERB = re.compile(
+    rf"{_WHEN}(?P<modal>{_MODAL})?{_ADVERB}(?P<verb>{_LEAD_VERB}|{_SUPPORT_VERB}|{_OTHER_VERB})?"
+)
+_AFTER_OBJECT = re.compile(r"按照|按|共同|加强|推进|抓紧|联合|做好|对|在|就|，")
+# "地方各级人民政府对本地区工作负领导责任"
+_ANSWERS_FOR = re.compile(r"对[^，,。；;]{1,24}?负(?:领导|主体|监管|总|直接|主要)?责")
+_BY_VERB = re.compile(
+    r"(?:负责|承担|牵头|统一|组织|会同|具体|主管|制定|实施|统筹|指导|监督|审核|发布|拟定|认定|编制)"
+)
+_OPENER = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]\s*|第[一二三四五六七八九十百\d]+[章节条]\s*)?(?:同时|此外|其中|另外|为此|对此|并且?)?[，,]?")
+
+
+@dataclass
+class Named:
+    """A body found in a duty sentence; offsets relative to the scanned text."""
+
+    name: str  # the simplified name ("财政部门" for the item 财政 of "财政、…等部门")
+    start: int
+    end: int
+    head: str = ""  # the generic head added to a bare list item ("部门"), else ""
+    head_at: int = -1  # where that head is written (relative offset)
+    known: bool = True  # resolves in the agency-type vocabulary
+
+
+@dataclass
+class Duty:
+    units: list[Named]
+    role: str  # "lead" | "support"
+    basis: str  # "prose" | "shared"
+    sentence: tuple[int, int]
+    supporters: list[Named]
+
+
+def is_body(name: str) -> bool | None:
+    """True for a vocabulary body, False for a body-shaped unknown, None for no body."""
+    if not name or re.search(r"^(?:各省份?|地方|国家|全国)$|各地|各部门|各单位|各方面", name) or _LEADING_VERB.match(name):
+        return None
+    if _GENERIC.fullmatch(_LEVEL.sub("", name)) or "第" in name:
+        return None  # "市级有关部门": the units concerned, not a named body
+    if resolves(name):
+        return True
+    if not re.fullmatch(r"[\u4e00-\u9fff（）()]{2,24}", name) or _NOT_BODY.search(name):
+        return None
+    if not _BODY_SUFFIX.search(name) or _DENY.search(name) or _VERB_START.match(name):
+        return None
+    if len(name) < 3:
+        return None
+    return resolve_agency(name).agency_type is not None
+
+
+def parse_subject(s: str, start: int, end: int) -> list[Named] | None:
+    """The bodies s[start:end] names, when it is nothing but a list of bodies; else None."""
+    phrase = s[start:end]
+    if not phrase or phrase[0] in _SEPS or phrase[-1] in _SEPS:
+        return None
+    whole = is_body(phrase)
+    if whole is not None:
+        return [Named(phrase, start, end, known=whole)]
+    pieces = split_units(phrase)
+    if len(pieces) >= 2:
+        out: list[Named] = []
+        for item, a, b in pieces:
+            kind = is_body(item)
+            if kind is None:
+                break
+            out.append(Named(item, start + a, start + b, known=kind))
+        else:
+            return out
+    return _distributive(phrase, start)
+
+
+def _distributive(phrase: str, start: int) -> list[Named] | None:
+    """"财政、发展改革、卫生健康等部门": each item with the head (财政部门, 发展改革部门 ...)."""
+    dist = _DIST_HEAD.fullmatch(phrase)
+    if dist is None:
+        return None
+    items_end = dist.end("items")
+    head = dist.group("head")
+    adjacent = phrase[items_end] != "等"
+    spans: list[tuple[int, int]] = []
+    a = 0
+    for seg in phrase[:items_end].split("、"):
+        b = a + len(seg)
+        if resolves(seg) or resolves(seg + head):
+            spans.append((a, b))  # "住房和城乡建设" is one item
+        else:
+            x = a
+            for m in re.finditer(r"以及|及|与|和", seg):
+                spans.append((x, a + m.start()))
+                x = a + m.end()
+            spans.append((x, b))
+        a = b + 1
+    if len(spans) < 2:
+        return None
+    out: list[Named] = []
+    for i, (a, b) in enumerate(spans):
+        item = phrase[a:b]
+        kind = is_body(item)
+        if kind is not None:
+            out.append(Named(item, start + a, start + b, known=kind))
+            continue
+        if not re.fullmatch(r"[\u4e00-\u9fff]{1,10}", item):
+            return None
+        kind = is_body(item + head)
+        if kind is None:
+            return None
+        last = i == len(spans) - 1 and adjacent
+        b2 = len(phrase) if last else b
+        out.append(Named(item + head, start + a, start + b2, "" if last else head, start + len(phrase) - len(head), kind))
+    return out
+
+
+def clause_starts(s: str) -> list[int]:
+    """Where a clause may open: the start and after every clause punctuation mark."""
+    starts = [_skip_opener(s, 0)]
+    for i, ch in enumerate(s):
+        if ch in BOUNDARY and i + 1 < len(s):
+            starts.append(_skip_opener(s, i + 1))
+    return starts
+
+
+def _skip_opener(s: str, i: int) -> int:
+    while i < len(s) and s[i] in " \t\u3000":
+        i += 1
+    m = _OPENER.match(s[i : i + 12])
+    return i + (m.end() if m else 0)
+
+
+def sentence_span(s: str, start: int) -> tuple[int, int]:
+    a = start
+    while a > 0 and s[a - 1] not in SENTENCE_END:
+        a -= 1
+    b = start
+    while b < len(s) and s[b] not in SENTENCE_END:
+        b += 1
+    if b < len(s) and s[b] not in "\n":
+        b += 1
+    while a < b and s[a] in " \t\u3000":
+        a += 1
+    return a, b
+
+
+def subject_at(s: str, p: int) -> Duty | None:
+    """The duty a clause opening at p states with its subject, if any."""
+    limit = min(len(s), p + _MAX_SUBJECT)
+    for e in range(p + 2, limit + 1):
+        if s[e - 1] in BOUNDARY:
+            return None
+        v = VERB.match(s, e)
+        if v is None or not (v.group("modal") or v.group("verb")):
+            v = _ANSWERS_FOR.match(s, e)
+            if v is None:
+                continue
+        units = parse_subject(s, p, e)
+        if not units:
+            continue
+        return _duty(s, units, v, p)
+    return None
+
+
+def _duty(s: str, units: list[Named], v: re.Match, p: int) -> Duty:
+    verb = (v.groupdict().get("verb") or "") if v.re is VERB else "负责"
+    supporters: list[Named] = []
+    if re.fullmatch(_SUPPORT_VERB, verb):
+        role, basis = "support", "prose"
+    elif len(units) == 1:
+        role, basis = "lead", "prose"
+        if verb == "会同":
+            supporters = objects_after(s, v.end())
+    elif verb in ("牵头", "会同") or "共同牵头" in s[v.start() : v.end()]:
+        role, basis = "lead", "shared"
+    else:
+        role, basis = "support", "shared"
+    return Duty(units, role, basis, sentence_span(s, p), supporters)
+
+
+def objects_after(s: str, q: int) -> list[Named]:
+    """The bodies a "会同" names right after it: the longest list of bodies that a verb, 等 or
+    a clause mark follows."""
+    best: list[Named] = []
+    for e in range(q + 2, min(len(s), q + 40) + 1):
+        if s[e - 1] in BOUNDARY:
+            break
+        units = parse_subject(s, q, e)
+        if not units:
+            continue
+        v = VERB.match(s, e)
+        if e == len(s) or s[e] in BOUNDARY or s[e] == "等" or (v is not None and (v.group("verb") or v.group("modal"))):
+            best = units
+        elif _AFTER_OBJECT.match(s, e):
+            best = units
+    return best
+
+
+def by_subject(s: str, i: int) -> Duty | None:
+    """"由X负责/承担/制定..." with 由 at i: X leads (a list of X shares)."""
+    if s.startswith("由于", i) or (i > 0 and s[i - 1] in "理缘来自经"):
+        return None
+    q = i + 1
+    limit = min(len(s), q + _MAX_SUBJECT)
+    for e in range(q + 2, limit + 1):
+        if s[e - 1] in BOUNDARY:
+            return None
+        if not _BY_VERB.match(s, e):
+            continue
+        units = parse_subject(s, q, e)
+        if units:
+            role, basis = ("lead", "prose") if len(units) == 1 else ("support", "shared")
+            return Duty(units, role, basis, sentence_span(s, i), [])
+    return None
+
+
+def find_duties(s: str) -> list[Duty]:
+    """Every duty stated in s (the simplified text of one task), in order."""
+    out: list[Duty] = []
+    taken = -1
+    for p in clause_starts(s):
+        if p <= taken:
+            continue
+        d = subject_at(s, p)
+        if d is not None:
+            out.append(d)
+            taken = d.units[-1].end
+    for m in re.finditer("由", s):
+        d = by_subject(s, m.start())
+        if d is not None and not any(u.start == d.units[0].start for x in out for u in x.units):
+            out.append(d)
+    out.sort(key=lambda d: d.units[0].start)
+    return out

@@ -1,0 +1,136 @@
+"""Duties written in prose: who the subject of a duty sentence is, and with what role.
+
+Every sentence here is made up; each covers one form (see prose_subjects' docstring) or one
+case that must give nothing (a body named only as an object, a subject that is not a body).
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import EXTRA
+
+from healthgov.extract.facts.responsibilities.prose_subjects import find_duties
+from healthgov.extract.pipeline import extract_file, extract_text
+
+
+def duties(s: str) -> list[tuple[list[str], str, str]]:
+    return [([u.name for u in d.units], d.role, d.basis) for d in find_duties(s)]
+
+
+def test_probe_two_subjects_two_duties() -> None:
+    assert duties("卫生健康部门要制定标准；财政部门要落实投入") == [
+        (["卫生健康部门"], "lead", "prose"),
+        (["财政部门"], "lead", "prose"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names", "role", "basis"),
+    [
+        ("国家中医药局负责组织实施中医医院绩效考核工作。", ["国家中医药局"], "lead", "prose"),
+        ("市医保局牵头制定支付办法。", ["市医保局"], "lead", "prose"),
+        ("国家卫生健康委要会同相关部门加强指导和监督。", ["国家卫生健康委"], "lead", "prose"),
+        ("省卫生健康委应当建立监测制度。", ["省卫生健康委"], "lead", "prose"),
+        ("由各省级卫生健康行政部门制定具体办法。", ["各省级卫生健康行政部门"], "lead", "prose"),
+        ("入围标准的具体指标由联合采购办公室负责拟定。", ["联合采购办公室"], "lead", "prose"),
+        ("各级卫生健康部门负责对医疗机构进行指导和监督。", ["各级卫生健康部门"], "lead", "prose"),
+        ("地方各级人民政府对本地区医疗卫生工作负领导责任。", ["地方各级人民政府"], "lead", "prose"),
+        ("2019年3月底前，国家卫生健康委建立全国信息系统。", ["国家卫生健康委"], "lead", "prose"),
+        ("国家卫生健康委于2019年12月底前完成分析。", ["国家卫生健康委"], "lead", "prose"),
+        ("市民政局配合做好养老服务工作。", ["市民政局"], "support", "prose"),
+        ("市教育局、市体育局要共同推进学生体质监测。", ["市教育局", "市体育局"], "support", "shared"),
+    ],
+)
+def test_subject_forms(sentence: str, names: list[str], role: str, basis: str) -> None:
+    assert duties(sentence) == [(names, role, basis)]
+
+
+def test_department_list_names_each_generic_department() -> None:
+    got = duties("要强化组织领导，财政、发展改革、卫生健康、医保、中医药等部门要建立协调推进机制。")
+    assert got == [(["财政部门", "发展改革部门", "卫生健康部门", "医保部门", "中医药部门"], "support", "shared")]
+    # The last item may carry the head itself ("…、中医药、组织部门").
+    got = duties("财政、教育、组织部门研究建立结果应用机制。")
+    assert got == [(["财政部门", "教育部门", "组织部门"], "support", "shared")]
+
+
+def test_huitong_objects_support() -> None:
+    (d,) = find_duties("国家卫生健康委要会同国家医保局、财政部制定办法。")
+    assert [u.name for u in d.units] == ["国家卫生健康委"] and d.role == "lead"
+    assert [u.name for u in d.supporters] == ["国家医保局", "财政部"]
+    (d,) = find_duties("市卫生健康委会同市医保局等部门加强监管。")
+    assert [u.name for u in d.supporters] == ["市医保局"]
+
+
+def test_enumeration_inside_one_task() -> None:
+    got = duties("国家医保局承担制定试点方案的职责；各级卫生健康部门负责指导公立医院改革；国家药监局负责质量认定，"
+                 "各省级药监部门要强化监督检查。")
+    assert got == [
+        (["国家医保局"], "lead", "prose"),
+        (["各级卫生健康部门"], "lead", "prose"),
+        (["国家药监局"], "lead", "prose"),
+        (["各省级药监部门"], "lead", "prose"),
+    ]
+
+
+def test_unknown_bodies_are_kept_but_marked() -> None:
+    (a, b) = find_duties("省级药品采购机构负责组织采购；保监会要加强监管。")
+    assert [(u.name, u.known) for u in a.units + b.units] == [("省级药品采购机构", False), ("保监会", False)]
+    (d,) = find_duties("由上海市医药集中招标采购事务管理所承担日常工作。")
+    assert [(u.name, u.known) for u in d.units] == [("上海市医药集中招标采购事务管理所", False)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "加强医保、公安等部门的协调。",  # bodies named only as objects
+        "指导各地医保部门做好医保支付工作。",
+        "各地要加强组织领导。",  # 各地 is not a body
+        "各省份要出台具体实施方案。",
+        "各有关部门和单位要按照分工要求抓紧落实。",  # the units concerned, not named bodies
+        "市级有关部门要认真履行职责。",
+        "三级公立医院要加强信息化建设。",  # an institution, not an agency
+        "医疗机构应按合同规定与企业及时结算。",
+        "国家建立公立医院满意度管理制度。",
+        "由国务院办公厅、国家医保局组成试点工作小组。",  # composition, not a duty
+        "超出支付标准的部分由患者自付。",
+        "领导试点工作，研究重大事项，部署落实重点任务。",  # 部署 is a verb, not a 署
+        "第二节深化部门协同  加强部门协调沟通。",
+        "各地各部门要加强组织领导。",
+    ],
+)
+def test_no_duty(sentence: str) -> None:
+    assert duties(sentence) == []
+
+
+def _doc(body: str) -> str:
+    return "关于印发某市测试实施方案的通知\n某政办发〔2024〕3号\n一、重点任务\n" + body
+
+
+def test_pipeline_prose_only_where_no_explicit_unit() -> None:
+    rec = extract_text(_doc(
+        "(一)提升能力。市卫生健康委要制定标准;市财政局要落实投入。\n"
+        "(二)强化保障。市财政局要落实投入。(责任单位:市医保局)\n"
+        "(三)加强监管。省级药品采购机构负责组织采购。\n"
+    ))
+    got = [[(r.name, r.role, r.basis, r.agency_type) for r in t.responsibilities] for t in rec.tasks]
+    assert got[0] == [("市卫生健康委", "lead", "prose", "health-commission"), ("市财政局", "lead", "prose", "finance")]
+    assert got[1] == [("市医保局", "lead", "explicit", "medical-security")]  # the annotation wins
+    assert got[2] == [("省级药品采购机构", "lead", "prose", None)]
+    assert rec.warnings == [f"task {rec.tasks[2].id}: unit not in the agency-type vocabulary: 省级药品采购机构"]
+    # The evidence is the sentence.
+    r = rec.tasks[0].responsibilities[1]
+    assert rec.text[r.span.start : r.span.end] == "市财政局要落实投入。"
+
+
+def test_national_documents() -> None:
+    rec = extract_file(next(EXTRA.glob("10_*.txt")))
+    by_title = {t.title: [(r.name, r.role, r.basis) for r in t.responsibilities] for t in rec.tasks}
+    t13 = next(v for k, v in by_title.items() if "明确部门职责分工" in k)
+    assert ("卫生健康行政部门", "lead", "prose") in t13 and ("国家中医药局", "lead", "prose") in t13
+    assert ("组织部门", "support", "shared") in t13
+    t16 = next(v for k, v in by_title.items() if "做好督导总结宣传" in k)
+    assert t16 == [("国家卫生健康委", "lead", "prose")]
+    rec = extract_file(next(EXTRA.glob("11_*.txt")))
+    t12 = next(t for t in rec.tasks if "明确部门职责" in t.title)
+    assert [r.name for r in t12.responsibilities if r.role == "lead"] == [
+        "国家医保局", "各级卫生健康部门", "国家药监局", "各省级药监部门"]
