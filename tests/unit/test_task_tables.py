@@ -5,6 +5,7 @@ belong to their item; a unit name wrapped over two rows is one name. Made-up tab
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -216,3 +217,36 @@ def test_hainan_duty_list_names_not_split():
     assert "省人力资源社会保障厅" in names and "省自然资源和规划厅" in names
     assert "保障厅" not in names and all(" " not in n for n in names)
     assert all(r.basis == "annex" and r.role == "lead" for t in rec.tasks for r in t.responsibilities)
+
+
+STANDALONE = """示例市卫生健康委关于印发重点任务分工表的通知
+各区卫生健康局：
+现将重点任务分工表印发给你们，请认真贯彻落实。
+示例市卫生健康委
+2025年3月1日
+附件
+重点任务分工表
+序号\t重点任务\t牵头单位\t配合单位\t委内牵头处室\t完成时限
+1\t推进城市医疗集团建设\t市卫生健康委\t市医保局、\t医政医管处\t2025年底
+\t\t\t市民政局\t\t
+2\t完善基层医疗卫生机构绩效考核\t市卫生健康委\t市人力资源社会
+保障局、市财政局\t人事处\t持续推进
+3\t开展公立医院高质量发展评价\t市卫生健康委\t/\t医政医管处\t2025年9月底
+"""
+
+
+def test_standalone_table_items_become_tasks_and_wrapped_lines_join():
+    """A 分工表 with no body tasks: its items are the tasks; a cell wrapped onto the next line
+    (the line completes the row's width) is one cell, its first unit joined."""
+    rec = extract_text(STANDALONE)
+    assert _summary(rec) == {
+        "1": {"lead": ["市卫生健康委"], "support": ["市医保局", "市民政局"], "divisions": ["医政医管处"]},
+        "2": {"lead": ["市卫生健康委"], "support": ["市人力资源社会保障局", "市财政局"], "divisions": ["人事处"]},
+        "3": {"lead": ["市卫生健康委"], "support": [], "divisions": ["医政医管处"]},
+    }
+    assert [t.title for t in rec.tasks] == ["推进城市医疗集团建设", "完善基层医疗卫生机构绩效考核", "开展公立医院高质量发展评价"]
+    _no_bad_agency(rec)
+    for t in rec.tasks:
+        for r in t.responsibilities:
+            assert r.basis == "annex"
+            assert re.sub(r"\s+", "", rec.text[r.span.start : r.span.end]).startswith(r.name[:3])
