@@ -105,12 +105,18 @@ def test_duties_in_articles_are_responsibilities():
     duty = [(r.name, r.role, r.basis) for r in by_number["第三条"].responsibilities]
     assert duty == [("市医疗保障行政部门", "lead", "prose"), ("市卫生健康行政部门", "lead", "prose")]
     assert by_number["第三条"].responsibilities[0].agency_type == "medical-security"
+    # "A、B、C等部门在各自职责范围内负责": joint, each department named with the shared noun.
+    joint = [(r.name, r.role, r.basis) for r in by_number["第四条"].responsibilities]
+    assert joint == [("市卫生健康部门", "support", "shared"), ("市场监管部门", "support", "shared"),
+                     ("公安部门", "support", "shared")]
+    assert rec.text[by_number["第四条"].responsibilities[1].span.start:][:4] == "市场监管"
     six = [(r.name, r.role) for r in by_number["第六条"].responsibilities]
     assert six[:2] == [("市财政部门", "lead"), ("市医疗保障经办机构", "support")]
     assert [r.order for r in by_number["第六条"].responsibilities] == list(range(len(six)))
     for t in rec.tasks:
         for r in t.responsibilities:
-            assert t.span.start <= r.span.start and r.name in rec.text[r.span.start : r.span.end]
+            evidence = rec.text[r.span.start : r.span.end]
+            assert t.span.start <= r.span.start and (r.name in evidence or evidence in r.name)
     # Articles that assign nothing get nobody.
     assert by_number["第二条"].responsibilities == [] and by_number["第十二条"].responsibilities == []
 

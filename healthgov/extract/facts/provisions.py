@@ -72,5 +72,46 @@ def assign_provision_duties(doc, tasks: list) -> None:
                                 Span(t.span.start + off, t.span.end), kind=t.kind)))
     apply_prose(doc, [sh for _t, sh in shadows], doc.policy.jurisdiction)
     for t, sh in shadows:
-        if sh.responsibilities or not t.responsibilities:
-            t.responsibilities = sh.responsibilities
+        found = sh.responsibilities + _remit_lists(doc, sh, sh.responsibilities)
+        if found or not t.responsibilities:
+            found.sort(key=lambda r: r.span.start if r.span else 0)
+            for k, r in enumerate(found):
+                r.order = k
+            t.responsibilities = found
+
+
+# "市卫生健康、市场监管、公安等部门在各自职责范围内负责…": departments sharing one noun, each
+# responsible within its own remit (a regulation's usual wording for joint duties).
+_REMIT_LIST = re.compile(
+    r"(?:^|(?<=[。；;，,\n]))((?:[\u4e00-\u9fff]{2,10}、)+[\u4e00-\u9fff]{2,10}?)等?(部门|单位)"
+    r"(?=(?:应当|应)?(?:在各自(?:的)?职责范围内|按照(?:各自的?)?职责(?:分工)?|按职责分工|依照各自职责|根据各自职责))"
+)
+
+
+def _remit_lists(doc, t, found: list) -> list:
+    """Each department of a list "A、B、C等部门在各自职责范围内…" the prose rules did not read
+    (no responsibility ``found`` there): ``support``, basis ``shared`` (joint responsibility,
+    nobody named lead), named with the shared noun ("市场监管部门"), its span the name as
+    printed ("市场监管")."""
+    from healthgov.extract.facts.agencies import resolve_agency
+    from healthgov.extract.facts.responsibilities.rules import Unit, resp
+
+    juris = doc.policy.jurisdiction
+    simp = doc.simp[t.span.start : t.span.end]
+    out = []
+    have = {r.name for r in found}
+    for m in _REMIT_LIST.finditer(simp):
+        a, b = t.span.start + m.start(), t.span.start + m.end()
+        if any(r.span and r.span.start < b and a < r.span.end for r in found):
+            continue
+        pos = m.start(1)
+        for tok in m.group(1).split("、"):
+            start, pos = t.span.start + pos, pos + len(tok) + 1
+            written = doc.text[start : start + len(tok)]
+            name = written if resolve_agency(tok, juris).agency_type else written + m.group(2)
+            ref = resolve_agency(name, juris)
+            if ref.agency_type is None or name in have:
+                continue
+            have.add(name)
+            out.append(resp(Unit(name, start, start + len(tok), "support"), "support", "shared", 0, ref))
+    return out
