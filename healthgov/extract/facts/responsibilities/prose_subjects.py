@@ -49,20 +49,20 @@ _DIST_HEAD = re.compile(r"(?P<items>.+?)等?(?P<head>(?:主管|行政|管理|职
 _MODAL = r"(?:要|应当|应|须|必须|需|务必)(?!求|用|对|届|收|付|知|急)"
 _ADVERB = r"(?:继续|进一步|切实|认真|积极|主动|及时|按照职责分工|按职责分工|按职责|分别|共同|统一|具体|也|还|并|均|同时)?"
 _WHEN = r"(?:于?\d{4}年[^，,。；;]{0,10}?(?:前|起)，?|每年\d{0,2}月?底?前)?"
-_LEAD_VERB = r"发挥牵头|负责|牵头|主管|承担|会同|统筹|负(?:领导|主体|监管|总|直接|主要)?责(?:任)?"
+_LEAD_VERB = r"发挥牵头|负责|牵头|主管|承担|会同|联合|统筹|负(?:领导|主体|监管|总|直接|主要)?责(?:任)?"
 _SUPPORT_VERB = r"配合|协同|协助|参与"
 _OTHER_VERB = (
     r"组织|指导|监督|督促|制定|出台|建立|推行|印发|完成|开展|实施|落实|做好|研究|汇总|发布|拟定|审核|认定|"
-    r"部署|编制|制订"
+    r"部署|编制|制订|实行"
 )
 VERB = re.compile(
     rf"{_WHEN}(?P<modal>{_MODAL})?{_ADVERB}(?P<verb>{_LEAD_VERB}|{_SUPPORT_VERB}|{_OTHER_VERB})?"
 )
 _AFTER_OBJECT = re.compile(r"按照|按|共同|加强|推进|抓紧|联合|做好|对|在|就|，")
 # "地方各级人民政府对本地区工作负领导责任"
-_ANSWERS_FOR = re.compile(r"对[^，,。；;]{1,24}?负(?:领导|主体|监管|总|直接|主要)?责")
+_ANSWERS_FOR = re.compile(r"对[^，,。；;]{1,24}?(?:负(?:领导|主体|监管|总|直接|主要)?责|进行|开展|实施)")
 _BY_VERB = re.compile(
-    r"(?:负责|承担|牵头|统一|组织|会同|具体|主管|制定|实施|统筹|指导|监督|审核|发布|拟定|认定|编制)"
+    r"(?:对[^，,。；;]{1,30}?(?:进行|开展|实施)|负责|承担|牵头|统一|组织|会同|联合|具体|主管|制定|实施|统筹|指导|监督|审核|发布|拟定|认定|编制)"
 )
 _OPENER = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]\s*|第[一二三四五六七八九十百\d]+[章节条]\s*)?(?:同时|此外|其中|另外|为此|对此|并且?)?[，,]?")
 
@@ -96,7 +96,7 @@ def is_body(name: str) -> bool | None:
         return None  # "市级有关部门": the units concerned, not a named body
     if resolves(name):
         return True
-    if not re.fullmatch(r"[\u4e00-\u9fff（）()]{2,24}", name) or _NOT_BODY.search(name):
+    if not re.fullmatch(r"[\u4e00-\u9fff（）()]{2,40}", name) or _NOT_BODY.search(name):
         return None
     if not _BODY_SUFFIX.search(name) or _DENY.search(name) or _VERB_START.match(name):
         return None
@@ -222,7 +222,7 @@ def _duty(s: str, units: list[Named], v: re.Match, p: int) -> Duty:
         role, basis = "support", "prose"
     elif len(units) == 1:
         role, basis = "lead", "prose"
-        if verb == "会同":
+        if verb in ("会同", "联合"):
             supporters = objects_after(s, v.end())
     elif verb in ("牵头", "会同") or "共同牵头" in s[v.start() : v.end()]:
         role, basis = "lead", "shared"
@@ -258,12 +258,14 @@ def by_subject(s: str, i: int) -> Duty | None:
     for e in range(q + 2, limit + 1):
         if s[e - 1] in BOUNDARY:
             return None
-        if not _BY_VERB.match(s, e):
+        bv = _BY_VERB.match(s, e)
+        if not bv:
             continue
         units = parse_subject(s, q, e)
         if units:
             role, basis = ("lead", "prose") if len(units) == 1 else ("support", "shared")
-            return Duty(units, role, basis, sentence_span(s, i), [])
+            sup = objects_after(s, bv.end()) if bv.group() in ("会同", "联合") and len(units) == 1 else []
+            return Duty(units, role, basis, sentence_span(s, i), sup)
     return None
 
 
