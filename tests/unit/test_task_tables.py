@@ -250,3 +250,29 @@ def test_standalone_table_items_become_tasks_and_wrapped_lines_join():
         for r in t.responsibilities:
             assert r.basis == "annex"
             assert re.sub(r"\s+", "", rec.text[r.span.start : r.span.end]).startswith(r.name[:3])
+
+
+ALIGNED = STANDALONE.split("序号")[0] + """序号  重点任务                      牵头单位      配合单位          委内牵头处室  完成时限
+1     推进城市医疗集团建设          市卫生健康委  市医保局、        医政医管处    2025年底
+                                                  市民政局
+2     完善基层医疗卫生机构绩效考核  市卫生健康委  市人力资源社会    人事处        持续推进
+                                                  保障局、市财政局
+3     开展公立医院高质量发展评价    市卫生健康委  /                 医政医管处    2025年9月底
+"""
+
+
+def test_space_aligned_table_reads_as_the_tab_one():
+    rec = extract_text(ALIGNED)
+    assert _summary(rec) == _summary(extract_text(STANDALONE))
+    assert [t.title for t in rec.tasks] == [t.title for t in extract_text(STANDALONE).tasks]
+    _no_bad_agency(rec)
+
+
+def test_division_names_in_a_unit_column_of_the_commissions_table():
+    """处/科/室 names in a 配合单位 column of a commission's own table are its divisions."""
+    text = STANDALONE.replace("市医保局、\t医政医管处", "市医保局、规划发展处\t医政医管处")
+    rec = extract_text(text)
+    first = _summary(rec)["1"]
+    assert first["support"] == ["市医保局", "市民政局"]
+    assert first["divisions"] == ["规划发展处", "医政医管处"]  # in column order
+    _no_bad_agency(rec)

@@ -193,13 +193,14 @@ def _key_of(item: Item, key_col: int, num_col: int | None) -> str:
 
 
 def wraps(before: str, after: str) -> bool:
-    """Whether ``after`` continues a unit name wrapped from ``before`` ("省人力资源社会" + "保障厅"):
-    the joined name is a known kind of body while ``before`` alone is not."""
+    """Whether ``after`` continues a unit name wrapped from ``before`` ("省人力资源社会" + "保障厅",
+    "市人力资源社会" + "保障局、市财政局"): the last name above and the first name below make a
+    known kind of body while the name above alone is not one."""
     from healthgov.extract.facts.agencies import resolve_agency
 
     a, b = re.sub(r"\s+", "", before), re.sub(r"\s+", "", after)
-    if not a or not b or re.search(r"[、，,;；]", a + b):
-        return False
-    if resolve_agency(a).agency_type:
-        return False
-    return bool(resolve_agency(a + b).agency_type)
+    tail = re.split(r"[、，,;；]", a)[-1]  # the last name of the cell above
+    head = re.split(r"[、，,;；]", b)[0]  # the first name of the fragment
+    if not tail or not head or resolve_agency(tail).agency_type or resolve_agency(head).agency_type:
+        return False  # either is a name of its own ("市民政局" under "规划发展处")
+    return bool(resolve_agency(tail + head).agency_type)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from healthgov.extract.document import Cell, Table
+from healthgov.extract.structure.aligned import aligned_header, aligned_table
 from healthgov.extract.structure.headings import NATURE
 from healthgov.extract.structure.inert import LIST_ITEM
 from healthgov.extract.structure.layout import Layout, is_title_like
@@ -52,6 +53,14 @@ def find_tables(lay: Layout, inert: list[bool]) -> list[Table]:
             out.append(_tab_table(lay, inert, rows_idx))
             i = j
             continue
+        cols = aligned_header(lay, i) if not inert[i] and not ln.blank and not ln.removed else None
+        if cols is not None:
+            t, j = aligned_table(lay, inert, i, cols)
+            if t.rows:
+                t.caption = _caption(lay, inert, i)
+                out.append(t)
+                i = j
+                continue
         if not inert[i] and not ln.blank and _HEADER_CELL.match(ln.s):
             t = _flat_table(lay, inert, i)
             if t is not None:
