@@ -170,3 +170,43 @@ def test_provisions_in_the_graph_rows_and_the_ontology():
     assert (hg.Provision, RDFS.subClassOf, hg.Task) in onto
     assert str(onto.value(hg.Provision, hg.graphRole)) == "rdf-only"
     assert "Provision" not in schema.node_labels()
+
+
+NOTICE = """某市人民政府办公室关于印发《某市长期护理保险暂行办法》的通知
+
+各区县人民政府,市政府各部门:
+现将《某市长期护理保险暂行办法》印发给你们,请认真贯彻执行。
+
+某市人民政府办公室
+2024年3月1日
+
+某市长期护理保险暂行办法
+
+第一章　总则
+第一条　为了积极应对人口老龄化,根据《国务院关于加快发展养老服务业的若干意见》(国发〔2013〕35号)和《某省长期护理保险试点方案》,结合本市实际,制定本办法。
+第二条　市医疗保障局负责长期护理保险的组织实施。市民政局、市财政局按照各自职责做好相关工作。
+第二章　待遇
+第三条　长期护理保险基金按下列标准支付:机构护理每人每日60元;居家护理每人每日40元。基金支付比例为70%。
+参保人员在定点护理机构发生的费用,按规定结算。
+不符合规定的费用,基金不予支付。
+第四条　有下列情形之一的,不予支付:
+(一)应当由工伤保险基金支付的;
+(二)在境外发生的。
+第三章　附则
+第五条　本办法自2024年4月1日起施行。
+"""
+
+
+def test_a_notice_issuing_a_regulation():
+    rec = extract_text(NOTICE)
+    assert rec.policy.short_title == "某市长期护理保险暂行办法"
+    assert [t.number for t in rec.tasks] == ["第一条", "第二条", "第三条", "第四条", "第五条"]
+    assert all(t.kind == "provision" for t in rec.tasks)
+    # An article's later paragraphs (款) are its text; its amounts are not targets.
+    assert rec.tasks[2].text.endswith("不符合规定的费用,基金不予支付。")
+    assert rec.targets == []
+    assert [(c.title, c.relation) for c in rec.policy.cites] == [
+        ("国务院关于加快发展养老服务业的若干意见", "implements"), ("某省长期护理保险试点方案", "implements")]
+    duty = [(r.name, r.role, r.basis) for r in rec.tasks[1].responsibilities]
+    assert duty == [("市医疗保障局", "lead", "prose"), ("市民政局", "support", "shared"),
+                    ("市财政局", "support", "shared")]

@@ -80,19 +80,19 @@ def assign_provision_duties(doc, tasks: list) -> None:
             t.responsibilities = found
 
 
-# "市卫生健康、市场监管、公安等部门在各自职责范围内负责…": departments sharing one noun, each
-# responsible within its own remit (a regulation's usual wording for joint duties).
+# "市卫生健康、市场监管、公安等部门在各自职责范围内负责…", "市民政局、市财政局按照各自职责做好…":
+# bodies each responsible within its own remit (a regulation's usual wording for joint duties).
 _REMIT_LIST = re.compile(
-    r"(?:^|(?<=[。；;，,\n]))((?:[\u4e00-\u9fff]{2,10}、)+[\u4e00-\u9fff]{2,10}?)等?(部门|单位)"
-    r"(?=(?:应当|应)?(?:在各自(?:的)?职责范围内|按照(?:各自的?)?职责(?:分工)?|按职责分工|依照各自职责|根据各自职责))"
+    r"(?:^|(?<=[。；;，,\n]))(?P<items>(?:[\u4e00-\u9fff]{2,12}、)+[\u4e00-\u9fff]{2,12}?)(?P<noun>等?(?:部门|单位))?"
+    r"(?=(?:应当|应|要)?(?:在各自(?:的)?职责范围内|按照(?:各自的?)?职责(?:分工)?|按职责分工|依照各自职责|根据各自职责))"
 )
 
 
 def _remit_lists(doc, t, found: list) -> list:
-    """Each department of a list "A、B、C等部门在各自职责范围内…" the prose rules did not read
-    (no responsibility ``found`` there): ``support``, basis ``shared`` (joint responsibility,
-    nobody named lead), named with the shared noun ("市场监管部门"), its span the name as
-    printed ("市场监管")."""
+    """Each body of a list "A、B、C等部门在各自职责范围内…" the prose rules did not read (no
+    responsibility ``found`` there): ``support``, basis ``shared`` (joint responsibility, nobody
+    named lead); a bare name takes the shared noun ("市场监管" → "市场监管部门"), its span the
+    name as printed."""
     from healthgov.extract.facts.agencies import resolve_agency
     from healthgov.extract.facts.responsibilities.rules import Unit, resp
 
@@ -104,11 +104,12 @@ def _remit_lists(doc, t, found: list) -> list:
         a, b = t.span.start + m.start(), t.span.start + m.end()
         if any(r.span and r.span.start < b and a < r.span.end for r in found):
             continue
-        pos = m.start(1)
-        for tok in m.group(1).split("、"):
+        noun = (m.group("noun") or "").lstrip("等")
+        pos = m.start("items")
+        for tok in m.group("items").split("、"):
             start, pos = t.span.start + pos, pos + len(tok) + 1
             written = doc.text[start : start + len(tok)]
-            name = written if resolve_agency(tok, juris).agency_type else written + m.group(2)
+            name = written if resolve_agency(tok, juris).agency_type or not noun else written + noun
             ref = resolve_agency(name, juris)
             if ref.agency_type is None or name in have:
                 continue
