@@ -59,6 +59,18 @@ def test_huitong_objects_support() -> None:
     assert [u.name for u in d.supporters] == ["国家医保局", "财政部"]
     (d,) = find_duties("市卫生健康委会同市医保局等部门加强监管。")
     assert [u.name for u in d.supporters] == ["市医保局"]
+    (d,) = find_duties("由市级医保部门会同级财政部门、税务部门提出分担意见。")  # 会同 + 同级财政部门
+    assert [u.name for u in d.supporters] == ["同级财政部门", "税务部门"]
+
+
+def test_peihe_subject_supports_its_object_leads() -> None:
+    (d,) = find_duties("省人力资源社会保障厅配合省卫生健康委完善人员薪酬激励制度。")
+    assert [u.name for u in d.units] == ["省人力资源社会保障厅"] and d.role == "support"
+    assert [u.name for u in d.supporters] == ["省卫生健康委"] and d.object_role == "lead"
+    assert duties("由省医保局负责制定医疗费用保障政策，省财政厅予以配合。") == [
+        (["省医保局"], "lead", "prose"), (["省财政厅"], "support", "prose")]
+    (d,) = find_duties("探索由卫生健康部门联合生态环境部门建立协同评估机制。")
+    assert [u.name for u in d.units] == ["卫生健康部门"] and [u.name for u in d.supporters] == ["生态环境部门"]
 
 
 def test_enumeration_inside_one_task() -> None:

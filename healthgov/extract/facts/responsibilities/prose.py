@@ -48,7 +48,7 @@ def _task_responsibilities(doc: DocView, t: Task, duties: list[Duty], juris, war
     off = t.span.start
     for d in duties:
         span = Span(off + d.sentence[0], off + d.sentence[1])
-        entries = [(u, d.role, d.basis) for u in d.units] + [(u, "support", "prose") for u in d.supporters]
+        entries = [(u, d.role, d.basis) for u in d.units] + [(u, d.object_role, "prose") for u in d.supporters]
         for u, role, basis in entries:
             name = _surface(doc, u, off)
             key = re.sub(r"\s+", "", u.name)

@@ -34,7 +34,8 @@ _GENERIC = re.compile(r"(各|其他|其它)?(有关|相关|牵头|其他|其它|
 _DENY = re.compile(
     r"[的要应对在为将把被向从于以并或由等和及与、]|组织|明确|通过|按照|根据|推动|加强|建立|落实|完善|支持|鼓励|开展|实施|"
     r"提高|强化|推进|做好|确保|坚持|引导|探索|结合|利用|依托|指导|监督|负责|牵头|会同|配合|"
-    r"组成|设在|成立|构建|形成|纳入|进行|实现|促进|参加|承担|深化|协同|提升|健全|优化|发挥|部署"
+    r"组成|设在|成立|构建|形成|纳入|进行|实现|促进|参加|承担|深化|协同|提升|健全|优化|发挥|部署|"
+    r"制定|制订|出台|提出|办法|审议|发布|印发|编制|研究|完成|汇总|拟定"
 )
 _SEPS = "、和及与"
 _LEVEL = re.compile(r"^(?:地方|本级|各级|各|全|本|(?:省|市|县|区|区县|县区|乡镇|乡|镇|街道)(?:级|直)?)+")
@@ -47,7 +48,7 @@ _VERB_START = re.compile(r"部署|办理|办好|院内|处理|处置|会商|署�
 _DIST_HEAD = re.compile(r"(?P<items>.+?)等?(?P<head>(?:主管|行政|管理|职能)?部门|单位)")
 
 _MODAL = r"(?:要|应当|应|须|必须|需|务必)(?!求|用|对|届|收|付|知|急)"
-_ADVERB = r"(?:继续|进一步|切实|认真|积极|主动|及时|按照职责分工|按职责分工|按职责|分别|共同|统一|具体|也|还|并|均|同时)?"
+_ADVERB = r"(?:予以|继续|进一步|切实|认真|积极|主动|及时|按照职责分工|按职责分工|按职责|分别|共同|统一|具体|也|还|并|均|同时)?"
 _WHEN = r"(?:于?\d{4}年[^，,。；;]{0,10}?(?:前|起)，?|每年\d{0,2}月?底?前)?"
 _LEAD_VERB = r"发挥牵头|负责|牵头|主管|承担|会同|联合|统筹|负(?:领导|主体|监管|总|直接|主要)?责(?:任)?"
 _SUPPORT_VERB = r"配合|协同|协助|参与"
@@ -85,7 +86,8 @@ class Duty:
     role: str  # "lead" | "support"
     basis: str  # "prose" | "shared"
     sentence: tuple[int, int]
-    supporters: list[Named]
+    supporters: list[Named]  # bodies named after the verb: "X会同Y" (Y supports), "X配合Y" (Y leads)
+    object_role: str = "support"
 
 
 def is_body(name: str) -> bool | None:
@@ -219,7 +221,9 @@ def _duty(s: str, units: list[Named], v: re.Match, p: int) -> Duty:
     verb = (v.groupdict().get("verb") or "") if v.re is VERB else "负责"
     supporters: list[Named] = []
     if re.fullmatch(_SUPPORT_VERB, verb):
-        role, basis = "support", "prose"
+        # "X配合Y…": X supports, Y leads.
+        objects = objects_after(s, v.end()) if len(units) == 1 else []
+        return Duty(units, "support", "prose", sentence_span(s, p), objects, "lead")
     elif len(units) == 1:
         role, basis = "lead", "prose"
         if verb in ("会同", "联合"):
@@ -234,6 +238,8 @@ def _duty(s: str, units: list[Named], v: re.Match, p: int) -> Duty:
 def objects_after(s: str, q: int) -> list[Named]:
     """The bodies a "会同" names right after it: the longest list of bodies that a verb, 等 or
     a clause mark follows."""
+    if q < len(s) and s[q] == "级" and s[q - 1] == "同":
+        q -= 1  # "会同级财政部门" is 会同 + 同级财政部门
     best: list[Named] = []
     for e in range(q + 2, min(len(s), q + 40) + 1):
         if s[e - 1] in BOUNDARY:
@@ -246,6 +252,8 @@ def objects_after(s: str, q: int) -> list[Named]:
             best = units
         elif _AFTER_OBJECT.match(s, e):
             best = units
+        elif all(u.known for u in units) and not re.match(r"[\u4e00-\u9fff]{0,3}(?:部门|委|局|厅|办|部|中心|院|会|组)", s[e:]):
+            best = units  # a vocabulary body and no longer name going on
     return best
 
 
