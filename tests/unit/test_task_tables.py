@@ -217,6 +217,9 @@ def test_hainan_duty_list_names_not_split():
     assert "省人力资源社会保障厅" in names and "省自然资源和规划厅" in names
     assert "保障厅" not in names and all(" " not in n for n in names)
     assert all(r.basis == "annex" and r.role == "lead" for t in rec.tasks for r in t.responsibilities)
+    # The list names no province; its 省… units and 海口海关 tell it: Hainan.
+    assert rec.policy.jurisdiction is not None and rec.policy.jurisdiction.name == "海南省"
+    assert {r.level for t in rec.tasks for r in t.responsibilities} == {"province"}
 
 
 STANDALONE = """示例市卫生健康委关于印发重点任务分工表的通知

@@ -22,7 +22,8 @@ from healthgov.extract.structure.table_model import (
     MCell,
     read_task_table,
 )
-from healthgov.records import AgencyRef, Basis, Role, Span, Task
+from healthgov.ids import place_info, places
+from healthgov.records import AgencyRef, Basis, Jurisdiction, Role, Span, Task
 
 # --- tables ----------------------------------------------------------------------------------
 
@@ -170,7 +171,33 @@ def _in_annex(doc: DocView, table: Table) -> bool:
     return bool(re.search(r"(^|\n)\s*附件\s*\d*", doc.simp[max(0, table.span.start - 300) : table.span.start]))
 
 
+def duty_list_jurisdiction(doc: DocView) -> Jurisdiction | None:
+    """The jurisdiction of a duty list that names none (an annex file, "省级相关部门…职责清单"):
+    its units are mostly of one level (省…) and every place a unit names ("海口海关") lies in
+    one province: that province. None when the list does not tell."""
+    names = [r[0].text for t in doc.tables if _is_duty_table(t) for r in t.rows if r and r[0].text.strip()]
+    if len(names) < 3:
+        return None
+    levels = [resolve_agency(n).level for n in names]
+    if levels.count("province") * 2 <= len(names):
+        return None
+    _table, keys = places()
+    found: set[str] = set()
+    for n in names:
+        key = next((k for k in keys if len(k) >= 2 and n.startswith(k)), None)
+        rec = place_info(key) if key else None
+        if rec is not None:
+            found.add(rec[0] if rec[1] == "province" else rec[2] or "")
+    found.discard("")
+    rec = place_info(found.pop()) if len(found) == 1 else None
+    return Jurisdiction(rec[0], "province", rec[2]) if rec is not None and rec[1] == "province" else None
+
+
 def apply_tables(doc: DocView, tasks: list[Task], juris) -> None:
+    """Units from task tables and duty lists. A duty list that names no jurisdiction takes the
+    one its units tell (``duty_list_jurisdiction``): it is set on ``doc.policy``."""
+    if juris is None and doc.policy.jurisdiction is None:
+        juris = doc.policy.jurisdiction = duty_list_jurisdiction(doc)
     for table in doc.tables:
         basis: Basis = "annex" if _in_annex(doc, table) else "explicit"
         if _is_duty_table(table):
