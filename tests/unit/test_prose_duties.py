@@ -39,6 +39,8 @@ def test_probe_two_subjects_two_duties() -> None:
         ("国家卫生健康委于2019年12月底前完成分析。", ["国家卫生健康委"], "lead", "prose"),
         ("市民政局配合做好养老服务工作。", ["市民政局"], "support", "prose"),
         ("市教育局、市体育局要共同推进学生体质监测。", ["市教育局", "市体育局"], "support", "shared"),
+        ("市卫生健康委和市医保局要加强监管。", ["市卫生健康委", "市医保局"], "support", "shared"),
+        ("住房和城乡建设局要加强监管。", ["住房和城乡建设局"], "lead", "prose"),
     ],
 )
 def test_subject_forms(sentence: str, names: list[str], role: str, basis: str) -> None:

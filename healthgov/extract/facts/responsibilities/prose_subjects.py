@@ -96,6 +96,8 @@ def is_body(name: str) -> bool | None:
         return None
     if _GENERIC.fullmatch(_LEVEL.sub("", name)) or "第" in name:
         return None  # "市级有关部门": the units concerned, not a named body
+    if re.search("[和及与、]", name) and len(split_units(name)) > 1:
+        return None  # "县健康专家委员会和县卫生健康局" is a list, not one name
     if resolves(name):
         return True
     if not re.fullmatch(r"[\u4e00-\u9fff（）()]{2,40}", name) or _NOT_BODY.search(name):
