@@ -279,3 +279,17 @@ def test_division_names_in_a_unit_column_of_the_commissions_table():
     assert first["support"] == ["市医保局", "市民政局"]
     assert first["divisions"] == ["规划发展处", "医政医管处"]  # in column order
     _no_bad_agency(rec)
+
+
+def test_model_empty_number_column_and_no_number_column():
+    rows = [
+        ["序号", "重点任务", "牵头单位", "配合单位"],
+        ["", "建设甲", "市卫生健康委", "市财政局"],
+        ["", "", "", "市医保局"],
+        ["", "建设乙", "市医保局", "／"],
+    ]
+    model = read_task_table("", _table(rows))
+    assert model is not None
+    assert [i.title for i in model.items] == ["建设甲", "建设乙"]
+    assert [c.text for c in model.items[0].cells[3]] == ["市财政局", "市医保局"]
+    assert 3 not in model.items[1].cells

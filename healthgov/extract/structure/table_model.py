@@ -146,6 +146,8 @@ def read_task_table(text: str, table: Table) -> TaskTable | None:
 def _items(text: str, columns: list[Column], rows: list[list[Cell]]) -> list[Item]:
     kinds = [c.kind for c in columns]
     num_col = next((i for i, k in enumerate(kinds) if k == "number"), None)
+    if num_col is not None and not any(num_col < len(r) and r[num_col].text.strip() for r in rows):
+        num_col = None  # a 序号 column left empty: items are told by their content
     content_col = next((i for i, k in enumerate(kinds) if k == "content"), None)
     key_col = num_col if num_col is not None else (content_col if content_col is not None else 0)
     unit_cols = {i for i, k in enumerate(kinds) if k in UNIT_KINDS or k in DIVISION_KINDS}
