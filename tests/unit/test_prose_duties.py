@@ -75,6 +75,12 @@ def test_peihe_subject_supports_its_object_leads() -> None:
     assert [u.name for u in d.units] == ["卫生健康部门"] and [u.name for u in d.supporters] == ["生态环境部门"]
 
 
+def test_heading_that_names_a_body() -> None:
+    assert duties("1.监督组。负责对药品集中采购工作进行监督。") == [(["监督组"], "lead", "prose")]
+    assert duties("3.集中采购小组。负责集中采购具体实施工作。") == [(["集中采购小组"], "lead", "prose")]
+    assert duties("（三）建设区域医疗中心。要推进国家医学中心建设。") == []
+
+
 def test_enumeration_inside_one_task() -> None:
     got = duties("国家医保局承担制定试点方案的职责；各级卫生健康部门负责指导公立医院改革；国家药监局负责质量认定，"
                  "各省级药监部门要强化监督检查。")

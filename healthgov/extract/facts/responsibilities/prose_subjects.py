@@ -279,10 +279,39 @@ def by_subject(s: str, i: int) -> Duty | None:
     return None
 
 
+_HEADING_BODY = re.compile(r"[\u4e00-\u9fff]{1,12}(?:小组|组|办公室|委员会|中心)")
+
+
+_HEADING_VERB = re.compile(r"建设|打造|设立|组建|发展|创建|构建|做强|做实|培育|推广|布局|提高|扩大|规范|实施|开展|争创")
+
+
+def heading_subject(s: str) -> Duty | None:
+    """"1.监督组。负责对…进行监督": a heading that is a body's name, and a duty right after it."""
+    p = _skip_opener(s, 0)
+    end = p
+    while end < len(s) and s[end] not in "。：:\n":
+        end += 1
+    name = s[p:end]
+    if end >= len(s) or not _HEADING_BODY.fullmatch(name) or re.search(r"[的要应对在为将把被向从于以并或由等和及与、]", name):
+        return None
+    known = is_body(name)
+    if not known and (_LEADING_VERB.match(name) or _HEADING_VERB.match(name)):
+        return None  # "建设区域医疗中心。" is a task heading, not a body
+    v = VERB.match(s, end + 1)
+    if v is None or not (v.group("modal") or v.group("verb")):
+        return None
+    unit = Named(name, p, end, known=bool(known))
+    return Duty([unit], "lead", "prose", sentence_span(s, end + 1), [])
+
+
 def find_duties(s: str) -> list[Duty]:
     """Every duty stated in s (the simplified text of one task), in order."""
     out: list[Duty] = []
     taken = -1
+    head = heading_subject(s)
+    if head is not None:
+        out.append(head)
+        taken = head.units[0].end
     for p in clause_starts(s):
         if p <= taken:
             continue
