@@ -293,3 +293,13 @@ def test_model_empty_number_column_and_no_number_column():
     assert [i.title for i in model.items] == ["建设甲", "建设乙"]
     assert [c.text for c in model.items[0].cells[3]] == ["市财政局", "市医保局"]
     assert 3 not in model.items[1].cells
+
+
+def test_html_cells_with_paragraphs_and_line_breaks():
+    """Units in separate <p> of one cell are separate; a name broken with <br> is one name."""
+    html = HTML.replace("<td>市发展改革委、市财政局</td>", "<td><p>市发展改革委</p><p>市财政局</p></td>").replace(
+        "<td>市人力资源社会保障厅</td>", "<td>市人力资源社会<br/>保障厅</td>"
+    )
+    assert html != HTML
+    rec = extract_text(html_to_text(html), fmt="html")
+    assert _summary(rec) == EXPECTED

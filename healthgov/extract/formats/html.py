@@ -182,8 +182,28 @@ def _nearest_table(el):
 
 
 def _cell_text(c) -> str:
-    # A nested table inside a cell is flattened into the cell: its rows become one line.
-    return c.text_content()
+    """The cell's text on one line: a nested table is flattened into it, and paragraphs and line
+    breaks inside it become spaces ("<p>市财政局</p><p>市医保局</p>" is two names, not one run;
+    a name wrapped with <br> is joined back when its units are read)."""
+    out: list[str] = []
+
+    def walk(el) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        block = tag in _BLOCK or tag in ("td", "th")
+        if block:
+            out.append(" ")
+        if tag and tag not in _DROP and el.text:
+            out.append(el.text)
+        if tag and tag not in _DROP:
+            for child in el:
+                walk(child)
+        if block:
+            out.append(" ")
+        if el.tail and el is not c:
+            out.append(el.tail)
+
+    walk(c)
+    return "".join(out)
 
 
 def _walk(el, out: list[str]) -> None:
