@@ -41,6 +41,9 @@ def test_probe_two_subjects_two_duties() -> None:
         ("市教育局、市体育局要共同推进学生体质监测。", ["市教育局", "市体育局"], "support", "shared"),
         ("市卫生健康委和市医保局要加强监管。", ["市卫生健康委", "市医保局"], "support", "shared"),
         ("住房和城乡建设局要加强监管。", ["住房和城乡建设局"], "lead", "prose"),
+        # Never a body named "本办法由市医疗保障局": the document speaking of itself, then 由.
+        ("本办法由市医疗保障局负责解释。", ["市医疗保障局"], "lead", "prose"),
+        ("本方案由市卫生健康委负责解释。", ["市卫生健康委"], "lead", "prose"),
     ],
 )
 def test_subject_forms(sentence: str, names: list[str], role: str, basis: str) -> None:

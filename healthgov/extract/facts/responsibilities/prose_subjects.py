@@ -45,6 +45,8 @@ _LEADING_VERB = re.compile(
     r"同时|其中|此外|并|以|按照|根据|围绕|结合|坚持|确保|探索|引导|统筹|牵头|负责|承担"
 )
 _VERB_START = re.compile(r"部署|办理|办好|院内|处理|处置|会商|署名|所有|所属|站在|中心|局部|办")
+# A body's name never holds 由 ("by") or opens with the document speaking of itself (本办法 …).
+_SELF_OR_BY = re.compile(r"由|^本(?:办法|方案|规定|条例|细则|规则|意见|通知|计划|决定|措施|实施)")
 _DIST_HEAD = re.compile(r"(?P<items>.+?)等?(?P<head>(?:主管|行政|管理|职能)?部门|单位)")
 
 _MODAL = r"(?:要|应当|应|须|必须|需|务必)(?!求|用|对|届|收|付|知|急)"
@@ -94,6 +96,8 @@ def is_body(name: str) -> bool | None:
     """True for a vocabulary body, False for a body-shaped unknown, None for no body."""
     if not name or re.search(r"^(?:各省份?|地方|国家|全国)$|各地|各部门|各单位|各方面", name) or _LEADING_VERB.match(name):
         return None
+    if _SELF_OR_BY.search(name):
+        return None  # "本办法由市医疗保障局(负责解释)": the document and a preposition, not a body's name
     if _GENERIC.fullmatch(_LEVEL.sub("", name)) or "第" in name:
         return None  # "市级有关部门": the units concerned, not a named body
     if re.search("[和及与、]", name) and len(split_units(name)) > 1:
