@@ -145,7 +145,8 @@ def _tasks(pid: str, rows: dict[str, dict[str, list[dict[str, Any]]]], s: GraphS
         tp = t["t"]
         tasks[tp["id"]] = Task(id=tp["id"], section=t["section"], path=_path(tp.get(k("sectionPath"))),
                                number=tp.get(k("number"), ""), title=tp.get(k("title"), ""),
-                               text=tp.get(k("text"), ""), span=_span(tp, s) or Span(0, 0))
+                               text=tp.get(k("text"), ""), span=_span(tp, s) or Span(0, 0),
+                               kind=tp.get("kind") or "task")
     lead = s.rel("leadAgency")
     for r in rows["responsibilities"].get(pid, []):
         rp, ap = r["r"], r["a"]

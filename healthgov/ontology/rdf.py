@@ -201,6 +201,8 @@ class _Builder:
             path = "/".join(task.path) or None
             paths[task.id] = path
             self.add(t, RDF.type, HG.Task)
+            if task.kind == "provision":  # an article of a regulation (hgsh:ProvisionShape checks it)
+                self.add(t, RDF.type, HG.Provision)
             self.add(p, HG.hasTask, t)
             self.add(t, HG.number, task.number)
             self.add(t, HG.title, self.text(task.title))

@@ -172,6 +172,23 @@ def test_provisions_in_the_graph_rows_and_the_ontology():
     assert "Provision" not in schema.node_labels()
 
 
+def test_provisions_in_rdf_are_typed_and_conform():
+    from rdflib import RDF, Namespace
+
+    from healthgov.ontology.rdf import record_to_graph, validate, with_vocabulary
+
+    hg = Namespace("https://w3id.org/healthgov/ontology#")
+    g = record_to_graph(_regulation())
+    provisions = set(g.subjects(RDF.type, hg.Provision))
+    assert provisions and provisions == set(g.subjects(RDF.type, hg.Task))
+    conforms, report = validate(with_vocabulary(g))
+    assert conforms, report
+    # The shape bites: a provision numbered like a plan's item does not conform.
+    bad = next(iter(provisions))
+    g.set((bad, hg.number, g.value(bad, hg.number).__class__("(一)")))
+    assert not validate(with_vocabulary(g))[0]
+
+
 NOTICE = """某市人民政府办公室关于印发《某市长期护理保险暂行办法》的通知
 
 各区县人民政府,市政府各部门:
