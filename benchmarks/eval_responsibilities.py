@@ -87,8 +87,14 @@ def is_generic(name: str) -> bool:
     return name_key(name).endswith("部门")
 
 
-def ext_role(r) -> str:
-    return "shared" if (r.role == "shared" or r.basis == "shared") else r.role
+def ext_role(r, task=None) -> str:
+    if r.role == "shared" or r.basis == "shared":
+        return "shared"
+    # A scoped unit joining a list that names no lead is one more co-responsible body: the
+    # extractor keeps its basis ("scoped") and says "support", which in a lead-less task is shared.
+    if r.basis == "scoped" and task is not None and not any(x.role == "lead" for x in task.responsibilities):
+        return "shared"
+    return r.role
 
 
 _BASIS_FORM = {"explicit": "explicit", "shared": "explicit", "convention": "convention", "scoped": "scoped",
@@ -196,24 +202,24 @@ def evaluate_doc(gold: dict, record=None) -> dict:
             if g and e is not None:
                 total["found"] += 1
                 c["found"] += 1
-                if ext_role(e) == g["role"]:
+                if ext_role(e, t) == g["role"]:
                     total["correct"] += 1
                     c["correct"] += 1
                     continue
             if g:
                 all_correct = False
                 misses.append({"task": label, "gold": f"{g['name']} ({g['role']})",
-                               "extracted": f"{e.name} ({ext_role(e)})" if e is not None else None})
-            if e is not None and ext_role(e) == "lead" and not (g and g["role"] == "lead"):
+                               "extracted": f"{e.name} ({ext_role(e, t)})" if e is not None else None})
+            if e is not None and ext_role(e, t) == "lead" and not (g and g["role"] == "lead"):
                 wrong_leads.append({"task": label, "extracted": e.name,
                                     "gold": f"{g['name']} ({g['role']})" if g else "not responsible"})
             elif e is not None and not g:
-                misses.append({"task": label, "gold": None, "extracted": f"{e.name} ({ext_role(e)})"})
+                misses.append({"task": label, "gold": None, "extracted": f"{e.name} ({ext_role(e, t)})"})
         gold_leads = {name_key(b["name"]) for b in gbodies if b["role"] == "lead"}
         if gold_leads:
             lead_tasks += 1
             ext_leads = {name_key(g["name"]) if g else "?" + name_key(e.name)
-                         for g, e in pairs if e is not None and ext_role(e) == "lead"}
+                         for g, e in pairs if e is not None and ext_role(e, t) == "lead"}
             lead_right += ext_leads == gold_leads
         if gbodies:
             body_tasks += 1
@@ -227,8 +233,8 @@ def evaluate_doc(gold: dict, record=None) -> dict:
                 label = f"{t.number} {t.title[:12]} (no gold task)"
                 total["extracted"] += 1
                 forms[_BASIS_FORM.get(e.basis, e.basis)]["extracted"] += 1
-                misses.append({"task": label, "gold": None, "extracted": f"{e.name} ({ext_role(e)})"})
-                if ext_role(e) == "lead":
+                misses.append({"task": label, "gold": None, "extracted": f"{e.name} ({ext_role(e, t)})"})
+                if ext_role(e, t) == "lead":
                     wrong_leads.append({"task": label, "extracted": e.name, "gold": "not responsible"})
     return {"gold_file": gold["_file"], "document": gold["document"], "tasks": len(gold["tasks"]),
             "tasks_found": len(gold["tasks"]) - len(missing_tasks), "missing_tasks": missing_tasks,

@@ -63,6 +63,9 @@ class Responsibility:
     # 委内牵头处室 / 配合处室 columns): parts of the body, never agencies of their own. Omitted
     # from ``to_dict`` when empty.
     divisions: list[str] = field(default_factory=list)
+    # A class of bodies rather than one ("各地", "各省份", "相关部门"): the document delegates to
+    # every body of the class. Omitted from ``to_dict`` when False.
+    collective: bool = False
 
 
 @dataclass(slots=True)
@@ -181,8 +184,9 @@ def _spans_as_lists(obj: Any) -> Any:
     if isinstance(obj, dict):
         if set(obj) == {"start", "end"}:
             return [obj["start"], obj["end"]]
-        # A responsibility's ``divisions`` is written only when it names some (older output unchanged).
-        return {k: _spans_as_lists(v) for k, v in obj.items() if not (k == "divisions" and not v)}
+        # A responsibility's ``divisions`` and ``collective`` are written only when they say
+        # something (older output unchanged).
+        return {k: _spans_as_lists(v) for k, v in obj.items() if not (k in ("divisions", "collective") and not v)}
     if isinstance(obj, list):
         return [_spans_as_lists(v) for v in obj]
     return obj

@@ -154,7 +154,8 @@ def _tasks(pid: str, rows: dict[str, dict[str, list[dict[str, Any]]]], s: GraphS
             name=rp.get(k("name")) or ap.get(k("name"), ""), role="lead" if r["type"] == lead else "support",
             basis=rp.get(k("basis"), "explicit"), agency_type=ap.get("agency_type"), level=ap.get("level"),
             implicit=bool(rp.get(k("implicit"), False)), order=int(rp.get(k("order"), 0)), span=_span(rp, s),
-            divisions=[d for d in (rp.get(k("divisions")) or "").split("、") if d]))
+            divisions=[d for d in (rp.get(k("divisions")) or "").split("、") if d],
+            collective=bool(ap.get(k("collective"), False))))
     tag_rels = _tag_rels(s)
     for r in rows["tags"].get(pid, []):
         getattr(tasks[r["task"]], tag_rels[r["type"]]).append(r["concept"])

@@ -41,7 +41,8 @@ class AgencyRow:
 
 
 def agency_row(s: GraphSchema, name: str, agency_type: str | None, level: str | None,
-               jurisdiction: str | None, doc_jurisdiction: str | None, doc_level: str | None) -> AgencyRow:
+               jurisdiction: str | None, doc_jurisdiction: str | None, doc_level: str | None,
+               collective: bool = False) -> AgencyRow:
     """One Agency, keyed by (simplified name, jurisdiction): ``healthgov.ids.agency_key``."""
     aid, own = agency_key(name, level, jurisdiction, doc_jurisdiction, doc_level)
     props = _clean({
@@ -50,6 +51,7 @@ def agency_row(s: GraphSchema, name: str, agency_type: str | None, level: str | 
         "agency_type": agency_type,
         "level": level,
         "jurisdiction": own,
+        s.key("collective"): True if collective else None,
     })
     return AgencyRow(props["id"], props)
 
@@ -179,8 +181,10 @@ class _Agencies:
         self.s, self.doc_jurisdiction, self.doc_level = s, doc_jurisdiction, doc_level
         self.rows: dict[str, Row] = {}
 
-    def add(self, name: str, agency_type: str | None, level: str | None, jurisdiction: str | None) -> str:
-        row = agency_row(self.s, name, agency_type, level, jurisdiction, self.doc_jurisdiction, self.doc_level)
+    def add(self, name: str, agency_type: str | None, level: str | None, jurisdiction: str | None,
+            collective: bool = False) -> str:
+        row = agency_row(self.s, name, agency_type, level, jurisdiction, self.doc_jurisdiction, self.doc_level,
+                         collective)
         known = self.rows.setdefault(row.id, row.props)
         for k, v in row.props.items():  # a later mention may know more (a type, a level)
             known.setdefault(k, v)
@@ -212,7 +216,7 @@ def _add_task(s: GraphSchema, rec: DocumentRecord, out: DocumentRows, task: Any,
         "section": task.section if task.section in sections_by_id else None,
     })
     for r in task.responsibilities:
-        aid = agencies.add(r.name, r.agency_type, r.level, None)
+        aid = agencies.add(r.name, r.agency_type, r.level, None, r.collective)
         out.responsibilities.setdefault(r.role, []).append({
             "task": task.id,
             "agency": aid,

@@ -109,7 +109,8 @@ class _Builder:
             self.add(node, HG.partOfJurisdiction, self.jurisdiction(pname, plevel, pparent))
         return node
 
-    def agency(self, name: str, agency_type: str | None, level: str | None, jurisdiction: str | None) -> URIRef:
+    def agency(self, name: str, agency_type: str | None, level: str | None, jurisdiction: str | None,
+               collective: bool = False) -> URIRef:
         aid, own = agency_key(name, level, jurisdiction, self.doc_jname, self.doc_level)
         node = iri("agency", aid)
         self.add(node, RDF.type, HG.Agency)
@@ -119,6 +120,8 @@ class _Builder:
             self.add(node, HG.agencyType, concept("agency-type", agency_type))
         if level and self.g.value(node, HG.administrativeLevel) is None:
             self.add(node, HG.administrativeLevel, concept("admin-level", level))
+        if collective and self.g.value(node, HG.collective) is None:
+            self.add(node, HG.collective, Literal(True))
         if own:
             jur = self.rec.policy.jurisdiction
             if jur is not None and own == jur.name:
@@ -224,7 +227,7 @@ class _Builder:
 
     def responsibility(self, task: Task, t: URIRef, i: int, r: Responsibility, path: str | None) -> None:
         """The direct lead/support link and its qualified form (``hg:Responsibility``, the ``i``-th)."""
-        agency = self.agency(r.name, r.agency_type, r.level, None)
+        agency = self.agency(r.name, r.agency_type, r.level, None, r.collective)
         self.add(t, HG.leadAgency if r.role == "lead" else HG.supportingAgency, agency)
         q = iri("responsibility", f"{task.id}/r{i}")
         self.add(q, RDF.type, HG.Responsibility)

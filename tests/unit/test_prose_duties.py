@@ -107,10 +107,6 @@ def test_unknown_bodies_are_kept_but_marked() -> None:
     [
         "加强医保、公安等部门的协调。",  # bodies named only as objects
         "指导各地医保部门做好医保支付工作。",
-        "各地要加强组织领导。",  # 各地 is not a body
-        "各省份要出台具体实施方案。",
-        "各有关部门和单位要按照分工要求抓紧落实。",  # the units concerned, not named bodies
-        "市级有关部门要认真履行职责。",
         "三级公立医院要加强信息化建设。",  # an institution, not an agency
         "医疗机构应按合同规定与企业及时结算。",
         "国家建立公立医院满意度管理制度。",
@@ -118,11 +114,39 @@ def test_unknown_bodies_are_kept_but_marked() -> None:
         "超出支付标准的部分由患者自付。",
         "领导试点工作，研究重大事项，部署落实重点任务。",  # 部署 is a verb, not a 署
         "第二节深化部门协同  加强部门协调沟通。",
-        "各地各部门要加强组织领导。",
     ],
 )
 def test_no_duty(sentence: str) -> None:
     assert duties(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "units", "role"),
+    [
+        ("各地要加强组织领导。", ["各地"], "lead"),
+        ("2019年6月底前各省份要出台具体实施方案。", ["各省份"], "lead"),
+        ("市级有关部门要认真履行职责。", ["市级有关部门"], "lead"),
+        ("各市县、各部门应建立健全内部机制。", ["各市县", "各部门"], "support"),
+        ("各市县和相关部门明确专门工作机构。", ["各市县", "相关部门"], "support"),
+        ("各乡镇（街道）要落实属地责任。", ["各乡镇（街道）"], "lead"),
+    ],
+)
+def test_collective_subjects(sentence: str, units: list[str], role: str) -> None:
+    """A class of bodies (各地, 各省份, 相关部门) is a subject too, marked collective."""
+    (d,) = find_duties(sentence)
+    assert [u.name for u in d.units] == units and d.role == role
+    assert all(u.collective for u in d.units)
+
+
+def test_collectives_typed_by_their_class() -> None:
+    from healthgov.extract.facts.collectives import collective_ref
+
+    assert (collective_ref("各省（区、市）").agency_type, collective_ref("各省（区、市）").level) == (
+        "people-government", "province")
+    assert collective_ref("各县（市、区）").level == "county"
+    assert collective_ref("相关部门").agency_type is None
+    for name in ("卫生健康部门", "各级", "部门", "市卫生健康委"):
+        assert collective_ref(name) is None, name
 
 
 def _doc(body: str) -> str:
@@ -152,7 +176,7 @@ def test_national_documents() -> None:
     assert ("卫生健康行政部门", "lead", "prose") in t13 and ("国家中医药局", "lead", "prose") in t13
     assert ("组织部门", "support", "shared") in t13
     t16 = next(v for k, v in by_title.items() if "做好督导总结宣传" in k)
-    assert t16 == [("国家卫生健康委", "lead", "prose")]
+    assert t16 == [("国家卫生健康委", "lead", "prose"), ("相关部门", "support", "prose")]  # 会同相关部门
     rec = extract_file(next(EXTRA.glob("11_*.txt")))
     t12 = next(t for t in rec.tasks if "明确部门职责" in t.title)
     assert [r.name for r in t12.responsibilities if r.role == "lead"] == [

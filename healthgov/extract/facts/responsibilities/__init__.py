@@ -18,6 +18,7 @@ import re
 
 from healthgov.extract.document import DocView
 from healthgov.extract.facts.agencies import resolve_agency
+from healthgov.extract.facts.collectives import is_collective
 from healthgov.extract.facts.responsibilities.annotations import find_notes
 from healthgov.extract.facts.responsibilities.placement import apply_section_notes, attach, innermost_section
 from healthgov.extract.facts.responsibilities.prose import apply_prose
@@ -74,6 +75,9 @@ def assign_responsibilities(doc: DocView, tasks: list[Task], warnings: list[str]
     apply_section_notes(doc, ordered, section_notes, task_notes, juris)
     apply_tables(doc, ordered, juris)
     apply_prose(doc, ordered, juris, warnings)
+    for t in ordered:  # whatever the form that named it, a class of bodies is marked as one
+        for r in t.responsibilities:
+            r.collective = r.collective or is_collective(r.name)
 
 
 def _scope_end(doc: DocView, note: Note) -> int:

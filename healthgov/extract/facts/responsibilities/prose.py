@@ -14,6 +14,7 @@ import re
 
 from healthgov.extract.document import DocView
 from healthgov.extract.facts.agencies import resolve_agency
+from healthgov.extract.facts.collectives import collective_ref
 from healthgov.extract.facts.responsibilities.prose_subjects import Duty, Named, find_duties
 from healthgov.extract.matcher import LabelMatcher
 from healthgov.ontology.vocab import load_vocabularies
@@ -57,11 +58,11 @@ def _task_responsibilities(doc: DocView, t: Task, duties: list[Duty], juris, war
                 if role == "lead" and have.role != "lead":
                     have.role, have.basis, have.span = "lead", basis, span
                 continue
-            ref = _resolve(name, u, juris)
-            if ref.agency_type is None and warnings is not None:
+            ref = (collective_ref(u.name) if u.collective else None) or _resolve(name, u, juris)
+            if ref.agency_type is None and not u.collective and warnings is not None:
                 warnings.append(f"task {t.id}: unit not in the agency-type vocabulary: {name}")
             r = Responsibility(name=name, role=role, basis=basis, agency_type=ref.agency_type,
-                               level=ref.level, order=len(out), span=span)
+                               level=ref.level, order=len(out), span=span, collective=u.collective)
             index[key] = r
             out.append(r)
     return out

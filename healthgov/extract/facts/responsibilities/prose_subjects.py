@@ -7,7 +7,8 @@ is a name in the agency-type vocabulary (with its level prefix), or a name shape
 such a unit is kept and reported, never dropped. "财政、发展改革、卫生健康等部门要..." names each
 department of the list as its generic department (财政部门, 发展改革部门 ...). Bodies named
 anywhere but as the subject ("加强医保、公安等部门的协调") are not responsible; neither are
-"各地", "各有关部门" or institutions (医院, 医疗机构 ...).
+institutions (医院, 医疗机构 ...). Collective subjects ("各地", "各省份", "相关部门") are
+bodies marked ``collective`` (``facts.collectives``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from healthgov.extract.facts.agencies import resolve_agency, resolves, split_units
+from healthgov.extract.facts.collectives import is_collective
 
 BOUNDARY = "，,。；;：:\n！!？?"
 SENTENCE_END = "。；;！!？?\n"
@@ -27,7 +29,7 @@ _BODY_SUFFIX = re.compile(
 # Names that end like a body but are institutions or not bodies at all.
 _NOT_BODY = re.compile(
     r"(医院|卫生院|医疗机构|卫生机构|服务机构|养老机构|托育机构|教育机构|研究院|学院|"
-    r"服务中心|社会|委员|都会|机会|大会|协会会员)$"
+    r"服务中心|专业机构|社会|委员|都会|机会|大会|协会会员)$"
 )
 _GENERIC = re.compile(r"(各|其他|其它)?(有关|相关|牵头|其他|其它|责任|主管|配合|各)?(部门|单位|方面|机构)")
 # Words that cannot be inside a body name: a "name" containing them is a clause, not a body.
@@ -52,11 +54,11 @@ _DIST_HEAD = re.compile(r"(?P<items>.+?)等?(?P<head>(?:主管|行政|管理|职
 _MODAL = r"(?:要|应当|应|须|必须|需|务必)(?!求|用|对|届|收|付|知|急)"
 _ADVERB = r"(?:予以|继续|进一步|切实|认真|积极|主动|及时|按照职责分工|按职责分工|按职责|分别|共同|统一|具体|也|还|并|均|同时)?"
 _WHEN = r"(?:于?\d{4}年[^，,。；;]{0,10}?(?:前|起)，?|每年\d{0,2}月?底?前)?"
-_LEAD_VERB = r"发挥牵头|负责|牵头|主管|承担|会同|联合|统筹|负(?:领导|主体|监管|总|直接|主要)?责(?:任)?"
+_LEAD_VERB = r"发挥牵头|负责(?!人)|牵头|主管|承担|会同|联合|统筹|负(?:领导|主体|监管|总|直接|主要)?责(?:任)?"
 _SUPPORT_VERB = r"配合|协同|协助|参与"
 _OTHER_VERB = (
     r"组织|指导|监督|督促|制定|出台|建立|推行|印发|完成|开展|实施|落实|做好|研究|汇总|发布|拟定|审核|认定|"
-    r"部署|编制|制订|实行"
+    r"部署|编制|制订|实行|成立|设立|组建|明确"
 )
 VERB = re.compile(
     rf"{_WHEN}(?P<modal>{_MODAL})?{_ADVERB}(?P<verb>{_LEAD_VERB}|{_SUPPORT_VERB}|{_OTHER_VERB})?"
@@ -67,7 +69,10 @@ _ANSWERS_FOR = re.compile(r"对[^，,。；;]{1,24}?(?:负(?:领导|主体|监�
 _BY_VERB = re.compile(
     r"(?:对[^，,。；;]{1,30}?(?:进行|开展|实施)|负责|承担|牵头|统一|组织|会同|联合|具体|主管|制定|实施|统筹|指导|监督|审核|发布|拟定|认定|编制)"
 )
-_OPENER = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]\s*|第[一二三四五六七八九十百\d]+[章节条]\s*)?(?:同时|此外|其中|另外|为此|对此|并且?)?[，,]?")
+_OPENER = re.compile(
+    r"^(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]\s*|第[一二三四五六七八九十百\d]+[章节条]\s*)?(?:同时|此外|其中|另外|为此|对此|并且?)?[，,]?"
+    r"(?:\d{4}年(?:\d{1,2}月)?(?:底|末|中)?(?:前|起|以前|以来)，?)?"  # "2019年6月底前各省份要…"
+)
 
 
 @dataclass
@@ -80,6 +85,7 @@ class Named:
     head: str = ""  # the generic head added to a bare list item ("部门"), else ""
     head_at: int = -1  # where that head is written (relative offset)
     known: bool = True  # resolves in the agency-type vocabulary
+    collective: bool = False  # a class of bodies: 各地, 各省份, 相关部门 (see facts.collectives)
 
 
 @dataclass
@@ -118,13 +124,20 @@ def parse_subject(s: str, start: int, end: int) -> list[Named] | None:
     phrase = s[start:end]
     if not phrase or phrase[0] in _SEPS or phrase[-1] in _SEPS:
         return None
+    if is_collective(phrase):
+        return [Named(phrase, start, end, collective=True)]
     whole = is_body(phrase)
     if whole is not None:
         return [Named(phrase, start, end, known=whole)]
     pieces = split_units(phrase)
+    if len(pieces) < 2 and re.search("[、和及]", phrase):
+        pieces = _list_pieces(phrase)  # "各市县、各部门", "各市县和相关部门": collectives the vocabulary cannot split
     if len(pieces) >= 2:
         out: list[Named] = []
         for item, a, b in pieces:
+            if is_collective(item):
+                out.append(Named(item, start + a, start + b, collective=True))
+                continue
             kind = is_body(item)
             if kind is None:
                 break
@@ -132,6 +145,16 @@ def parse_subject(s: str, start: int, end: int) -> list[Named] | None:
         else:
             return out
     return _distributive(phrase, start)
+
+
+def _list_pieces(phrase: str) -> list[tuple[str, int, int]]:
+    """Pieces between 、/和/及 (the caller accepts them only when every piece is a body)."""
+    out, a = [], 0
+    for m in re.finditer("[、和及]", phrase):
+        out.append((phrase[a : m.start()], a, m.start()))
+        a = m.end()
+    out.append((phrase[a:], a, len(phrase)))
+    return out
 
 
 def _distributive(phrase: str, start: int) -> list[Named] | None:
@@ -212,7 +235,8 @@ def subject_at(s: str, p: int) -> Duty | None:
         if s[e - 1] in BOUNDARY:
             return None
         v = VERB.match(s, e)
-        if v is None or not (v.group("modal") or v.group("verb")):
+        if v is None or not (v.group("modal") or v.group("verb")) or s.startswith("的", v.end()):
+            # "各县市区编制的规划…": a verb before 的 makes a noun phrase, not a duty
             v = _ANSWERS_FOR.match(s, e)
             if v is None:
                 continue
