@@ -138,6 +138,25 @@ def test_collective_subjects(sentence: str, units: list[str], role: str) -> None
     assert all(u.collective for u in d.units)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "units", "role"),
+    [
+        ("国家卫生健康委加强统筹规划，指导各地科学设置机构。", ["国家卫生健康委"], "lead"),  # no modal
+        ("教育部推进订单定向医学生免费培养。", ["教育部"], "lead"),
+        ("国家医保局将会同财政部加强工作指导。", ["国家医保局"], "lead"),  # 将: future, still a duty
+        ("各有关部门要密切配合。", ["各有关部门"], "support"),
+    ],
+)
+def test_action_verbs_and_adverbs(sentence: str, units: list[str], role: str) -> None:
+    d = find_duties(sentence)[0]
+    assert [u.name for u in d.units] == units and d.role == role
+
+
+def test_clause_ending_in_a_body_is_no_subject() -> None:
+    # The clause names a body at its end; a verb inside means it is not one name.
+    assert duties("评估通过后提交海南省健康海南建设委员会推进工作机制审议。") == []
+
+
 def test_collectives_typed_by_their_class() -> None:
     from healthgov.extract.facts.collectives import collective_ref
 

@@ -49,16 +49,19 @@ _LEADING_VERB = re.compile(
 _VERB_START = re.compile(r"部署|办理|办好|院内|处理|处置|会商|署名|所有|所属|站在|中心|局部|办")
 # A body's name never holds 由 ("by") or opens with the document speaking of itself (本办法 …).
 _SELF_OR_BY = re.compile(r"由|^本(?:办法|方案|规定|条例|细则|规则|意见|通知|计划|决定|措施|实施)")
+_CLAUSE_WORD = re.compile(r"后(?!勤)|通过|提交|报送|报请|经过|按照|根据|之前|以后")
 _DIST_HEAD = re.compile(r"(?P<items>.+?)等?(?P<head>(?:主管|行政|管理|职能)?部门|单位)")
 
 _MODAL = r"(?:要|应当|应|须|必须|需|务必)(?!求|用|对|届|收|付|知|急)"
-_ADVERB = r"(?:予以|继续|进一步|切实|认真|积极|主动|及时|按照职责分工|按职责分工|按职责|分别|共同|统一|具体|也|还|并|均|同时)?"
+_ADVERB = r"(?:将|予以|密切|继续|进一步|切实|认真|积极|主动|及时|按照职责分工|按职责分工|按职责|分别|共同|统一|具体|也|还|并|均|同时)?"
 _WHEN = r"(?:于?\d{4}年[^，,。；;]{0,10}?(?:前|起)，?|每年\d{0,2}月?底?前)?"
 _LEAD_VERB = r"发挥牵头|负责(?!人)|牵头|主管|承担|会同|联合|统筹|负(?:领导|主体|监管|总|直接|主要)?责(?:任)?"
 _SUPPORT_VERB = r"配合|协同|协助|参与"
 _OTHER_VERB = (
     r"组织|指导|监督|督促|制定|出台|建立|推行|印发|完成|开展|实施|落实|做好|研究|汇总|发布|拟定|审核|认定|"
-    r"部署|编制|制订|实行|成立|设立|组建|明确"
+    r"部署|编制|制订|实行|成立|设立|组建|明确|"
+    # A body opening a clause with an action verb and no modal: "国家卫生健康委加强统筹规划".
+    r"加强|推进|推动|完善|健全|强化|提升|规范|加快|深化|优化|保障|确保|支持|指导"
 )
 VERB = re.compile(
     rf"{_WHEN}(?P<modal>{_MODAL})?{_ADVERB}(?P<verb>{_LEAD_VERB}|{_SUPPORT_VERB}|{_OTHER_VERB})?"
@@ -102,6 +105,8 @@ def is_body(name: str) -> bool | None:
     """True for a vocabulary body, False for a body-shaped unknown, None for no body."""
     if not name or re.search(r"^(?:各省份?|地方|国家|全国)$|各地|各部门|各单位|各方面", name) or _LEADING_VERB.match(name):
         return None
+    if _CLAUSE_WORD.search(name):
+        return None  # "评估通过后提交海南省…委员会": a clause ending in a body's name
     if _SELF_OR_BY.search(name):
         return None  # "本办法由市医疗保障局(负责解释)": the document and a preposition, not a body's name
     if _GENERIC.fullmatch(_LEVEL.sub("", name)) or "第" in name:
