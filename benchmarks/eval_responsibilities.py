@@ -101,6 +101,17 @@ _BASIS_FORM = {"explicit": "explicit", "shared": "explicit", "convention": "conv
                "prose": "prose", "annex": "table"}
 
 
+def _basis_key(g: dict | None, e, task) -> str:
+    """The basis a body is counted under: the extractor's (annex → table; a scoped unit joining a
+    lead-less list is scoped still), or, for a gold body not extracted, the basis its gold form
+    and role imply (a shared explicit or prose list → shared)."""
+    if e is not None:
+        return "table" if e.basis == "annex" else e.basis
+    if g["role"] == "shared" and g["form"] in ("explicit", "prose"):
+        return "shared"
+    return {"article": "prose", "heading": "prose"}.get(g["form"], g["form"])
+
+
 def load_gold(path: Path) -> dict:
     g = json.loads(path.read_text(encoding="utf-8"))
     g["_file"] = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
@@ -179,6 +190,7 @@ def evaluate_doc(gold: dict, record=None) -> dict:
     matched = match_tasks(gold["tasks"], tasks)
     total = _counter()
     forms: dict[str, dict] = defaultdict(_counter)
+    bases: dict[str, dict] = defaultdict(_counter)
     wrong_leads, missing_tasks, misses = [], [], []
     lead_tasks = lead_right = body_tasks = complete = 0
     for gt, t in zip(gold["tasks"], matched, strict=True):
@@ -192,19 +204,14 @@ def evaluate_doc(gold: dict, record=None) -> dict:
         all_correct = True
         for g, e in pairs:
             form = g["form"] if g else (next(iter(task_forms)) if len(task_forms) == 1 else _BASIS_FORM.get(e.basis, e.basis))
-            c = forms[form]
-            if g:
-                total["gold"] += 1
-                c["gold"] += 1
-            if e is not None:
-                total["extracted"] += 1
-                c["extracted"] += 1
+            cs = (total, forms[form], bases[_basis_key(g, e, t)])
+            for k, on in (("gold", bool(g)), ("extracted", e is not None), ("found", bool(g) and e is not None)):
+                for c in cs:
+                    c[k] += on
             if g and e is not None:
-                total["found"] += 1
-                c["found"] += 1
                 if ext_role(e, t) == g["role"]:
-                    total["correct"] += 1
-                    c["correct"] += 1
+                    for c in cs:
+                        c["correct"] += 1
                     continue
             if g:
                 all_correct = False
@@ -233,6 +240,7 @@ def evaluate_doc(gold: dict, record=None) -> dict:
                 label = f"{t.number} {t.title[:12]} (no gold task)"
                 total["extracted"] += 1
                 forms[_BASIS_FORM.get(e.basis, e.basis)]["extracted"] += 1
+                bases[_basis_key(None, e, t)]["extracted"] += 1
                 misses.append({"task": label, "gold": None, "extracted": f"{e.name} ({ext_role(e, t)})"})
                 if ext_role(e, t) == "lead":
                     wrong_leads.append({"task": label, "extracted": e.name, "gold": "not responsible"})
@@ -241,6 +249,7 @@ def evaluate_doc(gold: dict, record=None) -> dict:
             **total, "lead_tasks": lead_tasks, "lead_right": lead_right,
             "body_tasks": body_tasks, "complete_tasks": complete,
             "forms": {k: dict(v) for k, v in sorted(forms.items())},
+            "bases": {k: dict(v) for k, v in sorted(bases.items())},
             "wrong_leads": wrong_leads, "errors": misses}
 
 
@@ -266,15 +275,16 @@ def evaluate(paths: list[Path] | None = None) -> dict:
     keys = ["gold", "extracted", "found", "correct", "lead_tasks", "lead_right", "body_tasks", "complete_tasks",
             "tasks", "tasks_found"]
     overall = add_rates({k: sum(d[k] for d in docs) for k in keys})
-    forms: dict[str, dict] = defaultdict(_counter)
+    tallies: dict[str, dict[str, dict]] = {"forms": defaultdict(_counter), "bases": defaultdict(_counter)}
     for d in docs:
-        for f, c in d["forms"].items():
-            for k, v in c.items():
-                forms[f][k] += v
-        d["forms"] = {f: add_rates(dict(c)) for f, c in d["forms"].items()}
+        for kind, agg in tallies.items():
+            for f, c in d[kind].items():
+                for k, v in c.items():
+                    agg[f][k] += v
+            d[kind] = {f: add_rates(dict(c)) for f, c in d[kind].items()}
     overall["wrong_leads"] = sum(len(d["wrong_leads"]) for d in docs)
-    return {"documents": docs, "forms": {f: add_rates(dict(c)) for f, c in sorted(forms.items())},
-            "overall": overall}
+    return {"documents": docs, **{kind: {f: add_rates(dict(c)) for f, c in sorted(agg.items())}
+                                  for kind, agg in tallies.items()}, "overall": overall}
 
 
 def _f(x: float | None) -> str:
@@ -293,10 +303,12 @@ def markdown(res: dict) -> str:
                    f"| {_f(d['precision'])} | {_f(d['recall'])} | {_f(d['name_precision'])} / {_f(d['name_recall'])} "
                    f"| {_f(d['lead_accuracy'])} ({d['lead_right']}/{d['lead_tasks']}) | {wl} "
                    f"| {_f(d['complete_share'])} ({d['complete_tasks']}/{d['body_tasks']}) |")
-    out += ["", "| form | gold | extracted | correct | precision | recall | names P / R |", "|---|---|---|---|---|---|---|"]
-    for f, c in res["forms"].items():
-        out.append(f"| {f} | {c['gold']} | {c['extracted']} | {c['correct']} | {_f(c['precision'])} "
-                   f"| {_f(c['recall'])} | {_f(c['name_precision'])} / {_f(c['name_recall'])} |")
+    for kind, head in (("bases", "basis (extractor's)"), ("forms", "form (gold's)")):
+        out += ["", f"| {head} | gold | extracted | correct | precision | recall | names P / R |",
+                "|---|---|---|---|---|---|---|"]
+        for f, c in res[kind].items():
+            out.append(f"| {f} | {c['gold']} | {c['extracted']} | {c['correct']} | {_f(c['precision'])} "
+                       f"| {_f(c['recall'])} | {_f(c['name_precision'])} / {_f(c['name_recall'])} |")
     wl = [(Path(d["gold_file"]).stem, w) for d in res["documents"] for w in d["wrong_leads"]]
     out += ["", f"Wrong leads ({len(wl)}):" if wl else "Wrong leads: none."]
     out += [f"- {doc} · {w['task']}: extracted lead {w['extracted']}; gold: {w['gold']}" for doc, w in wl]

@@ -133,3 +133,28 @@ def test_seed_like_forms_no_wrong_lead(seed_forms):
     made_up = [d for d in seed_forms["documents"] if "madeup" in d["gold_file"]]
     assert len(made_up) == 2
     assert [w for d in made_up for w in d["wrong_leads"]] == []
+
+
+@pytest.fixture(scope="module")
+def all_gold():
+    return ev.evaluate(GOLD)
+
+
+def test_no_wrong_lead_anywhere(all_gold):
+    """A wrong lead is worse than a missing one: none on any gold document, real or made up."""
+    assert all_gold["overall"]["wrong_leads"] == 0, [
+        (d["gold_file"], d["wrong_leads"]) for d in all_gold["documents"] if d["wrong_leads"]]
+
+
+# Floors a little under today's figures (BENCHMARKS.md): a change that loses bodies fails here.
+@pytest.mark.parametrize(("basis", "precision", "recall"), [
+    ("prose", 0.95, 0.85), ("shared", 0.95, 0.9), ("table", 1.0, 1.0), ("scoped", 1.0, 1.0)])
+def test_floor_per_basis(all_gold, basis, precision, recall):
+    c = all_gold["bases"][basis]
+    assert c["gold"] > 0 and c["precision"] >= precision and c["recall"] >= recall, c
+
+
+def test_floor_tasks_complete(all_gold):
+    # Issue 15's bar: tasks naming bodies get every one of them, with the stated leads right.
+    o = all_gold["overall"]
+    assert o["complete_share"] >= 0.85 and o["lead_accuracy"] >= 0.85, o
