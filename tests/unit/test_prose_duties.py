@@ -166,6 +166,14 @@ def test_collectives_typed_by_their_class() -> None:
     assert collective_ref("相关部门").agency_type is None
     for name in ("卫生健康部门", "各级", "部门", "市卫生健康委"):
         assert collective_ref(name) is None, name
+    # A class prefix before a body's name: that body in every place of the class.
+    for name, typ, level in (("各区县政府", "people-government", "county"), ("各级卫生健康部门", "health-commission", None),
+                             ("各省（区、市）卫生健康委", "health-commission", "province")):
+        ref = collective_ref(name)
+        assert (ref.agency_type, ref.level) == (typ, level), name
+    # Lists and clauses are not one collective name.
+    for name in ("各级党委和政府是", "各级医保部门、税务部门", "各中心镇(街道)建设1个公办婴幼儿照护服务"):
+        assert collective_ref(name) is None, name
 
 
 def _doc(body: str) -> str:

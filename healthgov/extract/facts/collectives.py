@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from healthgov.extract.facts.agencies import resolve_agency
+from healthgov.extract.facts.agencies import resolve_agency, resolves
 from healthgov.records import AgencyRef
 
 # Classes of places: their governments.
@@ -30,6 +30,10 @@ _PLACE_CLASS = re.compile(rf"(?P<place>{_PLACES})(?:（[^（）]{{1,12}}）|\([^
 _UNITS = re.compile(
     r"(?:(?:省|市|县|区|国家)(?:级|直)?|各级各?|各)?(?:有关|相关|各)?(?:部门|单位)|各成员单位|起草单位"
 )
+# A class prefix before a body's name: the body of that type in every place of the class.
+_CLASS_PREFIX = re.compile(rf"地方各级|各级|(?:{_PLACES})(?:（[^（）]{{1,12}}）)?|各(?:省|市|县|区)级")
+# A list or a clause, not one name (住房和城乡建设 is one).
+_NOT_ONE_NAME = re.compile(r"[、，,。；;：:是的要应须在对将把为被]|(?<!住房)和(?!城乡)|及|与|并")
 _LEVEL_WORD = (("省", "province"), ("市", "city"), ("区县", "county"), ("县", "county"), ("区", "county"),
                ("乡镇", "township"), ("街道", "township"), ("国家", "nation"))
 
@@ -44,6 +48,16 @@ def collective_ref(name: str) -> AgencyRef | None:
         return AgencyRef(name=name, agency_type="people-government", level=level, jurisdiction=None)
     if _UNITS.fullmatch(core) and core not in ("部门", "单位"):
         return AgencyRef(name=name, agency_type=None, level=_unit_level(core), jurisdiction=None)
+    bare = re.sub(r"（[^（）]{1,12}）", "（）", core)  # 各省（区、市）: the 、 is inside the brackets
+    if not _NOT_ONE_NAME.search(bare) and re.fullmatch(r"[\u4e00-\u9fff（）]{3,30}", bare):
+        # "各区县政府", "各级卫生健康部门", "各地医保部门": every body of that type in the class
+        for i in range(len(core) - 2, 0, -1):
+            if _CLASS_PREFIX.fullmatch(core[:i]) and resolves(core[i:]):
+                ref = resolve_agency(name)
+                if ref.agency_type is None:
+                    break
+                level = "province" if core.startswith("各省") else ref.level  # 各省（区、市）: not a 市
+                return AgencyRef(name=name, agency_type=ref.agency_type, level=level, jurisdiction=ref.jurisdiction)
     return None
 
 
