@@ -33,6 +33,7 @@ PolicyParam = Annotated[str | None, Query(description="Only the tasks of this po
 AgencyTypeParam = Annotated[str | None, Query(description="Rows for this agency type only (id or label); the network is not cut.")]
 PooledParam = Annotated[bool, Query(description="One network over all places instead of one per jurisdiction.")]
 ImplicitParam = Annotated[bool, Query(description="Count units added by scoped rules; false: only units written at the task.")]
+CollectiveParam = Annotated[bool, Query(description="Include classes of bodies (各地, 各区县政府, 相关部门) as nodes; false: named bodies only.")]
 
 _SUMMARIES = {
     "measures": "Per agency and network: tasks led/supported, weighted degree, betweenness, eigenvector, brokerage, community",
@@ -51,9 +52,10 @@ def _store(request: Request) -> Any:
 
 
 def _filters(jurisdiction: list[str] | None, topic: str | None, level: str | None, policy: str | None,
-             agency_type: str | None, pooled: bool, implicit: bool = True) -> Filters:  # fmt: skip
+             agency_type: str | None, pooled: bool, implicit: bool = True, collective: bool = False) -> Filters:  # fmt: skip
     return Filters.parse({"jurisdiction": jurisdiction or [], "topic": topic, "level": level, "policy": policy,
-                          "agency_type": agency_type, "pooled": pooled, "implicit": implicit})  # fmt: skip
+                          "agency_type": agency_type, "pooled": pooled, "implicit": implicit,
+                          "collective": collective})  # fmt: skip
 
 
 def _table_route(what: str) -> None:
@@ -67,12 +69,14 @@ def _table_route(what: str) -> None:
         agency_type: AgencyTypeParam = None,
         pooled: PooledParam = False,
         implicit: ImplicitParam = True,
+        collective: CollectiveParam = False,
         limit: LimitParam = DEFAULT_LIMIT,
         offset: OffsetParam = 0,
         format: FormatParam = None,  # noqa: A002 - the public parameter name, as elsewhere in the API
         bom: BomParam = None,
     ) -> Response:
-        answer = table(_store(request), what, _filters(jurisdiction, topic, level, policy, agency_type, pooled, implicit))
+        answer = table(_store(request), what,
+                       _filters(jurisdiction, topic, level, policy, agency_type, pooled, implicit, collective))
         return table_response(request, columns=answer.columns, rows=answer.rows, limit=limit, offset=offset,
                               fmt=format, meta={"table": what}, bom=bom)  # fmt: skip
 
@@ -97,8 +101,9 @@ def network_graphml(
     level: LevelParam = None,
     policy: PolicyParam = None,
     implicit: ImplicitParam = True,
+    collective: CollectiveParam = False,
     bipartite: Annotated[bool, Query(description="The agency–task bipartite graph instead.")] = False,
 ) -> Response:
-    g = graph_for_export(_store(request), _filters(jurisdiction, topic, level, policy, None, True, implicit),
+    g = graph_for_export(_store(request), _filters(jurisdiction, topic, level, policy, None, True, implicit, collective),
                          bipartite=bipartite)
     return Response(to_graphml(g), media_type="application/graphml+xml; charset=utf-8")

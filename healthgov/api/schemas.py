@@ -75,7 +75,7 @@ _INT = {"tasks_led", "tasks_supported", "policies_issued", "tasks_total", "share
         "communities", "size", "internal_weight", "weight", "lead_lead", "lead_support", "support_support", "targets",
         "agencies"}  # fmt: skip
 _FLOAT = {"value", "value_max", "betweenness", "eigenvector", "density", "modularity"}
-_BOOL = {"loaded", "implicit", "broker"}
+_BOOL = {"loaded", "implicit", "broker", "collective"}
 _STR_LIST = {"agency_names", "led_task_ids", "supported_task_ids", "topics", "partner_types", "task_ids", "chain",
              "relations", "issuers", "lead_agencies", "institution_types", "tiers", "brokers", "names"}  # fmt: skip
 _OBJ_LIST = {"implements", "implemented_by", "cites", "cited_by", "responsibilities"}

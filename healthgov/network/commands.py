@@ -28,6 +28,7 @@ def network(
     agency_type: Annotated[str | None, typer.Option("--agency-type", help="Rows for this agency type only (id or label).")] = None,
     pooled: Annotated[bool, typer.Option("--pooled", help="One network over all places instead of one per jurisdiction.")] = False,
     implicit: Annotated[bool, typer.Option("--implicit/--explicit-only", help="Count units added by scoped rules (default) or only units written at the task.")] = True,
+    collective: Annotated[bool, typer.Option("--collective", help="Include classes of bodies (各地, 各区县政府, 相关部门) as nodes.")] = False,
     bipartite: Annotated[bool, typer.Option("--bipartite", help="With --format graphml: the agency–task bipartite graph.")] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or graphml.")] = "table",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of standard output.")] = None,
@@ -48,7 +49,8 @@ def network(
         raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}", param_hint="--format")
     try:
         filters = Filters.parse({"jurisdiction": jurisdiction or [], "topic": topic, "level": level, "policy": policy,
-                                 "agency_type": agency_type, "pooled": pooled, "implicit": implicit})  # fmt: skip
+                                 "agency_type": agency_type, "pooled": pooled, "implicit": implicit,
+                                 "collective": collective})  # fmt: skip
     except ParamError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

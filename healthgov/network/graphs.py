@@ -32,6 +32,7 @@ PARAMS: list[ParamSpec] = [
         "agency_type: concept(agency-type) = null | Rows for agencies of this type only (the network is not cut)",
         "pooled: bool = false | One network over all places instead of one per jurisdiction",
         "implicit: bool = true | Count units added by scoped rules (以下责任单位均包括…); false: only units written at the task",
+        "collective: bool = false | Include classes of bodies (各地, 各区县政府, 相关部门) as nodes; false: named bodies only",
     )
 ]
 
@@ -48,7 +49,7 @@ RETURN j.name AS network, lv.id AS network_level, p.id AS policy, t.id AS task, 
        t.title AS task_title,
        type(r) AS rel, r.basis AS basis, r.implicit AS implicit,
        a.id AS agency, a.name AS name, a.agency_type AS agency_type, a.level AS level,
-       a.jurisdiction AS jurisdiction
+       a.jurisdiction AS jurisdiction, coalesce(a.collective, false) AS collective
 """
 
 
@@ -65,13 +66,15 @@ class Filters:
     agency_type: str | None = None
     pooled: bool = False
     implicit: bool = True
+    # A class of bodies (各区县政府, 相关部门) is not one actor: the network is of named bodies unless asked.
+    collective: bool = False
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any]) -> Filters:
         """Checked filters from raw strings (CLI or URL). Raises ParamError."""
         v = bind(PARAMS, {k: val for k, val in raw.items() if val is not None})
         return cls(tuple(v["jurisdiction"]), v["level"], v["topic"], v["policy"], v["agency_type"], bool(v["pooled"]),
-                   bool(v["implicit"]))
+                   bool(v["implicit"]), bool(v["collective"]))
 
     def cypher(self) -> dict[str, Any]:
         return {"jurisdiction": list(self.jurisdiction), "level": self.level, "topic": self.topic, "policy": self.policy}
@@ -82,6 +85,8 @@ def fetch(store: Store, filters: Filters) -> list[dict[str, Any]]:
     rows = store.read(RESPONSIBILITIES, filters.cypher())
     if not filters.implicit:
         rows = [r for r in rows if not r.get("implicit")]
+    if not filters.collective:
+        rows = [r for r in rows if not r.get("collective")]
     for r in rows:
         r["role"] = "lead" if r["rel"] == "LEAD_AGENCY" else "support"
         r["network"] = r.get("network") or "(no jurisdiction)"

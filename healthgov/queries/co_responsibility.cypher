@@ -4,6 +4,7 @@
 // @param group_by: enum(agency,agency_type) = agency | Nodes of the network: agencies as named, or agency types (comparable across jurisdictions)
 // @param pooled: bool = false | Pool all jurisdictions into one network (the jurisdiction column is then "*")
 // @param min_shared: int[1..] = 1 | Only pairs sharing at least this many tasks
+// @param collective: bool = false | Include classes of bodies (各地, 各区县政府, 相关部门) as nodes; false: named bodies only
 // @param role: enum(any,lead) = any | any: every co-responsible pair; lead: pairs where at least one of the two leads the task
 // columns: jurisdiction, agency_a, agency_b, shared_tasks, task_ids
 // Pairs are unordered (agency_a < agency_b). With group_by=agency_type an agency of unknown
@@ -23,6 +24,7 @@ CALL () {
   RETURN p, j
 }
 MATCH (p)-[:HAS_TASK]->(t:Task)-[r:LEAD_AGENCY|SUPPORTING_AGENCY]->(a:Agency)
+WHERE $collective OR coalesce(a.collective, false) = false
 WITH j, p, t, r, CASE WHEN $group_by = 'agency_type' THEN coalesce(a.agency_type, a.name) ELSE a.name END AS node
 WITH CASE WHEN $pooled THEN '*' ELSE j.name END AS jurisdiction, p, t,
      collect(DISTINCT node) AS nodes,

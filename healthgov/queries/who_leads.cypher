@@ -8,7 +8,8 @@
 // @param basis: enum(explicit,convention,shared,prose,scoped,annex) = null | How the role was established (see DESIGN.md)
 // @param phrase: zh = null | Only tasks whose text contains this phrase (either script)
 // @param policy: str = null | Only the policy with this id
-// columns: jurisdiction, level, policy_id, policy_title, doc_number, task_id, task_number, task_title, agency, agency_id, agency_type, agency_type_zh, agency_type_en, agency_level, role, basis, implicit, list_order
+// @param collective: bool = true | Include classes of bodies (各地, 各区县政府, 相关部门: agencies marked collective); false: named bodies only
+// columns: jurisdiction, level, policy_id, policy_title, doc_number, task_id, task_number, task_title, agency, agency_id, agency_type, agency_type_zh, agency_type_en, agency_level, role, basis, implicit, list_order, collective
 // One row per (task, agency, role). Tasks are in document order, agencies in the order the
 // document lists them (list_order, 0 = first). Agency names are simplified; group by
 // agency_type to compare jurisdictions that name the same body differently.
@@ -41,6 +42,7 @@ WHERE ($role = 'any'
        OR ($role = 'support' AND type(r) = 'SUPPORTING_AGENCY'))
   AND ($basis IS NULL OR r.basis = $basis)
   AND ($agency_type IS NULL OR a.agency_type = $agency_type)
+  AND ($collective OR coalesce(a.collective, false) = false)
   AND ($phrase IS NULL OR coalesce(t.text_simplified, t.text) CONTAINS $phrase OR t.text CONTAINS $phrase_raw)
   AND ($topic IS NULL OR EXISTS { MATCH (t)-[:HAS_TOPIC]->(tp:Topic) WHERE tp.id = $topic })
 OPTIONAL MATCH (at:AgencyType {id: a.agency_type})
@@ -61,5 +63,6 @@ RETURN j.name AS jurisdiction,
        CASE type(r) WHEN 'LEAD_AGENCY' THEN 'lead' ELSE 'support' END AS role,
        r.basis AS basis,
        coalesce(r.implicit, false) AS implicit,
-       r.order AS list_order
+       r.order AS list_order,
+       coalesce(a.collective, false) AS collective
 ORDER BY jurisdiction, policy_id, coalesce(t.order, toInteger(substring(t.id, size(p.id) + 2))), role, list_order, agency

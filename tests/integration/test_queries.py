@@ -138,11 +138,23 @@ def test_who_leads_pricing_reform_across_cities(corpus_store) -> None:
 
 
 def test_who_leads_rows_are_in_document_order(corpus_store) -> None:
-    rows = registry.run(corpus_store, "who-leads", {"jurisdiction": "重庆市"}).rows
+    # Named bodies only: the annotated tasks of the text (classes of bodies come from its prose).
+    rows = registry.run(corpus_store, "who-leads", {"jurisdiction": "重庆市", "collective": "false"}).rows
     titles = [title for title, _ in _annotated_tasks(CHONGQING)]
     seen = list(dict.fromkeys(r["task_title"] for r in rows))
     assert seen == [t for t in titles if t in set(seen)]
     assert len(seen) == len(titles) == 20
+    assert not any(r["collective"] for r in rows)
+
+
+def test_who_leads_keeps_classes_of_bodies_marked(corpus_store) -> None:
+    """"各区县政府要…" (强化组织领导, in prose, no annotation): the district governments as a class lead."""
+    assert "各区县政府" in _doc(CHONGQING)
+    rows = registry.run(corpus_store, "who-leads", {"jurisdiction": "重庆市"}).rows
+    coll = {(r["task_title"], r["agency"]) for r in rows if r["collective"]}
+    assert ("强化组织领导", "各区县政府") in coll
+    named = registry.run(corpus_store, "who-leads", {"jurisdiction": "重庆市", "collective": "false"}).rows
+    assert len(rows) - len(named) == sum(1 for r in rows if r["collective"]) > 0
 
 
 def test_compare_targets_physicians_per_thousand(corpus_store) -> None:
