@@ -57,7 +57,7 @@ def _prose(c, lines: list[str], y: float) -> float:  # noqa: ANN001
     return y
 
 
-def _table(c, y: float, ruled: bool) -> float:  # noqa: ANN001
+def _table(c, y: float, ruled: bool, rows: slice = slice(None), header: bool = True) -> float:  # noqa: ANN001
     """The header and ROWS from y down, cells left-aligned with 3pt padding; with ruled lines
     (a grid) or without (rows told apart by position only)."""
     xs = [60.0]
@@ -66,7 +66,7 @@ def _table(c, y: float, ruled: bool) -> float:  # noqa: ANN001
     pitch = SIZE * 1.3
     top = y + SIZE
     rule_ys = [top]
-    for row in [HEADER, *ROWS]:
+    for row in [HEADER, *ROWS[rows]] if header else ROWS[rows]:
         cells = [v if isinstance(v, list) else [v] for v in row]
         for col, lines in enumerate(cells):
             for k, line in enumerate(lines):
@@ -102,6 +102,70 @@ def test_pdf_task_table_reads_as_the_txt_one(tmp_path: Path, ruled: bool) -> Non
     assert "\t".join(HEADER) in rec.text
     assert "2\t强化基层人才队伍\t市卫生健康委\t" in rec.text
     assert "请各单位按照分工抓好落实。\n" in rec.text and "\t请各单位" not in rec.text
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_pdf_table_across_a_page_break(tmp_path: Path, ruled: bool) -> None:
+    """A table running on to the next page, a page number under its first part: one table."""
+    f = tmp_path / "plan.pdf"
+    c = _canvas(f)
+    y = _prose(c, [ln.strip() for ln in _HEAD.split("\n") if ln.strip()], 780.0)
+    _table(c, y, ruled, slice(0, 2))
+    c.drawString(290, 40, "- 1 -")
+    c.showPage()
+    c.setFont(FONT, SIZE)
+    y = _table(c, 780.0, ruled, slice(2, None), header=False)
+    c.drawString(60 + 2 * SIZE, y, "请各单位按照分工抓好落实。")
+    c.save()
+    rec = extract_file(f)
+    assert _summary(rec) == EXPECTED
+    assert _roles(rec) == _roles(extract_text(TXT))
+    assert "- 1 -" not in rec.text
+
+
+def test_two_header_rows_centred_names_and_group_rows(tmp_path: Path) -> None:
+    """责任单位 centred over 牵头单位 | 配合单位, the other names centred between the two header
+    rows, full-width "一、…" group rows: columns and items as in TXT."""
+    from reportlab.pdfbase import pdfmetrics
+
+    f = tmp_path / "plan.pdf"
+    c = _canvas(f)
+    y = _prose(c, ["某市卫生健康委员会关于印发某市基层卫生服务能力提升实施方案的通知", "附件", "重点任务分工表"], 780.0)
+    xs = [60, 100, 260, 350, 450, 515]
+
+    def centred(x0: float, x1: float, y: float, s: str) -> None:
+        c.drawString((x0 + x1 - pdfmetrics.stringWidth(s, FONT, SIZE)) / 2, y, s)
+
+    for col, name in ((0, "序号"), (1, "重点任务"), (4, "完成时限")):
+        centred(xs[col], xs[col + 1], y - 6, name)
+    centred(xs[2], xs[4], y, "责任单位")
+    centred(xs[2], xs[3], y - 13, "牵头单位")
+    centred(xs[3], xs[4], y - 13, "配合单位")
+    y -= 32
+    rows = [["一、强化基层能力"], ["1", "加强基层医疗卫生机构建设", "市卫生健康委", ["市发展改革委、", "市财政局"], "2024年底"],
+            ["二、慢病防治"], ["2", "提升慢病管理水平", "市卫生健康委", "/", "长期"]]
+    for row in rows:
+        height = 1
+        for col, v in enumerate(row):
+            lines = v if isinstance(v, list) else [v]
+            height = max(height, len(lines))
+            for k, line in enumerate(lines):
+                if col == 0 and len(row) > 1:
+                    centred(xs[0], xs[1], y - k * 13, line)
+                else:
+                    c.drawString(xs[col] + 3, y - k * 13, line)
+        y -= height * 13 + 8
+    c.save()
+    text, _ = read_pdf(f.read_bytes(), f.name)
+    txt = (
+        "某市卫生健康委员会关于印发某市基层卫生服务能力提升实施方案的通知\n附件\n重点任务分工表\n"
+        "序号\t重点任务\t牵头单位\t配合单位\t完成时限\n一、强化基层能力\t\t\t\t\n"
+        "1\t加强基层医疗卫生机构建设\t市卫生健康委\t市发展改革委、市财政局\t2024年底\n二、慢病防治\t\t\t\t\n"
+        "2\t提升慢病管理水平\t市卫生健康委\t/\t长期\n"
+    )
+    assert "序号\t重点任务\t责任单位牵头单位\t责任单位配合单位\t完成时限\n" in text
+    assert _summary(extract_text(text, fmt="pdf")) == _summary(extract_text(txt)) != {}
+    assert [t.title for t in extract_text(text, fmt="pdf").tasks] == ["加强基层医疗卫生机构建设", "提升慢病管理水平"]
 
 
 def test_pdf_table_cells_wrapped_joined(tmp_path: Path) -> None:

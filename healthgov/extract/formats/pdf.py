@@ -8,7 +8,7 @@ import re
 from typing import NamedTuple
 
 from healthgov.extract.errors import ExtractError
-from healthgov.extract.formats.pdf_tables import Glyph, find_tables
+from healthgov.extract.formats.pdf_tables import Carry, Glyph, find_tables
 from healthgov.extract.formats.text import CJK
 
 NAME = "pdf"
@@ -38,9 +38,11 @@ def _read_pdf(raw: bytes, name: str) -> str:
     from pdfminer.high_level import extract_pages
 
     lines: list[Line] = []
+    carry: Carry | None = None  # a task table running on to the next page
     try:
         for page in extract_pages(io.BytesIO(raw)):
-            lines += _page_lines(page)
+            page_lines, carry = _page_lines(page, carry)
+            lines += page_lines
     except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds on broken files
         raise ExtractError(name, f"unreadable PDF ({type(e).__name__})") from e
     text = _reflow(lines)
@@ -49,9 +51,9 @@ def _read_pdf(raw: bytes, name: str) -> str:
     return text
 
 
-def _page_lines(page) -> list[Line]:  # noqa: ANN001 - a pdfminer LTPage
+def _page_lines(page, carry: Carry | None) -> tuple[list[Line], Carry | None]:  # noqa: ANN001 - a pdfminer LTPage
     """A page's text lines in pdfminer's order; the lines of a task table give way to its rows,
-    written where the table's first line was."""
+    written where the table's first line was. Also the table left open at the page's bottom."""
     from pdfminer.layout import LTChar, LTTextContainer, LTTextLine
 
     found: list[tuple[str, float, float, float]] = []
@@ -67,10 +69,10 @@ def _page_lines(page) -> list[Line]:  # noqa: ANN001 - a pdfminer LTPage
                     found.append((text, line.x0, line.x1, line.height))
                     glyphs += [Glyph(c.get_text(), c.x0, c.x1, c.y0, c.y1, c.size, k) for c in line if isinstance(c, LTChar)]
     if not found:
-        return []
+        return [], None
     left = min(x0 for _t, x0, _x1, _h in found)
     right = max(x1 for _t, _x0, x1, _h in found)
-    tables = find_tables(glyphs, _rules(page))
+    tables, carry = find_tables(glyphs, _rules(page), carry)
     first = {min(t.lines): t for t in tables}
     taken = set().union(*(t.lines for t in tables))
     out: list[Line] = []
@@ -79,7 +81,7 @@ def _page_lines(page) -> list[Line]:  # noqa: ANN001 - a pdfminer LTPage
             out += [Line(row, left, right, h, left, right, True) for row in first[k].rows]
         elif k not in taken:
             out.append(Line(t, x0, x1, h, left, right))
-    return out
+    return out, carry
 
 
 def _rules(page) -> list[tuple[float, float, float]]:  # noqa: ANN001 - a pdfminer LTPage

@@ -75,7 +75,7 @@ class Row:
 
 @dataclass(slots=True)
 class PdfTable:
-    rows: list[str]  # header row first, cells TAB-separated
+    rows: list[str]  # header row first (none in the part continuing a table), cells TAB-separated
     lines: set[int] = field(default_factory=set)  # the pdfminer text lines it replaces
 
 
@@ -108,31 +108,79 @@ def page_rows(glyphs: list[Glyph]) -> list[Row]:
     return rows
 
 
-def find_tables(glyphs: list[Glyph], rules: list[tuple[float, float, float]]) -> list[PdfTable]:
-    """The task tables of one page. ``rules``: horizontal ruled lines (y, x0, x1)."""
+@dataclass(slots=True)
+class Carry:
+    """A table running to the bottom of its page: the next page's rows may continue it."""
+
+    names: list[str]
+    extents: list[tuple[float, float]]
+    seps: list[float]
+
+
+_PAGE_NO = re.compile(r"^[-－—–\s]*(\d{1,4}|第\s*\d+\s*页(\s*共\s*\d+\s*页)?)[-－—–\s]*$")
+
+
+def find_tables(glyphs: list[Glyph], rules: list[tuple[float, float, float]],
+                carry: Carry | None = None) -> tuple[list[PdfTable], Carry | None]:
+    """The task tables of one page, and the table left open at its bottom. ``rules``: horizontal
+    ruled lines (y, x0, x1); ``carry``: the table left open on the page before."""
     rows = page_rows([g for g in glyphs if g.text.strip()])
     out: list[PdfTable] = []
-    i = 0
+    i, last, open_ = 0, 0, None  # last: the row after the last table
+    if carry is not None:
+        got = _continued(rows, rules, carry)
+        if got is not None:
+            out.append(got[0])
+            i = last = got[1]
+            open_ = carry
     while i < len(rows):
         got = _header_block(rows, i)
-        if got is None:
-            i += 1
-            continue
-        names, extents, end = got
-        left, right = extents[0][0], extents[-1][1]
-        # Ruled lines of this table: those across at least half its width.
-        mine = [(y, x0, x1) for y, x0, x1 in rules if min(x1, right) - max(x0, left) >= (right - left) / 2]
-        seps = _separators(rows[end:], extents)
-        body = _body(rows, end, seps, extents, mine)
+        body: list[Row] = []
+        if got is not None:
+            names, extents, end = got
+            mine = _rules_of(rules, extents)
+            seps = _separators(rows[end:], extents)
+            body = _body(rows, end, rows[end - 1], seps, extents, mine)
         if not body:
             i += 1
             continue
-        table = PdfTable(["\t".join(names)])
-        table.rows += _table_rows(body, seps, names, mine)
+        table = PdfTable(["\t".join(names), *_table_rows(body, seps, names, mine)])
         table.lines = {g.line for r in rows[i : end + len(body)] for g in r.glyphs}
         out.append(table)
-        i = end + len(body)
-    return out
+        i = last = end + len(body)
+        open_ = Carry(names, extents, seps)
+    if open_ is None or any(not _PAGE_NO.match(text_of(r.glyphs)) for r in rows[last:]):
+        return out, None
+    out[-1].lines |= {g.line for r in rows[last:] for g in r.glyphs}  # a page number between two parts
+    return out, open_
+
+
+def _rules_of(rules: list[tuple[float, float, float]], extents: list[tuple[float, float]]) -> list[tuple[float, float, float]]:
+    """The ruled lines of a table: those across at least half its width."""
+    left, right = extents[0][0], extents[-1][1]
+    return [(y, x0, x1) for y, x0, x1 in rules if min(x1, right) - max(x0, left) >= (right - left) / 2]
+
+
+def _continued(rows: list[Row], rules: list[tuple[float, float, float]], carry: Carry) -> tuple[PdfTable, int] | None:
+    """Rows at the top of a page that continue the table open on the page before (its header
+    repeated or not; a page number or running header above them dropped)."""
+    k = 0
+    while k < len(rows) and _PAGE_NO.match(text_of(rows[k].glyphs)):
+        k += 1
+    start = k
+    got = _header_block(rows, k) if k < len(rows) else None
+    if got is not None and got[0] == carry.names:
+        start = got[2]
+    if start >= len(rows):
+        return None
+    mine = _rules_of(rules, carry.extents)
+    body = _body(rows, start, None, carry.seps, carry.extents, mine)
+    n = len(carry.names)
+    if not body or start == k and not mine and sum(1 for c in _cells(body[0], carry.seps, n) if c) < 2:
+        return None  # no header again, no ruled lines and no row of cells: the page goes on in prose
+    table = PdfTable(_table_rows(body, carry.seps, carry.names, mine))
+    table.lines = {g.line for r in rows[: start + len(body)] for g in r.glyphs}
+    return table, start + len(body)
 
 
 def _is_name(run: list[Glyph]) -> bool:
@@ -178,18 +226,12 @@ def _header_block(rows: list[Row], i: int) -> tuple[list[str], list[tuple[float,
 
 
 def _columns(block: list[list[list[Glyph]]]) -> list[tuple[str, tuple[float, float]]]:
-    """Columns of a header block: a name overlapping two or more names of another row spans
-    them (its text prefixes theirs); names overlapping one another are one column, top first."""
+    """Columns of a header block: a name spanning names of another row (责任单位 over 牵头单位 |
+    配合单位) prefixes theirs; names overlapping one another (a name wrapped in its cell) are
+    one column, top first."""
     runs = [(r, run) for r, row in enumerate(block) for run in row]
-
-    def overlaps(a: list[Glyph], b: list[Glyph]) -> bool:
-        return a[0].x0 < b[-1].x1 and b[0].x0 < a[-1].x1
-
-    spanning = [
-        (r, run) for r, run in runs
-        if any(sum(1 for r2, o in runs if r2 == other and overlaps(run, o)) >= 2 for other in range(len(block)))
-    ]
-    plain = sorted((x for x in runs if x not in spanning), key=lambda x: x[1][0].x0)
+    spans = {id(run): hull for r, run in runs if (hull := _spanned(r, run, block, runs)) is not None}
+    plain = sorted((x for x in runs if id(x[1]) not in spans), key=lambda x: x[1][0].x0)
     cols: list[tuple[list[tuple[int, list[Glyph]]], float, float]] = []
     for r, run in plain:
         if cols and run[0].x0 < cols[-1][2] and cols[-1][1] < run[-1].x1:
@@ -199,10 +241,29 @@ def _columns(block: list[list[list[Glyph]]]) -> list[tuple[str, tuple[float, flo
             cols.append(([(r, run)], run[0].x0, run[-1].x1))
     out = []
     for parts, x0, x1 in cols:
-        over = [text_of(run) for r, run in sorted(spanning, key=lambda x: x[0]) if run[0].x0 < x1 and x0 < run[-1].x1]
+        over = [text_of(run) for r, run in runs if id(run) in spans and spans[id(run)][0] <= x0 and x1 <= spans[id(run)][1]]
         name = "".join(over) + "".join(text_of(run) for _r, run in sorted(parts, key=lambda p: p[0]))
         out.append((re.sub(r"\s+", "", name), (x0, x1)))
     return out
+
+
+def _spanned(r: int, run: list[Glyph], block: list[list[list[Glyph]]],
+             runs: list[tuple[int, list[Glyph]]]) -> tuple[float, float] | None:
+    """The x extent of the names a header name spans in another row: two or more it overlaps,
+    or two neighbours it sits between (centred over both) with no other name in between."""
+    x0, x1 = run[0].x0, run[-1].x1
+    mid = (x0 + x1) / 2
+    for r2, row in enumerate(block):
+        if r2 == r:
+            continue
+        hit = [o for o in row if o[0].x0 < x1 and x0 < o[-1].x1]
+        if len(hit) >= 2:
+            return hit[0][0].x0, hit[-1][-1].x1
+        for b, c in zip(row, row[1:], strict=False):
+            between = [o for _r, o in runs if o is not run and b[-1].x1 < (o[0].x0 + o[-1].x1) / 2 < c[0].x0]
+            if not hit and b[-1].x1 <= x0 and x1 <= c[0].x0 and not between and (b[0].x0 + b[-1].x1) / 2 < mid:
+                return b[0].x0, c[-1].x1
+    return None
 
 
 def _separators(rows: list[Row], extents: list[tuple[float, float]]) -> list[float]:
@@ -212,7 +273,9 @@ def _separators(rows: list[Row], extents: list[tuple[float, float]]) -> list[flo
     spans: list[tuple[float, float]] = []
     for r in rows[:200]:
         runs = r.runs(RUN_GAP)
-        if any(_across(run, extents) >= 2 for run in runs) and not _GROUP.match(text_of(r.glyphs)):
+        if len(runs) == 1 and _GROUP.match(text_of(r.glyphs)):
+            continue  # a group row spans columns: it tells nothing of where they part
+        if any(_across(run, extents) >= 2 for run in runs):
             break
         spans += [(g.x0, g.x1) for g in r.glyphs]
     seps: list[float] = []
@@ -246,17 +309,18 @@ def _rule_between(rules: list[tuple[float, float, float]], top: float, bottom: f
     return any(bottom < y < top and rx0 < x1 and x0 < rx1 for y, rx0, rx1 in rules)
 
 
-def _body(rows: list[Row], start: int, seps: list[float], extents: list[tuple[float, float]],
+def _body(rows: list[Row], start: int, head: Row | None, seps: list[float], extents: list[tuple[float, float]],
           rules: list[tuple[float, float, float]]) -> list[Row]:
-    """The rows of the table under its header: each run inside one column (or a group row),
-    no wide gap without a ruled line, nothing left of the table."""
+    """The rows of the table under its header (``head``: its last row; None at the top of a
+    page that continues it): each run inside one column (or a group row), no wide gap without
+    a ruled line, nothing left of the table."""
     left, right = extents[0][0], extents[-1][1]
-    ruled = _rule_between(rules, rows[start - 1].y + rows[start - 1].size, rows[start - 1].y - 3 * rows[start - 1].size, left, right)
+    ruled = bool(rules) if head is None else _rule_between(rules, head.y + head.size, head.y - 3 * head.size, left, right)
     body: list[Row] = []
     for r in rows[start:]:
         size = max(r.size, 1.0)
-        prev = body[-1] if body else rows[start - 1]
-        if prev.y - r.y > 3 * size and not _rule_between(rules, prev.y, r.y, left, right):
+        prev = body[-1] if body else head
+        if prev is not None and prev.y - r.y > 3 * size and not _rule_between(rules, prev.y, r.y, left, right):
             break
         if r.glyphs[0].x0 < left - 2 * size:
             break
