@@ -303,3 +303,13 @@ def test_html_cells_with_paragraphs_and_line_breaks():
     assert html != HTML
     rec = extract_text(html_to_text(html), fmt="html")
     assert _summary(rec) == EXPECTED
+
+
+def test_divisions_in_one_cell_separated_by_spaces():
+    # Two <p> (or a PDF's wrapped lines) in one division cell: two divisions, never one name.
+    doc = ("示例市卫生健康委员会关于印发重点任务分工的通知\n（本文为测试用虚构文本）\n附件\n重点任务分工表\n"
+           "序号\t重点任务\t牵头单位\t配合单位\t委内牵头处室\t委内配合处室\n"
+           "1\t建立健全分级诊疗制度\t市卫生健康委\t市医保局\t医政处 基层处\t规划处\n")
+    (t,) = extract_text(doc).tasks
+    assert [(r.name, r.role, r.divisions) for r in t.responsibilities] == [
+        ("市卫生健康委", "lead", ["医政处", "基层处", "规划处"]), ("市医保局", "support", [])]

@@ -285,9 +285,14 @@ def _add_divisions(task: Task, divisions: list[tuple[str, MCell]], owner: Agency
     names: list[str] = []
     for _k, cell in divisions:
         for _n, x, y in split_units(cell.text):
-            n = re.sub(r"\s+", "", cell.text[x:y])
-            if n and not EMPTY_MARKER.match(n) and n not in names:
-                names.append(n)
+            piece = cell.text[x:y].strip()
+            parts = piece.split()
+            # "规划处 医政处" (two <p> of one cell): two divisions; "人事 处" (a wrapped name): one
+            if len(parts) < 2 or not all(re.search(r"[处科室]$", q) and len(q) >= 2 for q in parts):
+                parts = [re.sub(r"\s+", "", piece)]
+            for n in parts:
+                if n and not EMPTY_MARKER.match(n) and n not in names:
+                    names.append(n)
     if not names:
         return
     target = None
