@@ -1,5 +1,6 @@
 """PDF with a text layer: lines reflowed into paragraphs, task tables as TAB rows (a scanned PDF
-is refused)."""
+is refused). Spaces that only come from layout between Chinese characters are not written: the
+text returned is the record's text, so spans index it directly."""
 
 from __future__ import annotations
 
@@ -13,6 +14,13 @@ from healthgov.extract.formats.text import CJK
 
 NAME = "pdf"
 EXTENSIONS = (".pdf",)
+# Characters set one em wide in Chinese text: ideographs, CJK and full-width punctuation,
+# Chinese quotes and dashes. Chinese puts no space between words, so a narrow gap between two
+# of them is layout (justification, letter spacing, a run split into several text objects).
+_WIDE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3001-\u303f\uff01-\uff5e“”‘’—…·]")
+# A gap narrower than this (in font sizes) between two wide glyphs is layout; a wider one (an
+# issuer set apart from the next in a signature block, usually an em or more) keeps its space.
+LAYOUT_GAP = 0.5
 
 
 class Line(NamedTuple):
@@ -63,7 +71,7 @@ def _page_lines(page, carry: Carry | None) -> tuple[list[Line], Carry | None]:  
             continue
         for line in box:
             if isinstance(line, LTTextLine):
-                text = line.get_text().rstrip("\n")
+                text = line_text(line).rstrip("\n")
                 if text.strip():
                     k = len(found)
                     found.append((text, line.x0, line.x1, line.height))
@@ -82,6 +90,30 @@ def _page_lines(page, carry: Carry | None) -> tuple[list[Line], Carry | None]:  
         elif k not in taken:
             out.append(Line(t, x0, x1, h, left, right))
     return out, carry
+
+
+def line_text(line) -> str:  # noqa: ANN001 - a pdfminer LTTextLine
+    """A pdfminer text line's text without the spaces pdfminer inserted between two wide glyphs
+    set closer than ``LAYOUT_GAP`` ("跨省 联网" from a run drawn in two pieces, "政 府 工 作" from
+    letter spacing). pdfminer writes a space for any gap over a tenth of a glyph: right between
+    words, wrong inside Chinese ones, where the space then ends up in names and titles. Space
+    characters the PDF itself holds are text and kept, as in TXT or DOCX; so are inserted
+    spaces beside Latin letters or digits (a word break there may be real)."""
+    from pdfminer.layout import LTAnno, LTChar, LTTextLineHorizontal
+
+    items = list(line)
+    if not isinstance(line, LTTextLineHorizontal):
+        return "".join(i.get_text() for i in items)
+    out: list[str] = []
+    for k, item in enumerate(items):
+        if isinstance(item, LTAnno) and item.get_text() == " " and 0 < k < len(items) - 1:
+            prev, nxt = items[k - 1], items[k + 1]
+            if (isinstance(prev, LTChar) and isinstance(nxt, LTChar) and _WIDE.fullmatch(prev.get_text())
+                    and _WIDE.fullmatch(nxt.get_text())
+                    and nxt.x0 - prev.x1 < LAYOUT_GAP * max(prev.size, nxt.size, 1.0)):
+                continue
+        out.append(item.get_text())
+    return "".join(out)
 
 
 def _rules(page) -> list[tuple[float, float, float]]:  # noqa: ANN001 - a pdfminer LTPage
