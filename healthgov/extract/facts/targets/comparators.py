@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from healthgov.extract.facts.targets.clauses import is_cn
-from healthgov.extract.facts.targets.grammar import POST_PHRASES, combine, pre_comparator
+from healthgov.extract.facts.targets.grammar import POST_PHRASES, PRE_PHRASES, combine, pre_comparator
 from healthgov.extract.numbers import (
     NUMBER,
     RANGE_SEP,
@@ -31,7 +31,9 @@ _TIME_ONLY = {"年", "日"}
 # A denominator written right before the value: "每人每天35元" is 35 元/人/天.
 _PER = re.compile(
     r"(?:每(?P<a>千常住人口|万常住人口|十万人口|千人口|万人口|千人|万人|人口|人|床位?|户|百张床位?))?"
-    r"(?:每(?P<b>天|日|年|月|周|次|季度))?$"
+    r"(?:每(?P<b>天|日|年|月|周|次|季度))?"
+    # "每人每年不低于700元": the denominator may come before the comparator word.
+    r"(?:" + "|".join(re.escape(w) for w in sorted(PRE_PHRASES, key=len, reverse=True) if len(w) > 1) + r")?$"
 )
 _PER_NAME = {"千常住人口": "千人", "万常住人口": "万人", "十万人口": "10万人", "千人口": "千人", "万人口": "万人",
              "人口": "人", "床位": "床", "百张床位": "百床", "百张床": "百床", "日": "天"}
@@ -96,7 +98,7 @@ def _measure(norm: str, s: int, unit: str | None) -> str | None:
     if unit is None:
         return None
     unit = _UNIT_ALIAS.get(unit, unit)
-    m = _PER.search(norm, max(0, s - 12), s)
+    m = _PER.search(norm, max(0, s - 16), s)
     if m and (m.group("a") or m.group("b")):
         per = [_PER_NAME.get(g, g) for g in (m.group("a"), m.group("b")) if g]
         return "/".join([unit, *per])

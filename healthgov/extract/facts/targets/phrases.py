@@ -105,6 +105,7 @@ def _scan_regions(doc: DocView, tasks: list[Task]) -> list[tuple[int, int]]:
 _CODES = re.compile(r"^[\u4e00-\u9fff]{0,4}(编码|代码|字段|数据元|术语)")
 _PRESENT = re.compile(r"已|目前|现有|现已|当前")
 _DEFINITION = re.compile(r"是指|系指|指的是|定义为")
+_PER_WORDS = re.compile(r"每(?:人口|人|床|户|天|日|年|月|周|次|季度)")
 _ITEM = re.compile(r"[一二三四五六七八九十]是")
 _CMP_WORDS = re.compile(
     "|".join(sorted((re.escape(w) for w in PRE_PHRASES if len(w) > 1), key=len, reverse=True))
@@ -137,7 +138,7 @@ def _is_target(norm: str, ca: int, hit: Hit, yearly: bool) -> bool:
 def _bare(indicator: str) -> bool:
     """An indicator that is only comparator and target words ("不低于", "到2026年达到"): the
     indicator was left unstated and is the previous clause's."""
-    rest = _CMP_WORDS.sub("", YEAR_ANCHOR.sub("", indicator))
+    rest = _CMP_WORDS.sub("", YEAR_ANCHOR.sub("", _PER_WORDS.sub("", indicator)))
     return not re.search(r"[\u4e00-\u9fff]{2}", rest)
 
 
