@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from healthgov.extract.facts.targets.clauses import is_cn
+from healthgov.extract.facts.targets.grammar import POST_PHRASES, PRE_PHRASES, combine, pre_comparator
 from healthgov.extract.numbers import (
     NUMBER,
     RANGE_SEP,
@@ -18,23 +19,30 @@ from healthgov.records import Comparator
 
 # Units, longest first (regex alternation is ordered).
 UNITS = (
-    "个百分点", "1/10万", "/10万", "/十万", "/万", "/千", "‰", "%", "万人次", "人次", "万人", "万元",
+    "个百分点", "个工作日", "工作日", "个小时", "1/10万", "/10万", "/十万", "/万", "/千", "‰", "%", "万人次", "人次", "万人", "万元",
     "亿元", "万平方米", "平方米", "元", "人", "个月", "个", "张", "名", "岁", "家", "所", "项", "次",
-    "天", "小时", "分钟", "公里", "种", "类", "倍", "支", "台", "辆", "床", "周", "例",
+    "天", "小时", "分钟", "公里", "种", "类", "倍", "支", "台", "辆", "床", "周", "例", "年", "日",
 )
+# Units written with a measure word that is not part of the measure: "5个工作日" is 5 工作日.
+_UNIT_ALIAS = {"个工作日": "工作日", "个小时": "小时"}
+# Units that are dates as often as durations: a value only as a time limit ("1年内", "90日内")
+# or after a comparator ("不超过3年").
+_TIME_ONLY = {"年", "日"}
+# A denominator written right before the value: "每人每天35元" is 35 元/人/天.
+_PER = re.compile(
+    r"(?:每(?P<a>千常住人口|万常住人口|十万人口|千人口|万人口|千人|万人|人口|人|床位?|户|百张床位?))?"
+    r"(?:每(?P<b>天|日|年|月|周|次|季度))?"
+    # "每人每年不低于700元": the denominator may come before the comparator word.
+    r"(?:" + "|".join(re.escape(w) for w in sorted(PRE_PHRASES, key=len, reverse=True) if len(w) > 1) + r")?$"
+)
+_PER_NAME = {"千常住人口": "千人", "万常住人口": "万人", "十万人口": "10万人", "千人口": "千人", "万人口": "万人",
+             "人口": "人", "床位": "床", "百张床位": "百床", "百张床": "百床", "日": "天"}
 UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 _VALUE = re.compile(
     rf"(?P<lo>{NUMBER})\s*(?P<u1>{UNIT_RE})?(?:{RANGE_SEP}(?P<hi>{NUMBER})\s*)?(?P<unit>{UNIT_RE})?"
-    r"(?P<post>\s*(?:及以上|以上|及以下|以下|以内|左右|之内))?"
+    r"(?P<post>\s*(?:及以上|以上|及以下|以下|以内|左右|之内|内(?![容部外涵科地需])))?"
 )
-_PRE_CMP = [
-    (re.compile(r"(不低于|不少于|不小于|至少|≥|>=)\s*$"), ">="),
-    (re.compile(r"(不高于|不超过|不大于|≤|<=|控制在|低于)\s*$"), "<="),
-    (re.compile(r"(超过|高于|大于|突破|>)\s*$"), ">"),
-    (re.compile(r"(小于|<)\s*$"), "<"),
-    (re.compile(r"(约|大约)\s*$"), "about"),
-]
-POST_CMP = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<=", "之内": "<=", "左右": "about"}
+POST_CMP = POST_PHRASES
 _CHANGE_VERB = re.compile(r"(增长|提高|提升|下降|降低|降|减少|增加|上升|缩短|延长)(了)?\s*$")
 _POP_NOUN = re.compile(r"^(?:及以上|以上|以下|及以下)?(?:的)?(?:儿童|婴幼儿|人群|老年人|老人|妇女|居民|人口|学生|青少年|孕产妇|患者|男性|女性|新生儿)")
 _NOT_UNITLESS = re.compile(r"^\s*(年|月|日|号|级|届|期|次会|条|章|节|号文|版|G|大|项目)")
@@ -52,6 +60,51 @@ class Hit:
     post: str
 
 
+TIME_UNITS = {"年", "日", "天", "工作日", "小时", "个月", "周", "分钟"}
+
+
+def _not_a_value(norm: str, s: int, e: int, lo_s: str, unit: str | None, post: str) -> bool:
+    """Dates, ordinals, denominators, populations and conditions written like quantities."""
+    before = norm[max(0, s - 1) : s]
+    after = norm[e : e + 6]
+    if is_cn(lo_s):
+        # Chinese numerals only as counts with a unit (not "一批", "二级", "两个允许").
+        if not unit or not re.search(r"[一二三四五六七八九两〇零]", lo_s) or before in "“\"第每":
+            return True
+        if parse_number(lo_s) is None or (parse_number(lo_s) or 0) < 2:
+            return True
+    if before and (before.isdigit() or before in ".第〔[（(" and not unit):
+        return True
+    if before == "每" or norm[max(0, s - 2) : s] in ("每个",):
+        return True  # a denominator: "每3万人", "每千人口"
+    if not unit and (not post or _NOT_UNITLESS.match(after)):
+        return True
+    if unit in _TIME_ONLY and (
+        re.fullmatch(r"(?:19|20)\d{2}", lo_s)
+        or not (post in ("内", "以内", "之内") or pre_comparator(norm[max(0, s - 8) : s]) not in (None, "about"))
+    ):
+        return True  # "2027年", "3月20日", "三年行动", "力争2025年": dates and names, not time limits
+    if unit == "岁" and re.match(r"[\u4e00-\u9fff]", after) and not re.match(r"(左右|以上|以下|以内)", after):
+        return True  # "65岁及以上常住老年人": a population, not a value
+    if re.match(r"\s*的", after) and re.search(r"(低于|高于|超过|不足|少于|多于|大于|小于|在|为)\s*$", norm[max(0, s - 3) : s]):
+        return True  # "服务人口低于800人的行政村": a condition, not "90%以上的县"
+    # "两个或两个以上医疗机构", "3家或以上": a definition's threshold, not a target.
+    return bool(re.match(r"\s*或\s*(?:[一二两三四五六七八九十\d]+\S{0,2})?(?:以上|以下)", after)
+                or re.search(r"或\s*$", norm[max(0, s - 2) : s]))
+
+
+def _measure(norm: str, s: int, unit: str | None) -> str | None:
+    """The unit with the denominator written right before the value ("每人每天35元" → 元/人/天)."""
+    if unit is None:
+        return None
+    unit = _UNIT_ALIAS.get(unit, unit)
+    m = _PER.search(norm, max(0, s - 16), s)
+    if m and (m.group("a") or m.group("b")):
+        per = [_PER_NAME.get(g, g) for g in (m.group("a"), m.group("b")) if g]
+        return "/".join([unit, *per])
+    return unit
+
+
 def find_values(norm: str, a: int, b: int) -> list[Hit]:
     """Value expressions in norm[a:b] that look like quantities (not dates, numbers, ordinals)."""
     hits: list[Hit] = []
@@ -59,27 +112,12 @@ def find_values(norm: str, a: int, b: int) -> list[Hit]:
         lo_s, hi_s = m.group("lo"), m.group("hi")
         unit = m.group("unit") or m.group("u1")
         post = (m.group("post") or "").strip()
+        if post == "内" and _UNIT_ALIAS.get(unit or "", unit) not in TIME_UNITS:
+            post = ""  # "内" bounds a time ("5个工作日内"), not a count
         s, e = m.start(), m.end()
-        before = norm[max(0, s - 1) : s]
+        if _not_a_value(norm, s, e, lo_s, unit, post):
+            continue
         after = norm[e : e + 6]
-        if is_cn(lo_s):
-            # Chinese numerals only as counts with a unit (not "一批", "二级", "两个允许").
-            if not unit or not re.search(r"[一二三四五六七八九两〇零]", lo_s) or before in "“\"第每":
-                continue
-            if parse_number(lo_s) is None or (parse_number(lo_s) or 0) < 2:
-                continue
-        if before and (before.isdigit() or before in ".第〔[（(" and not unit):
-            continue
-        if before == "每" or norm[max(0, s - 2) : s] in ("每个",):
-            continue  # a denominator: "每3万人", "每千人口"
-        if not unit and not post:
-            continue
-        if not unit and _NOT_UNITLESS.match(after):
-            continue
-        if unit == "岁" and re.match(r"[\u4e00-\u9fff]", after) and not re.match(r"(左右|以上|以下|以内)", after):
-            continue  # "65岁及以上常住老年人": a population, not a value
-        if re.match(r"\s*的", after) and re.search(r"(低于|高于|超过|不足|少于|多于|大于|小于|在|为)\s*$", norm[max(0, s - 3) : s]):
-            continue  # "服务人口低于800人的行政村": a condition, not "90%以上的县"
         lo = parse_number(lo_s)
         hi = parse_number(hi_s) if hi_s else None
         if hi_s is None and unit and lo_s.isdigit():
@@ -94,21 +132,16 @@ def find_values(norm: str, a: int, b: int) -> list[Hit]:
             continue
         if not unit and lo >= 1_000_000:
             continue  # phone numbers, ids
-        hits.append(Hit(s, e, lo, hi, unit, post))
+        hits.append(Hit(s, e, lo, hi, _measure(norm, s, unit), post))
     return hits
 
 
 def find_comparator(norm: str, clause_start: int, hit: Hit) -> Comparator:
-    pre = norm[clause_start : hit.start]
+    """The comparator of a value from the words before it in its clause and the qualifier after it."""
     if hit.value_max is not None:
         return "range"
-    if hit.unit == "个百分点" or _CHANGE_VERB.search(pre[-6:]) and not re.search(r"(到|至)\s*$", pre):
+    pre = norm[clause_start : hit.start]
+    before = pre_comparator(pre)
+    if before is None and (hit.unit == "个百分点" or _CHANGE_VERB.search(pre[-6:]) and not re.search(r"(到|至)\s*$", pre)):
         return "text"  # a change ("增长30%", "每年降0.5个百分点"), not a level
-    for rx, cmp in _PRE_CMP:
-        if rx.search(pre[-6:]):
-            if cmp == "<=" and hit.post in ("以上", "及以上"):
-                return ">="
-            return cmp  # type: ignore[return-value]
-    if hit.post:
-        return POST_CMP[hit.post]  # type: ignore[return-value]
-    return "="
+    return combine(before, hit.post) or "="

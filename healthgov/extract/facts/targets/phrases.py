@@ -18,7 +18,8 @@ from healthgov.extract.facts.targets.clauses import (
     sentence_start,
     task_of,
 )
-from healthgov.extract.facts.targets.comparators import find_comparator, find_values
+from healthgov.extract.facts.targets.comparators import TIME_UNITS, Hit, find_comparator, find_values
+from healthgov.extract.facts.targets.grammar import PRE_PHRASES
 from healthgov.extract.facts.targets.indicators import indicator_for, split_subjects
 from healthgov.extract.facts.targets.tables import is_indicator_table, table_notes
 from healthgov.extract.numbers import (
@@ -32,7 +33,7 @@ _TARGET_CUE = re.compile(
     r"达到|达|不低于|不少于|不高于|不超过|低于|高于|超过|突破|控制在|保持在|稳定在|维持在|提高到|提高至|"
     r"提升到|提升至|降低到|降低至|降到|降至|下降到|下降至|减少到|减少至|增加到|增加至|增长到|增长至|"
     r"至少|力争|建成|建设|打造|设立|设置|培养|培育|引进|新增|增加|提高|降低|下降|减少|增长|覆盖|"
-    r"为|占|配备|实现|完成|选拔|招收|培训|入选|以上|以下|以内|左右|分别|均"
+    r"为|占|配备|实现|完成|选拔|招收|培训|入选|以上|以下|以内|左右|分别|均|办好|建立"
 )
 _BACKGROUND = re.compile(r"背景|基础|现状|回顾|成就|成效|进展|形势|挑战|机遇")
 _GOAL = re.compile(r"目标|指标|总体要求|总体思路")
@@ -101,6 +102,53 @@ def _scan_regions(doc: DocView, tasks: list[Task]) -> list[tuple[int, int]]:
     return merged
 
 
+_CODES = re.compile(r"^[\u4e00-\u9fff]{0,4}(编码|代码|字段|数据元|术语)")
+_PRESENT = re.compile(r"已|目前|现有|现已|当前")
+_DEFINITION = re.compile(r"是指|系指|指的是|定义为")
+_PER_WORDS = re.compile(r"每(?:人口|人|床|户|天|日|年|月|周|次|季度)")
+_ITEM = re.compile(r"[一二三四五六七八九十]是")
+_CMP_WORDS = re.compile(
+    "|".join(sorted((re.escape(w) for w in PRE_PHRASES if len(w) > 1), key=len, reverse=True))
+    + r"|达到|达|为|到|至|在"
+)
+
+
+def _anchor_for(anchors: list[_Anchor], norm: str, hit_start: int, sent: int, para: int, yearly: bool) -> _Anchor | None:
+    """The year anchor: the nearest before the value in the sentence, else the paragraph's, unless an
+    item marker (二是, 三是) stands between: each item is a requirement of its own."""
+    anchor = next((x for x in reversed(anchors) if sent <= x.pos < hit_start), None)
+    if anchor is None and not yearly:
+        anchor = next((x for x in reversed(anchors) if para <= x.pos < hit_start), None)
+        if anchor is not None and _ITEM.search(norm, anchor.pos, hit_start):
+            anchor = None
+    return anchor
+
+
+def _is_target(norm: str, ca: int, hit: Hit, yearly: bool) -> bool:
+    """A quantity whose clause makes it a target: a target word, a yearly quota or a time limit;
+    not a count of codes, a present fact or a definition."""
+    clause = norm[ca : hit.start]
+    if _CODES.match(norm[hit.end : hit.end + 8]) or _PRESENT.search(clause) or _DEFINITION.search(clause):
+        return False  # "15项业务编码", "目前已组建医联体12个", "医联体是指…"
+    if yearly or (hit.post in ("内", "以内", "之内") and hit.unit in TIME_UNITS):
+        return True  # "每年开展1次", "5个工作日内完成"
+    return bool(_TARGET_CUE.search(norm[ca : hit.end + 4]))
+
+
+def _bare(indicator: str) -> bool:
+    """An indicator that is only comparator and target words ("不低于", "到2026年达到"): the
+    indicator was left unstated and is the previous clause's."""
+    rest = _CMP_WORDS.sub("", YEAR_ANCHOR.sub("", _PER_WORDS.sub("", indicator)))
+    return not re.search(r"[\u4e00-\u9fff]{2}", rest)
+
+
+def _tidy(indicator: str) -> str:
+    """Comparator words are not part of an indicator: "开放率力争" → "开放率"."""
+    t = re.sub(r"(力争|至少|最少|约|大约|达到|达)+$", "", indicator)
+    t = re.sub(r"^(按|以)?(" + "|".join(re.escape(w) for w in PRE_PHRASES if len(w) > 1) + ")", "", t)
+    return t.strip(" ，,、") or indicator
+
+
 def text_targets(doc: DocView, tasks: list[Task]) -> list[Target]:
     norm = normalise_digits(doc.simp)
     excluded = _excluded_ranges(doc)
@@ -116,23 +164,21 @@ def text_targets(doc: DocView, tasks: list[Task]) -> list[Target]:
             sent = sentence_start(norm, hit.start, ra)
             para = para_start(norm, hit.start, ra)
             yearly = "每年" in norm[sent:hit.start]
-            # The year anchor: the nearest before the value in the sentence, else the paragraph.
-            anchor = next((x for x in reversed(anchors) if sent <= x.pos < hit.start), None)
-            if anchor is None and not yearly:
-                anchor = next((x for x in reversed(anchors) if para <= x.pos < hit.start), None)
+            anchor = _anchor_for(anchors, norm, hit.start, sent, para, yearly)
             if anchor is not None and not anchor.future and issue_year and anchor.year and anchor.year < issue_year:
                 continue  # "2020年,居民健康素养水平达19.85%": a past fact
-            if not _TARGET_CUE.search(norm[ca : hit.end + 4]):
+            if not _is_target(norm, ca, hit, yearly):
                 continue
             seen.add((hit.start, hit.end))
-            cmp = find_comparator(norm, ca, hit)
-            ind = indicator_for(doc.simp, ca, cb, hit, sent)
+            ind = _tidy(indicator_for(doc.simp, ca, cb, hit, sent))
+            if _bare(ind) and out and out[-1].span and out[-1].span.start >= para:
+                ind = out[-1].indicator_text  # "…比例2025年达到70%，到2026年不低于80%"
             out.append(
                 Target(
                     id="",
                     text=doc.text[sent:sentence_end(norm, hit.end, rb)].strip(),
                     indicator_text=ind,
-                    comparator=cmp,
+                    comparator=find_comparator(norm, ca, hit),
                     value=hit.value,
                     value_max=hit.value_max,
                     unit=hit.unit,

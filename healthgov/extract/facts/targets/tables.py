@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from healthgov.extract.document import Cell, DocView, Table
 from healthgov.extract.facts.targets.clauses import task_of
-from healthgov.extract.facts.targets.comparators import NATURE, POST_CMP, UNIT_RE, UNITS
+from healthgov.extract.facts.targets.comparators import NATURE, UNIT_RE, UNITS
+from healthgov.extract.facts.targets.grammar import combine, pre_comparator
 from healthgov.extract.facts.targets.indicators import resolve_indicator
 from healthgov.extract.numbers import (
     NUMBER,
@@ -36,6 +37,10 @@ class _Cols:
     target_year: int | None
 
 
+# A column that explains an indicator (指标说明, 指标解释, 指标定义, 计算口径) is not the indicator.
+_EXPLANATION = re.compile(r"说明|解释|定义|口径|计算|来源|备注|内涵|含义")
+
+
 def _columns(header: list[str]) -> _Cols:
     ind = num = base = tgt = unit = nat = None
     years: list[tuple[int, int]] = []
@@ -60,7 +65,7 @@ def _columns(header: list[str]) -> _Cols:
                 years.append((i, int(y.group(1))))
         elif y:
             years.append((i, int(y.group(1))))
-        elif "指标" in h and "说明" not in h:
+        elif "指标" in h and not _EXPLANATION.search(h):
             ind = i  # the most specific (last) 指标 column: 一级/二级/三级指标
     by = ty = None
     if years:
@@ -81,26 +86,36 @@ def is_indicator_table(table: Table) -> bool:
     return any("指标" in h for h in table.header) and bool(table.rows)
 
 
-def _parse_cell_value(text: str) -> tuple[Comparator, float | None, float | None, str | None]:
-    """A table value: "78.6左右" → about; "≤15" → <=; "25" → =; anything worded → text."""
+# A cell may carry its own year and comparator: "力争2023年达到60%", "2025年达到80%以上".
+_CELL_YEAR = re.compile(r"^(?P<aim>力争)?(?:到|至)?(?P<y>(?:19|20)\d{2})\s*年(?:底|末)?(?:前)?[,，]?\s*")
+# Words a cell may open with; 稳定在/保持在 ("稳定在95以上") are kept as text, as written.
+_CELL_PRE = re.compile(r"^(力争)?(达到|达|不低于|不少于|不高于|不超过|不得低于|不得超过|低于|高于|超过|控制在|至少)?")
+
+
+def _parse_cell_value(text: str) -> tuple[Comparator, float | None, float | None, str | None, int | None]:
+    """A table value: "78.6左右" → about; "≤15" → <=; "25" → =; "力争2023年达到60%" → about 60
+    in 2023; anything else worded → text. The last item is a year written in the cell."""
     t = normalise_digits(text).strip().lstrip(_MARKERS)
-    m = re.fullmatch(rf"(≥|≤|>=|<=|>|<)?\s*({NUMBER})\s*({UNIT_RE})?(?:{RANGE_SEP}({NUMBER})\s*({UNIT_RE})?)?\s*(以上|以下|左右|以内)?", t)
+    year = None
+    ym = _CELL_YEAR.match(t)
+    if ym:
+        year = int(ym.group("y"))
+        t = (ym.group("aim") or "") + t[ym.end():]
+    words = _CELL_PRE.match(t)
+    pre_words = words.group(0) if words else ""
+    m = re.fullmatch(rf"(≥|≤|>=|<=|>|<)?\s*({NUMBER})\s*({UNIT_RE})?(?:{RANGE_SEP}({NUMBER})\s*({UNIT_RE})?)?\s*(以上|以下|左右|以内)?", t[len(pre_words):])
     if m:
         lo = parse_number(m.group(2))
         hi = parse_number(m.group(4)) if m.group(4) else None
         unit = m.group(5) or m.group(3)
         if hi is not None:
-            return "range", lo, hi, unit
-        sym = m.group(1)
-        if sym:
-            return {"≥": ">=", ">=": ">=", "≤": "<=", "<=": "<=", ">": ">", "<": "<"}[sym], lo, None, unit  # type: ignore[return-value]
-        if m.group(6):
-            return POST_CMP[m.group(6)], lo, None, unit  # type: ignore[return-value]
-        return "=", lo, None, unit
+            return "range", lo, hi, unit, year
+        cmp = combine(pre_comparator(pre_words + (m.group(1) or "")), m.group(6) or "")
+        return cmp or "=", lo, None, unit, year
     n = re.search(rf"({NUMBER})\s*({UNIT_RE})?", t)
     if n and re.search(r"\d", n.group(1)):
-        return "text", parse_number(n.group(1)), None, n.group(2)
-    return "text", None, None, None
+        return "text", parse_number(n.group(1)), None, n.group(2), year
+    return "text", None, None, None, year
 
 
 _UNIT_PAREN = re.compile(r"[(（]\s*([^()（）]{1,8})\s*[)）]\s*$")
@@ -242,7 +257,7 @@ def table_targets(doc: DocView, tasks: list[Task]) -> list[Target]:
             single = cells.get("single")
             if single:
                 note_parts.append(f"one value given for the baseline and target columns: {single}")
-            cmp, value, vmax, vunit = _parse_cell_value(target_s) if target_s else ("text", None, None, None)
+            cmp, value, vmax, vunit, cell_year = _parse_cell_value(target_s) if target_s else ("text", None, None, None, None)
             unit = _text_of(cells.get("unit")).strip() or paren_unit or vunit
             for ch in sorted(row_markers):
                 if ch in by_marker:
@@ -265,7 +280,7 @@ def table_targets(doc: DocView, tasks: list[Task]) -> list[Target]:
                     value=value,
                     value_max=vmax,
                     unit=unit or None,
-                    year=cols.target_year if target_s else None,
+                    year=(cell_year or cols.target_year) if target_s else None,
                     baseline=base_s.strip(_MARKERS) or None,
                     baseline_year=cols.baseline_year if base_s else None,
                     nature=nature,
