@@ -66,3 +66,29 @@ def test_adopting_a_plan_resolves_the_units_in_its_jurisdiction() -> None:
     rec = extract_file(HAINAN_ANNEX1)
     adopt_plan(rec, "pPLAN", None)
     assert rec.policy.annex_of == "pPLAN" and rec.policy.jurisdiction.name == "海南省"
+
+
+def test_an_adopted_annex_in_rows_and_rdf() -> None:
+    from rdflib import Namespace
+
+    from healthgov.graph.schema import load_schema
+    from healthgov.loaders.rows import document_rows
+    from healthgov.ontology.rdf import record_to_graph, validate
+
+    hg = Namespace("https://w3id.org/healthgov/ontology#")
+    plan = extract_file(HAINAN_PLAN)
+    annex = extract_file(HAINAN_ANNEX1)
+    adopt_plan(annex, plan.policy.id, plan.policy.jurisdiction)
+    s = load_schema()
+    rows = document_rows(s, annex)
+    assert rows.annex_of == {"policy": annex.policy.id, "target": plan.policy.id}
+    assert rows.policy["annex_label"] == "附件1" and "annex_title" not in rows.policy
+    assert document_rows(s, plan).policy["annex_title"][0] == DUTY_LIST
+    assert {a["jurisdiction"] for a in rows.agencies} == {"海南省"}
+    g = record_to_graph(annex)
+    conforms, report = validate(g)
+    assert conforms, report[:2000]
+    assert [str(o).rsplit("/", 1)[-1] for o in g.objects(None, hg.isAnnexOf)] == [plan.policy.id]
+    g = record_to_graph(plan)
+    assert len(list(g.objects(None, hg.annexTitle))) == 4 and validate(g)[0]
+
