@@ -92,3 +92,23 @@ def test_an_adopted_annex_in_rows_and_rdf() -> None:
     g = record_to_graph(plan)
     assert len(list(g.objects(None, hg.annexTitle))) == 4 and validate(g)[0]
 
+
+def test_the_linker_matches_by_title_and_number_and_refuses_to_guess() -> None:
+    from pathlib import Path
+
+    from healthgov.loaders.annexes import AnnexLinker, AnnexRef, PlanRef
+
+    hainan, sichuan = Jurisdiction("海南省", "province", "全国"), Jurisdiction("四川省", "province", "全国")
+    linker = AnnexLinker()
+    linker.add_plan(PlanRef("pHN", hainan, "a/plan.txt"), [DUTY_LIST, "其他"])
+    ref = AnnexRef(Path("a/x.txt"), "a/x.txt", "pX", annex_key(DUTY_LIST), 1, None)
+    assert linker.match(ref).policy_id == "pHN"
+    ref.number = 2  # 附件2 with the title of 附件1: not that annex
+    assert linker.match(ref) is None
+    ref.number = 1
+    linker.add_plan(PlanRef("pSC", sichuan, "b/plan.txt"), [DUTY_LIST])
+    assert linker.match(ref).policy_id == "pHN"  # the same directory
+    ref.name = "c/x.txt"
+    assert linker.match(ref) is None and linker.ambiguous == ["c/x.txt"]  # two plans, nothing to tell them apart
+    ref.jurisdiction = "四川省"
+    assert linker.match(ref).policy_id == "pSC"  # its own province
