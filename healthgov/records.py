@@ -145,6 +145,15 @@ class Policy:
     # The title of the plan a notice issues ("关于印发《X》的通知" → "X"); None when the document
     # is the plan itself. Citations usually use this shorter title.
     short_title: str | None = None
+    # The annexes the document lists ("附件：1.X 2.Y", "附件1：X.docx"), in number order: titles
+    # without the 附件N prefix or a file extension, quotes as “”. Its own attached plan (a
+    # notice's "附件：《the plan it issues》") is not one of them.
+    annexes: list[str] = field(default_factory=list)
+    # "附件1" when the document is itself an annex file (it opens with 附件N above its title).
+    annex_label: str | None = None
+    # The id of the plan this annex belongs to: set by a build that loads both (matched on the
+    # plan's ``annexes``), never by extraction; the annex then takes the plan's jurisdiction.
+    annex_of: str | None = None
 
 
 @dataclass(slots=True)

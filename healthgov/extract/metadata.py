@@ -11,7 +11,9 @@ Where each fact comes from (in order of trust):
   page's 发布时间 when it differs;
 - jurisdiction: the first issuer's place prefix, resolved in ``data/jurisdictions.tsv``, else
   the title's, else the document number's abbreviation;
-- cites: every 《title》 outside the header, with the document number that follows it.
+- cites: every 《title》 outside the header, with the document number that follows it;
+- annexes, annex_label: the annexes the document lists, and "附件N" when it opens as one
+  (``healthgov.extract.annexes``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import re
 import warnings
 
+from healthgov.extract.annexes import annex_label, listed_annexes
 from healthgov.extract.dates import find_dates, parse_date
 from healthgov.extract.facts.agencies import resolve_agency
 from healthgov.extract.structure.layout import Layout, build_layout, title_text
@@ -377,7 +380,7 @@ def extract_policy(text: str, simp: str, removed: list[Removed], layout: Layout 
         id=pid, title=title, doc_number=doc_number, doc_number_raw=number_raw, issuers=issuers,
         issued_on=issued_on, published_on=published_on, jurisdiction=juris, cites=cites,
         language_script=script,  # type: ignore[arg-type]
-        short_title=short,
+        short_title=short, annexes=listed_annexes(lay, own_titles), annex_label=annex_label(lay, title),
     )
     return pol
 

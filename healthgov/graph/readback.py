@@ -88,6 +88,7 @@ def _rows_by_policy(store: Any, s: GraphSchema) -> dict[str, dict[str, list[dict
             f"MATCH (p:{P})-[r:{s.rel('cites')}|{s.rel('implements')}]->(c:{P}) RETURN p.id AS pid, type(r) AS type, "
             f"properties(r) AS r, c.{k('title')} AS title, c.{k('docNumber')} AS doc_number"
         ),
+        "annex_of": group(f"MATCH (p:{P})-[:{s.rel('isAnnexOf')}]->(q:{P}) RETURN p.id AS pid, q.id AS plan"),
         "sections": group(
             f"MATCH (p:{P})-[:{HS}]->(x:{SEC}) OPTIONAL MATCH (x)-[:{s.rel('subsectionOf')}]->(q:{SEC}) "
             f"RETURN p.id AS pid, properties(x) AS x, q.id AS parent"
@@ -134,6 +135,9 @@ def _policy(p: dict[str, Any], rows: dict[str, dict[str, list[dict[str, Any]]]],
                for c in sorted(rows["cites"].get(pid, []),
                                key=lambda c: (c["r"].get(k("spanStart")) or 0, c["title"] or ""))],
         language_script=p.get("language_script", "simplified"),
+        annexes=list(p.get(k("annexTitle")) or []),
+        annex_label=p.get(k("annexLabel")),
+        annex_of=next((r["plan"] for r in rows["annex_of"].get(pid, [])), None),
     )
 
 

@@ -182,6 +182,7 @@ class BatchWriter:
         unwind(tx, q.placeholders, [r for t, r in plan.placeholders.items() if t not in batch_ids])
         for relation, rows in plan.citations.items():
             unwind(tx, q[relation], rows)
+        unwind(tx, q.annex_of, [d.annex_of for d in docs if d.annex_of is not None])
         if old_agencies:
             tx.run(q.orphan_agencies, {"ids": old_agencies}).consume()
         if stale_cited := [c for c in old_cited if c != docs[0].policy_id]:

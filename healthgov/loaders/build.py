@@ -12,6 +12,9 @@
   its reason. A lost store (``BuildReport.lost``) or a full disk (``BuildReport.disk_full``) stops
   it: what was loaded before is whole, the rest is not loaded.
 - ``progress`` (optional) hears of each file as it is done, and of warnings as they happen.
+- An annex file and the plan listing it, both read in the build, are linked, and the annex takes
+  the plan's jurisdiction (``healthgov.loaders.annexes``); an annex read before its plan is
+  loaded again at the end.
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from healthgov.extract.annexes import adopt_plan
 from healthgov.extract.errors import ExtractError
 from healthgov.extract.pipeline import extract_files, iter_sources, no_documents
 from healthgov.extract.read import DEFAULT_MAX_BYTES
 from healthgov.graph.schema import create_schema, load_schema
 from healthgov.ids import sha256_file
+from healthgov.loaders.annexes import AnnexLinker
 from healthgov.loaders.load import LOST, Loader, Outcome, graph_counts, node_counts
 from healthgov.records import DocumentRecord
 
@@ -126,12 +131,18 @@ def build(paths: Sources | Iterable[Path], store: Any, options: BuildOptions | N
         _warn(report, progress, f"vocabularies not loaded: {e}")
     progress.start(len(sources.files))
     todo = _changed(sources.files, loader, options, report, progress)
-    outcomes = loader.load_batched(_records(todo, options, report, progress), batch_docs=options.batch_docs)
+    annexes = AnnexLinker()
+    outcomes = loader.load_batched(_records(todo, options, report, progress, annexes),
+                                   batch_docs=options.batch_docs)
     try:
         _tally(outcomes, store, report, progress)
     finally:
         outcomes.close()
     report.written = loader.written
+    if not report.stopped and (annexes.annexes or annexes.run_plans):
+        read = {name for _f, name in todo}
+        skipped = {name: f for f, name in sources.files if name not in read}
+        _link_late_annexes(annexes, loader, options, report, progress, skipped)
     if options.counts and not report.lost:
         report.nodes, report.rels = graph_counts(store)
     elif not report.lost:
@@ -171,7 +182,7 @@ def _changed(files: list[tuple[Path, str]], loader: Loader, options: BuildOption
 
 
 def _records(todo: list[tuple[Path, str]], options: BuildOptions, report: BuildReport,
-             progress: BuildProgress) -> Iterator[tuple[Path, DocumentRecord]]:
+             progress: BuildProgress, annexes: AnnexLinker) -> Iterator[tuple[Path, DocumentRecord]]:
     """Extracted records in file order; extraction failures are reported here."""
     seen: dict[str, str] = {}
     results = extract_files([f for f, _ in todo], max_bytes=options.max_bytes, jobs=options.jobs)
@@ -186,7 +197,43 @@ def _records(todo: list[tuple[Path, str]], options: BuildOptions, report: BuildR
             _warn(report, progress, f"{res.source} and {seen[res.policy.id]} are the same policy "
                                     f"({res.policy.id}): the later one replaces the earlier")
         seen[res.policy.id] = res.source
+        annexes.see(f, res)
         yield f, res
+
+
+def _link_late_annexes(annexes: AnnexLinker, loader: Loader, options: BuildOptions, report: BuildReport,
+                       progress: BuildProgress, skipped: dict[str, Path]) -> None:
+    """Annex files loaded before the plan listing them was read (later in the run, or by an
+    earlier build), or skipped as unchanged: extracted again, adopted by the plan and loaded
+    again, replacing the version in the graph."""
+    try:
+        if annexes.run_plans and skipped:
+            annexes.add_stored_annexes(loader.store.read(loader.q.stored_annexes), skipped)
+        if annexes.unmatched():
+            annexes.add_stored_plans(loader.store.read(loader.q.plans_with_annexes))
+        late = annexes.late()
+    except Exception as e:  # noqa: BLE001 - the annexes stay as loaded, with their own jurisdiction
+        _warn(report, progress, f"annexes not linked to their plans: {type(e).__name__}: {_first_line(e)}")
+        return
+    for name in annexes.ambiguous:
+        _warn(report, progress, f"{name}: several plans list this annex; it keeps its own jurisdiction")
+    if not late:
+        return
+    results = extract_files([a.path for a, _plan in late], max_bytes=options.max_bytes)
+    again: list[tuple[Path, DocumentRecord]] = []
+    for (a, plan), res in zip(late, results, strict=True):
+        if isinstance(res, ExtractError):
+            _warn(report, progress, f"{a.name}: not linked to its plan: {res.reason}")
+            continue
+        res.source = a.name
+        adopt_plan(res, plan.policy_id, plan.jurisdiction)
+        again.append((a.path, res))
+    # Its bytes are loaded already: forced, or it would be skipped as unchanged.
+    relinker = Loader(loader.store, loader.schema, force=True)
+    for f, out in relinker.load_batched(again, batch_docs=options.batch_docs):
+        if isinstance(out, BaseException):
+            report.failures.append((str(f), f"linking the annex to its plan: {type(out).__name__}: {_first_line(out)}"))
+    report.written += relinker.written
 
 
 def _tally(outcomes: Iterator[tuple[Path, Outcome]], store: Any, report: BuildReport,

@@ -72,6 +72,7 @@ class DocumentRows:
     tags: dict[str, list[Row]] = field(default_factory=dict)  # scheme → {task, concept}
     targets: list[Row] = field(default_factory=list)  # {props, task, indicator}
     citations: list[Row] = field(default_factory=list)  # {relation, doc_number, title, title_key, props}
+    annex_of: Row | None = None  # {policy, target}: the plan this annex file belongs to
 
 
 def _jurisdiction_chain(name: str, level: str | None, parent: str | None) -> list[Row]:
@@ -129,6 +130,8 @@ def document_rows(s: GraphSchema, rec: DocumentRecord) -> DocumentRows:
         "title_key": title_key(c.title) if c.title else None,
         "props": _clean({s.key("sourcePath"): rec.source, **_span(s, c.span)}),
     } for c in pol.cites]
+    if pol.annex_of is not None and pol.annex_of != pol.id:
+        out.annex_of = {"policy": pol.id, "target": pol.annex_of}
     out.agencies = list(agencies.rows.values())
     known = {j["id"] for j in out.jurisdictions}
     for a in out.agencies:  # every jurisdiction an agency points at exists as a node
@@ -149,6 +152,8 @@ def _policy_row(s: GraphSchema, rec: DocumentRecord) -> Row:
         s.key("docNumberRaw"): pol.doc_number_raw,
         s.key("issuedOn"): pol.issued_on,
         s.key("publishedOn"): pol.published_on,
+        s.key("annexTitle"): list(pol.annexes) or None,
+        s.key("annexLabel"): pol.annex_label,
         s.key("sha256"): rec.sha256,
         s.key("sourcePath"): rec.source,
         s.key("loaded"): True,

@@ -159,6 +159,11 @@ class _Builder:
         self.add(p, HG.docNumberRaw, pol.doc_number_raw)
         self.add(p, HG.issuedOn, pol.issued_on, XSD.date)
         self.add(p, HG.publishedOn, pol.published_on, XSD.date)
+        for title in pol.annexes:
+            self.add(p, HG.annexTitle, self.text(title))
+        self.add(p, HG.annexLabel, pol.annex_label)
+        if pol.annex_of is not None:
+            self.add(p, HG.isAnnexOf, iri("policy", pol.annex_of))
         self.add(p, HG.loaded, True)
         self.add(p, DCTERMS.language, "zh-Hant" if pol.language_script == "traditional" else "zh-Hans")
         self.add(p, PROV.wasDerivedFrom, self.source)

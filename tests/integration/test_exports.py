@@ -147,7 +147,7 @@ def test_rdf_export_labels_languages_vocabulary_and_provenance(exported) -> None
     # Chinese without a tag only where the value is a code or identifier, not prose.
     untagged = {g.qname(p) for _, p, o in g if isinstance(o, Literal) and not o.language and CJK.search(str(o))}
     assert untagged <= {"hg:sectionPath", "hg:number", "hg:unit", "hg:defaultUnit", "hg:docNumber",
-                        "hg:docNumberRaw", "hg:baseline"}, untagged
+                        "hg:docNumberRaw", "hg:baseline", "hg:annexLabel"}, untagged
     span = next(g.subjects(RDF.type, HG.TextSpan))
     assert g.value(span, RDFS.label).language == "en"
 

@@ -103,3 +103,7 @@ CREATE (p)-[r:{{cites}}]->(c) SET r = row.props
 // name: implements
 UNWIND $rows AS row MATCH (p:{{Policy}} {id: row.policy}) MATCH (c:{{Policy}} {id: row.target})
 CREATE (p)-[r:{{implements}}]->(c) SET r = row.props
+
+// name: annex_of
+UNWIND $rows AS row MATCH (a:{{Policy}} {id: row.policy}) MATCH (p:{{Policy}} {id: row.target})
+MERGE (a)-[:{{isAnnexOf}}]->(p)
