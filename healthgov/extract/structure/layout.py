@@ -152,7 +152,8 @@ def _find_signatures(lay: Layout) -> None:
         names: list[tuple[str, int, int]] = []
         j = lay.prev_content(i - 1)
         first = i
-        while j >= 0 and is_name_like(lines[j].s) and len(names) < 20:
+        while j >= 0 and is_name_like(lines[j].s) and not _table_row(lines[j].s) and not _ends_in_date(lines[j].s) \
+                and len(names) < 20:
             first = j
             names[:0] = _line_names(lay, lines[j])
             j = lay.prev_content(j - 1)
@@ -176,8 +177,24 @@ def _line_names(lay: Layout, ln: Line) -> list[tuple[str, int, int]]:
     return [(lay.text[ln.start + a : ln.start + b], ln.start + a, ln.start + b) for a, b in split_on_gaps(ln.s)]
 
 
+def _table_row(s: str) -> bool:
+    """A TAB-separated row whose cells are not all bodies: a table's, not a signature's."""
+    return "\t" in s and not all(is_body_name(s[a:b]) for a, b in split_on_gaps(s))
+
+
 def _stray_issuer(s: str) -> bool:
     return is_name_like(s) and not is_open_note(s) and all(is_body_name(s[a:b]) for a, b in split_on_gaps(s))
+
+
+def _in_table(lay: Layout, i: int) -> bool:
+    """A line next to a table row, or in a column of lines ending in dates (deadlines)."""
+    near = [lay.lines[k].s for k in (lay.prev_content(i - 1), lay.next_content(i + 1)) if lay.content(k)]
+    return any("\t" in s or _ends_in_date(s) for s in near)
+
+
+def _ends_in_date(s: str) -> bool:
+    d = find_dates(s)
+    return bool(d) and d[-1][1] == len(s)
 
 
 def _names_and_date(lay: Layout, ln: Line) -> tuple[list[tuple[str, int, int]], str] | None:
@@ -186,7 +203,7 @@ def _names_and_date(lay: Layout, ln: Line) -> tuple[list[tuple[str, int, int]], 
     Only where every name before the date is a body and a space separates it from the date; a
     TAB-separated row is a table's (a unit and its deadline), not a signature."""
     s = ln.s
-    if "\t" in s or len(s) > 120:
+    if "\t" in s or len(s) > 120 or _in_table(lay, ln.i):
         return None
     dates = find_dates(s)
     if not dates or dates[-1][1] != len(s) or dates[-1][0] == 0 or not s[dates[-1][0] - 1].isspace():
