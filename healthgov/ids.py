@@ -160,6 +160,29 @@ def place_info(name: str) -> Place | None:
     return table.get(name)
 
 
+# A well-formed place name not in the table ends in an administrative suffix; the words below
+# are pieces of body names or kinds of area, never the place itself (a leftover "医疗保障" of a
+# merged signature, "社区", "开发区" ...). The gazetteer decides first.
+_PLACE_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|地区|县|区|旗|镇|乡)$")
+_NOT_A_PLACE = re.compile(
+    r"^(各|本|全|该|我|其|上级|下级|有关|相关|所在|属地)|"
+    r"(人民|政府|委员|办公|卫生|健康|医疗|医保|保障|管理|服务|发展|建设|工作|领导|监督|监管|中心|机构|部门|单位|"
+    r"社区|园区|开发区|景区|城区|市区|县区|片区|辖区|校区|小区|街区|城市|农村|地区性|省市|市县|区县)"
+)
+
+
+def is_place_name(name: str | None) -> bool:
+    """True when ``name`` is a real place: in the gazetteer, or a well-formed name (2–12 Han
+    characters ending in 省/市/区/县/州/旗/镇/乡/自治区 ...) that is no fragment of a body's name."""
+    if not name:
+        return False
+    if name == NATION or place_info(name) is not None:
+        return True
+    return (2 <= len(name) <= 12 and bool(re.fullmatch(r"[\u4e00-\u9fff]+", name))
+            and bool(_PLACE_SUFFIX.search(name)) and len(_PLACE_SUFFIX.sub("", name)) >= 1
+            and not _NOT_A_PLACE.search(name))
+
+
 def jurisdiction_key(level: str | None, jurisdiction: str | None,
                      doc_jurisdiction: str | None, doc_level: str | None) -> str | None:
     """The jurisdiction an agency belongs to: the extractor's when it gives one; 全国 for a

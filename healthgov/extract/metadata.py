@@ -5,12 +5,16 @@ Where each fact comes from (in order of trust):
   which is kept as ``short_title``);
 - document number: the first 发文字号 in the header (its own line, glued to the title, or right
   after the document's own title in a news lead sentence);
-- issuers: the signature block (several lines of bodies above the date), else the title prefix
-  ("广州市卫生健康委等4部门关于..."), else a lead sentence ("2023年10月18日,X印发...");
+- issuers: the signature block (lines of bodies above the date, several on a line when spaces
+  separate bodies, on the date's own line, or a stray line right after it), else the title prefix
+  ("广州市卫生健康委等4部门关于...", "A、B关于", "A B C关于"), else a lead sentence
+  ("2023年10月18日,X印发...");
 - issued_on: the signature date (成文日期), else the lead sentence date; published_on: the
   page's 发布时间 when it differs;
-- jurisdiction: the first issuer's place prefix, resolved in ``data/jurisdictions.tsv``, else
-  the title's, else the document number's abbreviation;
+- jurisdiction: the first issuer's place prefix, resolved in ``data/jurisdictions.tsv``, or 全国
+  for a national body without a place (国家医保局, 财政部), else the title's, else the document
+  number's abbreviation; only a real place (``ids.is_place_name``) becomes one, else none and a
+  warning (``place_warnings``);
 - cites: every 《title》 outside the header, with the document number that follows it;
 - annexes, annex_label: the annexes the document lists, and "附件N" when it opens as one
   (``healthgov.extract.annexes``).
@@ -23,11 +27,12 @@ import warnings
 
 from healthgov.extract.annexes import annex_label, listed_annexes
 from healthgov.extract.dates import find_dates, parse_date
-from healthgov.extract.facts.agencies import resolve_agency
+from healthgov.extract.facts.agencies import resolve_agency, split_on_gaps, unplaced_remainder
 from healthgov.extract.structure.layout import Layout, build_layout, title_text
 from healthgov.ids import (
     DOC_NUMBER,
     WS,
+    is_place_name,
     normalise_doc_number,
     normalise_forms,
     normalise_title,
@@ -96,7 +101,7 @@ def place_chain(name: str) -> list[tuple[str, Level, str | None]]:
         if re.search(r"(人民|政府|委员|办公|卫生|健康|管理|服务|发展|建设|工作|领导)", tok):
             break
         lvl = _suffix_level(tok)
-        if lvl is None:
+        if lvl is None or not is_place_name(tok):
             break
         parent = out[-1][0] if out else None
         out.append((tok, lvl, parent))
@@ -111,11 +116,11 @@ def place_chain(name: str) -> list[tuple[str, Level, str | None]]:
 def infer_jurisdiction(names: list[str], title: str = "", doc_number: str | None = None,
                        context: str = "") -> Jurisdiction | None:
     """The jurisdiction of a policy from its issuers, title, document number and addressees."""
-    for cand in [*names, title]:
+    for k, cand in enumerate([*names, title]):
         s = to_simplified(cand or "").strip(WS)
         if not s:
             continue
-        if _NATION.match(s):
+        if _NATION.match(s) or k < len(names) and _national_body(s):
             return Jurisdiction("全国", "nation")
         chain = place_chain(s)
         if chain:
@@ -131,6 +136,22 @@ def infer_jurisdiction(names: list[str], title: str = "", doc_number: str | None
         if rec and rec[1] == "province":
             return Jurisdiction(rec[0], rec[1], rec[2])
     return None
+
+
+def _national_body(name: str) -> bool:
+    """An issuer that is a national body by its name alone (国家医保局, 中央编办, 海关总署): the
+    level the agency-type vocabulary tells, when the name carries no place."""
+    return not place_chain(name) and resolve_agency(name).level == "nation"
+
+
+def place_warnings(issuers: list[AgencyRef], jurisdiction: Jurisdiction | None) -> list[str]:
+    """Why an issuer or the policy has no jurisdiction: a leftover of its name that is no place
+    ("医保" of "…卫生健康委医保局") is not made one."""
+    out = [f"issuer {a.name!r}: {rest!r} is not a place; no jurisdiction taken from it"
+           for a in issuers if a.jurisdiction is None and (rest := unplaced_remainder(a.name))]
+    if jurisdiction is None:
+        out.append("policy: no jurisdiction (no place in its issuers, title or document number)")
+    return out
 
 
 def _addressed_to_townships(context: str) -> bool:
@@ -160,7 +181,15 @@ def issuers_from_title(title: str) -> list[str]:
     if re.search(r"印发|转发|《", who):
         return []
     who = re.sub(r"等\s*[\d一二三四五六七八九十]+\s*(个)?(部门|单位|家)$", "", who)
-    parts = [p for p in re.split(r"[、\s\u3000]+|(?<=[厅局委部办府院会室])和", who) if p]
+    parts: list[str] = []
+    for piece in re.split(r"、|(?<=[厅局委部办府院会室])和", who):
+        # Spaces separate bodies only when every part is one ("国家卫生健康委 教育部 财政部");
+        # a space inside one name (PDF text: "国家卫生 健康委") is dropped.
+        spans = split_on_gaps(piece)
+        if len(spans) > 1:
+            parts += [piece[a:b] for a, b in spans]
+        elif spans:
+            parts.append(re.sub(f"[{WS}]+", "", piece))
     return [p for p in parts if len(p) >= 2]
 
 

@@ -20,7 +20,7 @@ from healthgov.extract.facts.responsibilities import assign_responsibilities
 from healthgov.extract.facts.responsibilities.tables import duty_rows
 from healthgov.extract.facts.tagging import tag_tasks
 from healthgov.extract.facts.targets import extract_targets
-from healthgov.extract.metadata import extract_policy
+from healthgov.extract.metadata import extract_policy, place_warnings
 from healthgov.extract.read import DEFAULT_MAX_BYTES, read_document
 from healthgov.extract.structure import parse_structure
 from healthgov.extract.structure.layout import build_layout
@@ -64,6 +64,8 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", encoding: 
         _guard(lambda: assign_provision_duties(doc, tasks), "provision duties", warnings)
     targets = _guard(lambda: extract_targets(doc, tasks, policy.id), "targets", warnings) or []
     _guard(lambda: tag_tasks(tasks), "tagging", warnings)
+    # After the duties: a duty list may have told the jurisdiction the header did not.
+    warnings.extend(place_warnings(policy.issuers, policy.jurisdiction))
     return DocumentRecord(
         source=source, sha256=sha256 or sha256_text(text), format=fmt,
         encoding=encoding, text=text, policy=policy, sections=sections, tasks=tasks, targets=targets,

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from healthgov.extract.matcher import LabelMatcher
-from healthgov.ids import to_simplified
+from healthgov.ids import is_place_name, to_simplified
 from healthgov.ontology.vocab import Concept, Scheme, load_vocabularies
 from healthgov.records import AgencyRef, Jurisdiction, Level
 
@@ -288,13 +288,56 @@ def _resolve(name: str, jurisdiction: Jurisdiction | None = None) -> AgencyRef:
             ref.level, ref.jurisdiction = jurisdiction.level, jurisdiction.name
     if remainder:
         # "国家金融监督管理总局重庆监管局": a local branch of a national body.
-        branch = re.sub(r"(监管分局|监管局|分局|局|办事处|办)$", "", remainder)
+        branch = _branch(remainder)
         if jurisdiction is not None and branch and jurisdiction.name.startswith(branch):
             ref.level, ref.jurisdiction = jurisdiction.level, jurisdiction.name
-        elif branch:
-            lv = _place_level(branch, jurisdiction)
-            ref.level, ref.jurisdiction = lv, branch
+        elif branch and is_place_name(branch):
+            ref.level, ref.jurisdiction = _place_level(branch, jurisdiction), branch
+    # A jurisdiction is a real place; a prefix token that is not one ("城区") tells no place.
+    if ref.jurisdiction is not None and not is_place_name(ref.jurisdiction):
+        ref.jurisdiction = None
     return ref
+
+
+def _branch(remainder: str) -> str:
+    return re.sub(r"(监管分局|监管局|分局|局|办事处|办)$", "", remainder)
+
+
+def unplaced_remainder(name: str) -> str | None:
+    """What follows the agency label in a name when it is not a place ("医保" of a merged
+    "…卫生健康委医保局", "办公室"): the name is not one body of a place, so it gets no jurisdiction
+    from it (the caller warns)."""
+    s = _clean(name)
+    scheme = _scheme()
+    if not s or _exact_split(s, scheme) is not None:
+        return None
+    found = _contained(s, scheme)
+    if found is None:
+        return None
+    branch = _branch(s[found[2]:])
+    return branch if branch and not is_place_name(branch) else None
+
+
+_SEAL = re.compile(r"[（(](代章|印章|章|盖章|签章)[)）]")
+
+
+@lru_cache(maxsize=_CACHE)
+def is_body_name(s: str) -> bool:
+    """A name that is a body on its own: a (prefixed) agency-type label, or a well-formed body name
+    (ends in 委员会/局/厅/部/办/政府 ...)."""
+    c = _clean(_SEAL.sub("", s))
+    return len(c) >= 2 and bool(re.search(r"[\u4e00-\u9fff]{2}", c)) and (resolves(c) or ends_unit(c))
+
+
+def split_on_gaps(s: str) -> list[tuple[int, int]]:
+    """Spans (into s) of the names on a line of several bodies separated by runs of spaces, tabs
+    or full-width spaces ("广州市卫生健康委员会   广州市财政局"), when every part is a body name;
+    else the one span of the stripped line (a space inside one name, as PDF text leaves them:
+    "国家卫生 健康委", splits nothing)."""
+    parts = [(m.start(), m.end()) for m in re.finditer(r"[^ \t\u3000\xa0\u2002\u2003]+", s)]
+    if len(parts) > 1 and all(is_body_name(s[a:b]) for a, b in parts):
+        return parts
+    return [(parts[0][0], parts[-1][1])] if parts else []
 
 
 @lru_cache(maxsize=_CACHE)

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from healthgov.extract.clean import TITLE_END, line_spans, strip_span
-from healthgov.extract.dates import is_date_line
+from healthgov.extract.dates import find_dates, is_date_line
+from healthgov.extract.facts.agencies import is_body_name, split_on_gaps
 from healthgov.ids import DOC_NUMBER, WS, normalise_forms
 from healthgov.records import Removed
 
@@ -142,23 +143,78 @@ def _find_signatures(lay: Layout) -> None:
         if ln.removed or ln.blank:
             continue
         iso = is_date_line(ln.s)
+        inline: list[tuple[str, int, int]] = []
         if not iso:
-            continue
+            hit = _names_and_date(lay, ln)
+            if hit is None:
+                continue
+            inline, iso = hit
         names: list[tuple[str, int, int]] = []
         j = lay.prev_content(i - 1)
         first = i
-        while j >= 0 and is_name_like(lines[j].s) and len(names) < 20:
+        while j >= 0 and is_name_like(lines[j].s) and not _table_row(lines[j].s) and not _ends_in_date(lines[j].s) \
+                and len(names) < 20:
             first = j
-            names.insert(0, (lay.text[lines[j].start : lines[j].end], lines[j].start, lines[j].end))
+            names[:0] = _line_names(lay, lines[j])
             j = lay.prev_content(j - 1)
         # A title right above the date (a web page "title / date" pair) is not a signature.
-        if j >= 0 and TITLE_END.search(lines[j].s) and not names and i < 12:
+        if j >= 0 and TITLE_END.search(lines[j].s) and not names and not inline and i < 12:
             continue
         last = i
         k = lay.next_content(i + 1)
+        # A body's line right after the date: one more issuer, where the page put it out of order.
+        while k < len(lines) and len(names) < 20 and _stray_issuer(lines[k].s):
+            names += _line_names(lay, lines[k])
+            last = k
+            k = lay.next_content(k + 1)
         if k < len(lines) and is_open_note(lines[k].s):
             last = k
-        lay.signatures.append(Signature(_join_names(names), iso, i, first, last))
+        lay.signatures.append(Signature(_join_names(names + inline), iso, i, first, last))
+
+
+def _line_names(lay: Layout, ln: Line) -> list[tuple[str, int, int]]:
+    """The names on a signature line (several when spaces separate bodies), with their offsets."""
+    return [(lay.text[ln.start + a : ln.start + b], ln.start + a, ln.start + b) for a, b in split_on_gaps(ln.s)]
+
+
+def _table_row(s: str) -> bool:
+    """A TAB-separated row whose cells are not all bodies: a table's, not a signature's."""
+    return "\t" in s and not all(is_body_name(s[a:b]) for a, b in split_on_gaps(s))
+
+
+def _stray_issuer(s: str) -> bool:
+    return is_name_like(s) and not is_open_note(s) and all(is_body_name(s[a:b]) for a, b in split_on_gaps(s))
+
+
+def _in_table(lay: Layout, i: int) -> bool:
+    """A line next to a table row, or in a column of lines ending in dates (deadlines)."""
+    near = [lay.lines[k].s for k in (lay.prev_content(i - 1), lay.next_content(i + 1)) if lay.content(k)]
+    return any("\t" in s or _ends_in_date(s) for s in near)
+
+
+def _ends_in_date(s: str) -> bool:
+    d = find_dates(s)
+    return bool(d) and d[-1][1] == len(s)
+
+
+def _names_and_date(lay: Layout, ln: Line) -> tuple[list[tuple[str, int, int]], str] | None:
+    """A signature on one line: bodies, then the date ("国家医保局 财政部 2021年4月12日").
+
+    Only where every name before the date is a body and a space separates it from the date; a
+    TAB-separated row is a table's (a unit and its deadline), not a signature."""
+    s = ln.s
+    if "\t" in s or len(s) > 120 or _in_table(lay, ln.i):
+        return None
+    dates = find_dates(s)
+    if not dates or dates[-1][1] != len(s) or dates[-1][0] == 0 or not s[dates[-1][0] - 1].isspace():
+        return None
+    a = dates[-1][0]
+    head = s[:a].rstrip()
+    spans = split_on_gaps(head)
+    if not spans or not is_name_like(head) or not all(is_body_name(head[x:y]) for x, y in spans):
+        return None
+    names = [(lay.text[ln.start + x : ln.start + y], ln.start + x, ln.start + y) for x, y in spans]
+    return names, dates[-1][2]
 
 
 def _join_names(names: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
