@@ -15,10 +15,10 @@ from typing import Any
 import neo4j
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from healthgov import __version__
-from healthgov.api import cypher_endpoint, named, resources, schemas
+from healthgov.api import cypher_endpoint, named, pages, resources, schemas
 from healthgov.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from healthgov.api.network import router as network_router
 from healthgov.api.offline_docs import install_offline_docs
@@ -38,6 +38,9 @@ Named comparative queries over the healthgov knowledge graph (China's health-sys
 built from policy documents), REST resources, vocabularies and a read-only Cypher endpoint.
 
 Tabular results are JSON by default; add `?format=csv` or send `Accept: text/csv` for CSV.
+A browser (`Accept: text/html`, no `format=`) opening `/queries/{name}` gets the query's web page:
+a form generated from its parameters and the result as a table. `format=` always wins; these
+answers send `Vary: Accept`.
 Lists are paged with `limit` and `offset`; the JSON body and the `X-Total-Count` header give the
 total. Chinese parameters may be written in simplified or traditional characters.
 """
@@ -81,6 +84,7 @@ def create_app(
     def run(name: str, raw: dict[str, Any]) -> registry.QueryResult:
         return registry.run(store, name, raw, timeout=query_timeout, cache=query_cache)
 
+    app.state.run_query = run  # the query pages' error answers fill their forms through it
     _add_error_handlers(app, store)
     app.include_router(_service_router(store, query_cache))
     app.include_router(named.router(run))
@@ -108,16 +112,17 @@ def _add_error_handlers(app: FastAPI, store: Any) -> None:
     """Every error answered as JSON in one shape (``schemas.Error``), with its status code."""
 
     @app.exception_handler(ParamError)
-    def _param_error(_request: Request, exc: ParamError) -> JSONResponse:
+    def _param_error(request: Request, exc: ParamError) -> Response:
         # Same shape as FastAPI's own validation errors, so clients handle one format.
-        return UTF8JSONResponse(status_code=422, content={"detail": [
-            {"loc": ["query", exc.param], "msg": exc.message, "type": "value_error"}]})
+        detail = [{"loc": ["query", exc.param], "msg": exc.message, "type": "value_error"}]
+        # A browser on a query page gets the page back, the message beside the field.
+        return pages.error_page(request, detail) or UTF8JSONResponse(status_code=422, content={"detail": detail})
 
     @app.exception_handler(RequestValidationError)
-    def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
                   for e in exc.errors()]
-        return UTF8JSONResponse(status_code=422, content={"detail": errors})
+        return pages.error_page(request, errors) or UTF8JSONResponse(status_code=422, content={"detail": errors})
 
     @app.exception_handler(StoreUnavailable)
     @app.exception_handler(neo4j.exceptions.ServiceUnavailable)

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from healthgov.api import pages
 from healthgov.api.schemas import STORE_ERRORS, QueryInfo, errors, query_page_model, table_responses
 from healthgov.api.tabular import (
     DEFAULT_LIMIT,
@@ -26,6 +27,7 @@ from healthgov.api.tabular import (
     etag_for,
     not_modified,
     table_response,
+    wants_html,
     with_etag,
 )
 from healthgov.queries import registry
@@ -84,8 +86,13 @@ def query_endpoint(
     run: Callable[[str, dict[str, Any]], registry.QueryResult],
     *,
     paged: bool = True,
+    page: bool = False,
 ) -> Callable[..., Response]:
-    """A GET handler for ``spec``; ``run(name, raw_params)`` executes it against the app's store."""
+    """A GET handler for ``spec``; ``run(name, raw_params)`` executes it against the app's store.
+
+    ``page``: a browser (``Accept: text/html``, no ``format=``) gets the query's web page
+    (``pages.render``) from the same run, limit and offset.
+    """
 
     allowed = {p.name for p in spec.params} | ({"limit", "offset", "format", "bom"} if paged else {"format", "bom"})
 
@@ -101,6 +108,8 @@ def query_endpoint(
         bom = kwargs.pop("bom", None)
         raw = {k: v for k, v in kwargs.items() if v is not None}
         result = run(spec.name, raw)
+        if page and wants_html(request, fmt):
+            return pages.render(request, spec, run, result=result, limit=limit, offset=offset)
         etag = etag_for(request, result.graph_version, fmt)
         unchanged = not_modified(request, etag)
         if unchanged is not None:
@@ -129,7 +138,7 @@ def router(run: Callable[[str, dict[str, Any]], registry.QueryResult]) -> APIRou
     for spec in registry.load_queries().values():
         r.add_api_route(
             f"/{spec.name}",
-            query_endpoint(spec, run),
+            query_endpoint(spec, run, page=True),
             methods=["GET"],
             summary=spec.description,
             response_class=Response,

@@ -43,6 +43,37 @@ def wants_csv(request: Request, fmt: str | None) -> bool:
     return "text/csv" in accept and "application/json" not in accept.split("text/csv")[0]
 
 
+def _accept_q(accept: str) -> dict[str, float]:
+    """Media type → quality, from an Accept header (malformed parts are skipped)."""
+    out: dict[str, float] = {}
+    for part in accept.split(","):
+        media, *params = (x.strip() for x in part.split(";"))
+        q = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        if media:
+            out[media.lower()] = max(q, out.get(media.lower(), 0.0))
+    return out
+
+
+def wants_html(request: Request, fmt: str | None) -> bool:
+    """A browser navigating to a URL: ``Accept`` names text/html, at least as wanted as JSON,
+    and no ``format=`` (which always wins). ``*/*`` alone (curl, scripts) is not a browser."""
+    if fmt is not None or wants_csv(request, None):
+        return False
+    q = _accept_q(request.headers.get("accept", ""))
+    html = max(q.get("text/html", 0.0), q.get("application/xhtml+xml", 0.0))
+    json = q.get("application/json", 0.0)
+    if html != json or html == 0:
+        return html > json
+    order = list(q)  # equally wanted: the one named first
+    return order.index("text/html" if "text/html" in q else "application/xhtml+xml") < order.index("application/json")
+
+
 def wants_bom(request: Request, bom: bool | None) -> bool:
     if bom is not None:
         return bom
@@ -134,7 +165,8 @@ def table_response(
     if csv_out:
         return csv_response(request, columns, page, bom=bom, filename=filename, headers=headers)
     body = {**(meta or {}), "columns": columns, "total": total, "limit": limit, "offset": offset, "rows": page}
-    return UTF8JSONResponse(body, headers=headers)
+    # The same URL answers HTML, JSON or CSV by Accept: caches must keep them apart.
+    return UTF8JSONResponse(body, headers={**headers, "Vary": "Accept"})
 
 
 def etag_for(request: Request, graph_version: tuple[Any, ...] | None, fmt: str | None) -> str | None:
@@ -163,7 +195,7 @@ def not_modified(request: Request, etag: str | None) -> Response | None:
         return None
     tags = {t.strip().removeprefix("W/") for t in header.split(",")}
     if "*" in tags or etag in tags:
-        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
+        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept"})
     return None
 
 

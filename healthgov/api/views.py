@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from healthgov.api.schemas import errors
 from healthgov.queries.params import ParamError
+from healthgov.queries.registry import load_queries
 from healthgov.visualize.common import ViewError
 from healthgov.visualize.data import JURISDICTIONS
 from healthgov.visualize.registry import VIEWS, describe, make_view
@@ -58,7 +59,8 @@ async def index(request: Request) -> HTMLResponse:
         v["examples"] = [("default", f"/views/{v['name']}")]
         if "jurisdiction" in v["params"]:
             v["examples"] += [(p, f"/views/{v['name']}?{urlencode({'jurisdiction': p})}") for p in places]
-    return HTMLResponse(render_index(views, _endpoints(request)))
+    queries = [{"name": q.name, "description": q.description} for q in sorted(load_queries().values(), key=lambda q: q.name)]
+    return HTMLResponse(render_index(views, _endpoints(request), queries))
 
 
 def _endpoints(request: Request) -> list[dict[str, str | None]]:
