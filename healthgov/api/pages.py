@@ -294,7 +294,7 @@ def error_page(request: Request, detail: list[dict[str, Any]]) -> Response | Non
             values[p.name] = bind([p], {p.name: raw})[p.name]
         except ParamError as e:
             values[p.name] = raw
-            errors.setdefault(p.name, e.message)
+            errors[p.name] = e.message  # the query's own words ("must be at least 1")
     limit = _int(query.get("limit"), DEFAULT_LIMIT)
     return render(request, spec, run, result=None, limit=limit, values=values, errors=errors, status=422)
 
