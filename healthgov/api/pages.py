@@ -184,12 +184,10 @@ def _cell(column: str, value: Any) -> dict[str, Any]:
     if column in _TASK_COLUMNS or column in _POLICY_COLUMNS:
         href = task_href if column in _TASK_COLUMNS else policy_href
         links = [(str(v), href(str(v))) for v in (value if isinstance(value, list) else [value]) if v]
-    if isinstance(value, list):
-        text = "; ".join(_compact(v) for v in value)
-    else:
-        text = _compact(value)
+    items = [_compact(v) for v in value] if isinstance(value, list) else [_compact(value)]
+    text = "; ".join(items)
     sort: Any = value if isinstance(value, int | float) and not isinstance(value, bool) else text
-    return {"text": text, "links": links, "sort": sort}
+    return {"text": text, "items": items, "links": links, "sort": sort}
 
 
 def _compact(value: Any) -> str:
@@ -231,7 +229,8 @@ def _result_context(request: Request, spec: registry.QuerySpec, result: registry
     query = clean_query(request, spec)
     path = request.url.path
     page = result.rows[offset: offset + limit]
-    rows = [{"cells": [_cell(c, row.get(c)) for c in result.columns], "evidence": _evidence(row)} for row in page]
+    rows = [{"cells": [_cell(c, row.get(c)) for c in result.columns],
+             "evidence": None if spec.name == "task-detail" else _evidence(row)} for row in page]
 
     def at(o: int) -> str:
         return _href(path, query, limit=limit, offset=max(o, 0))
