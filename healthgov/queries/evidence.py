@@ -92,6 +92,16 @@ def _source_text(source_path: str, sha256: str | None) -> tuple[str | None, str 
                   f"`healthgov serve --sources DIR` or {SOURCES_ENV}")
 
 
+def source_text(source_path: str | None, sha256: str | None) -> tuple[str | None, str | None]:
+    """(the whole decoded source text, None), or (None, why not): what an evidence page draws on."""
+    if not source_path:
+        return None, "no source file recorded for this policy"
+    try:
+        return _source_text(source_path, sha256)
+    except Exception as exc:  # noqa: BLE001 - unreadable evidence is reported, never a server error
+        return None, f"source file {source_path} could not be read ({type(exc).__name__})"
+
+
 def span_text(source_path: str | None, sha256: str | None, start: int | None, end: int | None) -> tuple[str | None, str | None]:
     """(text[start:end], None), or (None, why not)."""
     if not source_path or start is None or end is None:
