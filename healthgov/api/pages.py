@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -46,11 +46,13 @@ _POLICY_COLUMNS = {"policy_id"}
 
 
 def task_href(task_id: str) -> str:
-    return "/queries/task-detail?" + urlencode({"task": task_id})
+    """The task's evidence page (``evidence_pages``); task ids hold a slash, kept as a path."""
+    return "/tasks/" + quote(task_id, safe="/")
 
 
 def policy_href(policy_id: str) -> str:
-    return "/queries/policy-summary?" + urlencode({"policy": policy_id})
+    """The policy's evidence page: its text with every fact drawn on it."""
+    return "/policies/" + quote(policy_id, safe="")
 
 
 @dataclass
@@ -230,7 +232,7 @@ def _result_context(request: Request, spec: registry.QuerySpec, result: registry
     path = request.url.path
     page = result.rows[offset: offset + limit]
     rows = [{"cells": [_cell(c, row.get(c)) for c in result.columns],
-             "evidence": None if spec.name == "task-detail" else _evidence(row)} for row in page]
+             "evidence": _evidence(row)} for row in page]
 
     def at(o: int) -> str:
         return _href(path, query, limit=limit, offset=max(o, 0))

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import Response
 
+from healthgov.api import evidence_pages
 from healthgov.api.named import query_endpoint
 from healthgov.api.schemas import (
     CSV,
@@ -35,6 +36,7 @@ from healthgov.api.tabular import (
     not_modified,
     table_response,
     wants_csv,
+    wants_html,
     with_etag,
 )
 from healthgov.queries import registry
@@ -55,13 +57,16 @@ def _one(request: Request, result: registry.QueryResult, fmt: str | None, what: 
          bom: bool | None = None) -> Response:
     if not result.rows:
         raise HTTPException(status_code=404, detail=f"no {what} {key!r}")
+    if wants_html(request, fmt):  # a browser: the evidence page (format= wins, as on the query pages)
+        page = evidence_pages.policy_page if what == "policy" else evidence_pages.task_page
+        return page(request, result.rows[0])
     etag = etag_for(request, result.graph_version, fmt)
     unchanged = not_modified(request, etag)
     if unchanged is not None:
         return unchanged
     if wants_csv(request, fmt):
         return with_etag(csv_response(request, result.columns, result.rows[:1], bom=bom), etag)
-    return with_etag(UTF8JSONResponse(result.rows[0]), etag)
+    return with_etag(UTF8JSONResponse(result.rows[0], headers={"Vary": "Accept"}), etag)
 
 
 def router(run: Runner) -> APIRouter:
@@ -77,7 +82,7 @@ def router(run: Runner) -> APIRouter:
         r.add_api_route(path, query_endpoint(spec, run), methods=["GET"], summary=summary, response_class=Response,
                         responses=table_responses(query_page_model(spec.name, spec.columns), 422, 504, *STORE_ERRORS))
 
-    @r.get("/policies/{policy_id}", summary="One policy: metadata, counts, lead agencies, topics, links",
+    @r.get("/policies/{policy_id}", summary="One policy: metadata, counts, lead agencies, topics, links (a browser: its evidence page)",
            response_class=Response, responses=_one_responses("policy-summary"))
     def policy(
         request: Request,
@@ -88,7 +93,7 @@ def router(run: Runner) -> APIRouter:
         return _one(request, run("policy-summary", {"policy": policy_id}), format, "policy", policy_id, bom)
 
     # Task ids contain a slash ("p…/t19"): the path converter takes the rest of the URL.
-    @r.get("/tasks/{task_id:path}", summary="One task with its source span, responsibilities, targets and tags",
+    @r.get("/tasks/{task_id:path}", summary="One task with its source span, responsibilities, targets and tags (a browser: its evidence page)",
            response_class=Response, responses=_one_responses("task-detail"))
     def task(
         request: Request,

@@ -127,9 +127,10 @@ def test_rows_link_to_their_evidence_and_the_network_view(api: httpx.Client) -> 
     page = Page(api.get("/queries/who-leads", params=HEADLINE, headers=HTML).text)
     evidence = page.hrefs("evidence")
     total = int(page.ids["total"])
-    assert len(evidence) == total and all(h.startswith("/queries/task-detail?task=") for h in evidence)
-    detail = api.get(evidence[0], headers=HTML)
-    assert detail.status_code == 200 and Page(detail.text).ids["total"] == "1"
+    assert len(evidence) == total and all(h.startswith("/tasks/p") for h in evidence)
+    detail = api.get(evidence[0], headers=HTML)  # the task's evidence page (test_evidence_pages.py)
+    assert detail.status_code == 200 and detail.headers["content-type"].startswith("text/html")
+    assert api.get(evidence[0]).json()["task_id"] == evidence[0].removeprefix("/tasks/")
     views = page.hrefs("view")
     assert sorted(views) == sorted(["/views/agency-task?jurisdiction=%E9%87%8D%E5%BA%86%E5%B8%82",
                                     "/views/agency-task?jurisdiction=%E6%9D%AD%E5%B7%9E%E5%B8%82"])
