@@ -1,0 +1,106 @@
+"""A policy's evidence page in a real headless Chromium: the facts are visible on the text.
+
+The seed policy 渝府办发〔2023〕76号 (重庆市), served with its sources: the text shows, tasks,
+lead and support units and targets are drawn as visible elements, a task's number link opens its
+task page, whose link back lands on the task's anchor. Same browser rules as
+test_query_pages_browser.py: Debian's chromium, no browser downloads, no request may leave
+127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from views_server import serve
+
+from healthgov.api.app import create_app
+
+CHROMIUM = os.environ.get("HEALTHGOV_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
+
+if not os.environ.get("CI"):  # under CI a missing browser is a failure, not a skip
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
+    pytest.importorskip("playwright")
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def base(corpus_store) -> Iterator[str]:
+    with serve(create_app(corpus_store)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def page(base) -> Iterator[tuple[object, list[str], list[str]]]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+        errors: list[str] = []
+        requests: list[str] = []
+        pg.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.on("request", lambda r: requests.append(r.url))
+        yield pg, errors, requests
+        browser.close()
+
+
+def _distinct_colours(pg, png: bytes) -> int:
+    url = "data:image/png;base64," + base64.b64encode(png).decode()
+    return pg.evaluate(
+        """async (url) => {
+            const img = new Image(); img.src = url; await img.decode();
+            const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+            const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
+            const d = ctx.getImageData(0, 0, c.width, c.height).data; const seen = new Set();
+            for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+            return seen.size; }""",
+        url,
+    )
+
+
+def test_policy_page_shows_the_facts_on_the_text(page, base, tmp_path: Path) -> None:
+    import httpx
+
+    pg, errors, requests = page
+    policy = httpx.get(base + "/policies/渝府办发〔2023〕76号", timeout=60).json()
+    assert pg.goto(f"{base}/policies/{policy['policy_id']}").status == 200
+    expect(pg.locator("#doc")).to_be_visible()
+    expect(pg.locator("#legend")).to_be_visible()
+    for selector in ("#doc span.task", "#doc mark.unit.lead", "#doc mark.unit.support", "#doc mark.target"):
+        expect(pg.locator(selector).first).to_be_visible()
+        assert pg.locator(selector).count() > 0, selector
+    # A drawn lead has a size on screen and its basis in its tooltip.
+    lead = pg.locator("#doc mark.unit.lead").first
+    box = lead.bounding_box()
+    assert box and box["width"] > 5 and box["height"] > 5
+    assert "basis" in (lead.get_attribute("title") or "")
+
+    shot = tmp_path / "policy.png"
+    png = pg.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000 and _distinct_colours(pg, png) > 50
+
+    # A task's number opens its page; the page's link back lands on the task's anchor.
+    number = pg.locator("#doc a.num").first
+    with pg.expect_navigation():
+        number.click()
+    assert urlsplit(pg.url).path.startswith("/tasks/")
+    expect(pg.locator("#units")).to_be_visible()
+    expect(pg.locator("#excerpt span.task")).to_be_visible()
+    pg.screenshot(path=str(tmp_path / "task.png"))
+    with pg.expect_navigation():
+        pg.locator("#back").click()
+    anchor = urlsplit(pg.url).fragment
+    assert anchor.startswith("task-")
+    expect(pg.locator(f"#{anchor}")).to_be_in_viewport()
+
+    assert errors == [], errors
+    outside = [u for u in requests if urlsplit(u).hostname != "127.0.0.1" and not u.startswith("data:")]
+    assert outside == [], outside
