@@ -186,3 +186,11 @@ def test_without_sources_the_page_says_so_and_lists_the_facts(api: httpx.Client,
         assert t.status_code == 200 and "no-source" in Facts(t.text).ids
     finally:
         evidence.set_source_roots([ROOT])
+
+
+def test_a_placeholder_policy_says_its_text_was_not_loaded(api: httpx.Client, seed: dict) -> None:
+    cited = api.get(f"/policies/{seed['id']}").json()["implements"]
+    placeholder = next(q for q in cited if not q["loaded"])
+    r = api.get(f"/policies/{placeholder['id']}", headers=HTML)
+    assert r.status_code == 200 and "no-source" in Facts(r.text).ids and "not loaded" in r.text
+    assert f'href="/policies/{seed["id"]}"' in r.text  # implemented by the seed: linked back
