@@ -120,6 +120,11 @@ def _api_phase(log: Path, data_dir: Path, values: dict[str, str]) -> None:
                     r = client.get(url, params=query)
                     if r.status_code != 200:
                         failures.append(f"GET {url} {query}: {r.status_code} {r.text[:300]}")
+            # A browser's evidence pages read more than the JSON of the same URL (queries/document.py).
+            for url in (f"/policies/{values['policy_id']}", f"/tasks/{values['task_id']}"):
+                r = client.get(url, headers={"Accept": "text/html"})
+                if r.status_code != 200 or not r.headers["content-type"].startswith("text/html"):
+                    failures.append(f"GET {url} as a browser: {r.status_code} {r.text[:300]}")
             assert not failures, "\n".join(failures)
     finally:
         proc.terminate()
