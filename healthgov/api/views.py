@@ -17,7 +17,8 @@ from healthgov.queries.params import ParamError
 from healthgov.queries.registry import load_queries
 from healthgov.visualize.common import ViewError
 from healthgov.visualize.data import JURISDICTIONS
-from healthgov.visualize.registry import VIEWS, describe, make_view
+from healthgov.visualize.model import View
+from healthgov.visualize.registry import VIEWS, describe, form_choices, make_view
 from healthgov.visualize.render import render_index, render_view
 
 router = APIRouter(tags=["views"])
@@ -36,16 +37,35 @@ def _store(request: Request):  # noqa: ANN202 - the graph layer's Store
 @router.get("/views/{name}", response_class=HTMLResponse, summary="An interactive network view",
             responses=errors(400, 404, 422, 500, 503))
 async def view_page(name: str, request: Request) -> HTMLResponse:
-    params = dict(request.query_params)
+    # A multi-select sends one value per chosen place; the views take them as one list[zh] value.
+    params = {k: ",".join(v for v in request.query_params.getlist(k) if v) for k in request.query_params}
     store = _store(request)
     try:
         # The driver blocks; keep the event loop free for other requests.
         built = await run_in_threadpool(make_view, store, name, params)
-    except ParamError:
-        raise  # a place that is no place (data.PlaceError): the app answers 422 in the API's shape
-    except ViewError as e:
+    except (ParamError, ViewError) as e:
+        if name in VIEWS and _wants_html(request):
+            # A browser gets the view's own page back, the message next to the field at fault.
+            page = await run_in_threadpool(_error_page, store, name, params, e)
+            return HTMLResponse(page, status_code=422)
+        if isinstance(e, ParamError):
+            raise  # a place that is no place (data.PlaceError): the app answers 422 in the API's shape
         raise HTTPException(404 if name not in VIEWS else 400, str(e)) from None
     return HTMLResponse(render_view(built, served=True))
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _error_page(store, name: str, params: dict[str, str], error: ValueError) -> str:  # noqa: ANN001 - the Store
+    spec = VIEWS[name]
+    field = getattr(error, "param", None)
+    message = getattr(error, "message", None) or str(error)
+    view = View(name=name, title=spec.title, description=spec.description, params=params,
+                choices=form_choices(store, name), error=(field, message),
+                selected={k: [x for x in v.split(",") if x] for k, v in params.items() if k != "max_nodes"})  # fmt: skip
+    return render_view(view, served=True)
 
 
 @router.get("/", response_class=HTMLResponse, summary="Index: the views, every API operation and /docs",

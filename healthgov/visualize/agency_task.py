@@ -15,7 +15,7 @@ from typing import Any
 
 from healthgov.visualize import labels
 from healthgov.visualize.common import agency_tip, filter_topic, max_nodes, task_tip
-from healthgov.visualize.model import Edge, LegendItem, Node, Palette, View, clip, short
+from healthgov.visualize.model import Edge, LegendItem, Node, Palette, View, clip, qualitative_palette, short
 
 LEAD_COLOUR = "#b03a2e"
 OTHER = "~other"  # the node the smallest topics are merged into when even topics are too many
@@ -29,6 +29,7 @@ class AgencyTaskData:
     links: list[dict[str, Any]]  # task, agency, role (lead|support), basis, implicit
     agencies: list[dict[str, Any]]  # id, name, agency_type, level, jurisdiction
     choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # for the page's filter form
+    selected: dict[str, list[str]] = field(default_factory=dict)  # what the form shows as chosen
 
 
 def build(data: AgencyTaskData, params: Mapping[str, str]) -> View:
@@ -50,44 +51,47 @@ def build(data: AgencyTaskData, params: Mapping[str, str]) -> View:
         view.notes.append(f"No responsibilities found for {data.jurisdiction}.")
 
     used_agencies = {lk["agency"] for lk in links}
+    palette = _palette([agencies[a].get("agency_type") for a in used_agencies],
+                       [(tasks[t].get("topics") or [None])[0] for t in linked_tasks])  # fmt: skip
     if len(used_agencies) + len(linked_tasks) <= limit:
-        _draw_tasks(view, tasks, linked_tasks, links, agencies)
+        _draw_tasks(view, tasks, linked_tasks, links, agencies, palette)
     else:
-        _draw_topics(view, tasks, linked_tasks, links, agencies, limit)
+        _draw_topics(view, tasks, linked_tasks, links, agencies, limit, palette)
     _legend(view)
     view.check()
     return view
 
 
-def _agency_nodes(view: View, agencies: dict, ids: set[str], counts: dict[str, Counter]) -> None:
-    palette = _agency_palette()
+def _agency_nodes(view: View, agencies: dict, ids: set[str], counts: dict[str, Counter], palette: Palette) -> None:
     for aid in sorted(ids, key=lambda i: agencies[i]["name"]):
         a = agencies[aid]
         c = counts[aid]
         tip = agency_tip(a, [("任务 tasks", f"牵头 lead {c['lead']} · 配合 support {c['support']}")])
+        colour = palette(_key("agency-type", a.get("agency_type")))
         view.nodes.append(Node(id=f"a:{aid}", label=short(a["name"], 14), tip=tip, kind="agency", shape="dot",
-                               size=12 + min(c["lead"] + c["support"], 30), color=palette(a.get("agency_type")),
+                               size=12 + min(c["lead"] + c["support"], 30), color=colour,
                                group=a.get("agency_type")))  # fmt: skip
 
 
-def _draw_tasks(view: View, tasks: dict, linked: set[str], links: list, agencies: dict) -> None:
+def _draw_tasks(view: View, tasks: dict, linked: set[str], links: list, agencies: dict, palette: Palette) -> None:
     counts: dict[str, Counter] = defaultdict(Counter)
     for lk in links:
         counts[lk["agency"]][lk["role"]] += 1
-    _agency_nodes(view, agencies, {lk["agency"] for lk in links}, counts)
-    topics = _topic_palette()
+    _agency_nodes(view, agencies, {lk["agency"] for lk in links}, counts, palette)
+    topics = palette
     for tid in sorted(linked, key=lambda i: (tasks[i].get("policy_title") or "", _order(tasks[i]))):
         t = tasks[tid]
         topic = (t.get("topics") or [None])[0]
         label = short(f"{t.get('number') or ''} {t.get('title') or ''}".strip(), 16)
         view.nodes.append(Node(id=f"t:{tid}", label=label, tip=task_tip(t), kind="task", shape="square",
-                               size=9, color=topics(topic), group=topic))  # fmt: skip
+                               size=9, color=topics(_key("topic", topic)), group=topic))  # fmt: skip
     for lk in links:
         t, a = tasks[lk["task"]], agencies[lk["agency"]]
         view.edges.append(_edge(f"a:{lk['agency']}", f"t:{lk['task']}", lk, a["name"], t))
 
 
-def _draw_topics(view: View, tasks: dict, linked: set[str], links: list, agencies: dict, limit: int) -> None:
+def _draw_topics(view: View, tasks: dict, linked: set[str], links: list, agencies: dict, limit: int,
+                 palette: Palette) -> None:
     """Too many tasks to draw one by one: one node per topic, edges weighted by task count."""
     topic_of = {tid: (tasks[tid].get("topics") or [None])[0] for tid in linked}
     per_topic = Counter(topic_of.values())
@@ -118,15 +122,15 @@ def _draw_topics(view: View, tasks: dict, linked: set[str], links: list, agencie
     counts: dict[str, Counter] = defaultdict(Counter)
     for lk in links:
         counts[lk["agency"]][lk["role"]] += 1
-    _agency_nodes(view, agencies, keep, counts)
-    palette = _topic_palette()
+    _agency_nodes(view, agencies, keep, counts, palette)
     for topic in topic_ids:
         sample = [tasks[t].get("title") or "" for t in sorted(linked) if topic_of[t] == topic][:8]
         tip = [("主题 topic", _topic_label(topic)[0]), ("English", _topic_label(topic)[1]), *[("任务 tasks", f"{per_topic[topic]}"),
                                                           ("例如 e.g.", clip("；".join(sample), 400))]]  # fmt: skip
         zh, _ = _topic_label(topic)
+        colour = palette(_key("topic", topic) if topic != OTHER else OTHER)
         view.nodes.append(Node(id=f"topic:{topic}", label=f"{zh} ({per_topic[topic]})", tip=tip, kind="aggregate",
-                               shape="square", size=10 + min(per_topic[topic], 40), color=palette(topic),
+                               shape="square", size=10 + min(per_topic[topic], 40), color=colour,
                                dashed_border=True, group=topic))  # fmt: skip
     for (aid, topic, role, implicit), n in sorted(weights.items(), key=lambda kv: str(kv[0])):
         if aid not in keep:
@@ -137,6 +141,10 @@ def _draw_topics(view: View, tasks: dict, linked: set[str], links: list, agencie
                ("单位 agency", a["name"]), ("主题 topic", zh)] + ([("隐含 implicit", "added by a scoped rule")] if implicit else [])  # fmt: skip
         view.edges.append(Edge(f"a:{aid}", f"topic:{topic}", tip, color=LEAD_COLOUR if role == "lead" else SUPPORT_COLOUR,
                                kind=role, width=min(1 + n, 12), dashes=implicit))  # fmt: skip
+
+
+def _key(scheme: str, cid: str | None) -> str | None:
+    return f"{scheme}:{cid}" if cid else None
 
 
 def _topic_label(topic: str | None) -> tuple[str, str]:
@@ -167,19 +175,14 @@ def _order(task: Mapping[str, Any]) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
-# Palettes seeded in vocabulary order so a category keeps its colour across views and places.
-def _agency_palette() -> Palette:
-    p = Palette()
-    for cid in labels.concept_order("agency-type"):
-        p(cid)
-    return p
-
-
-def _topic_palette() -> Palette:
-    p = Palette(colours=("#59a14f", "#edc948", "#76b7b2", "#ff9da7", "#9c755f", "#b07aa1", "#f28e2b",
-                         "#4e79a7", "#e15759", "#bab0ac", "#8cd17d", "#d37295"))  # fmt: skip
-    for cid in labels.concept_order("topic"):
-        p(cid)
+def _palette(agency_types: list[str | None], topics: list[str | None]) -> Palette:
+    """One palette for the whole view, so an agency type and a topic never share a colour: the
+    agency types drawn first, then the topics, each in vocabulary order (stable from view to view)."""
+    p = Palette(qualitative_palette(48))
+    for scheme, present in (("agency-type", agency_types), ("topic", topics)):
+        order = {cid: i for i, cid in enumerate(labels.concept_order(scheme))}
+        for cid in sorted({c for c in present if c}, key=lambda c: (order.get(c, len(order)), c)):
+            p(f"{scheme}:{cid}")
     return p
 
 

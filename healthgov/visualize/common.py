@@ -10,17 +10,23 @@ from healthgov.visualize.model import DEFAULT_MAX_NODES, Tip, clip
 
 
 class ViewError(ValueError):
-    """A bad view name or parameter: reported to the user, not a crash."""
+    """A bad view name or parameter: reported to the user, not a crash. ``param`` names the
+    form field at fault, when there is one (the page shows the message next to it)."""
+
+    def __init__(self, message: str, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param
+        self.message = message
 
 
-def max_nodes(params: Mapping[str, str]) -> int:
-    raw = params.get("max_nodes", str(DEFAULT_MAX_NODES))
+def max_nodes(params: Mapping[str, str], default: int = DEFAULT_MAX_NODES) -> int:
+    raw = params.get("max_nodes", str(default))
     try:
         n = int(raw)
     except ValueError:
-        raise ViewError(f"max_nodes must be a whole number, not {raw!r}") from None
+        raise ViewError(f"max_nodes must be a whole number, not {raw!r}", "max_nodes") from None
     if n < 10:
-        raise ViewError("max_nodes must be at least 10")
+        raise ViewError("max_nodes must be at least 10", "max_nodes")
     return n
 
 
@@ -29,9 +35,9 @@ def positive_int(params: Mapping[str, str], key: str, default: int) -> int:
     try:
         n = int(raw)
     except ValueError:
-        raise ViewError(f"{key} must be a whole number, not {raw!r}") from None
+        raise ViewError(f"{key} must be a whole number, not {raw!r}", key) from None
     if n < 1:
-        raise ViewError(f"{key} must be at least 1")
+        raise ViewError(f"{key} must be at least 1", key)
     return n
 
 
@@ -53,6 +59,8 @@ def task_tip(row: Mapping[str, Any]) -> Tip:
         tip.append(("主题 topic", "、".join(zh for zh, _ in topics)))
     tip.append(("原文 source text", clip(row.get("text"))))
     tip.append(("文件 document", document(row)))
+    if row.get("jurisdiction"):
+        tip.append(("辖区 jurisdiction", row["jurisdiction"]))
     where = row.get("source_path") or ""
     if row.get("span_start") is not None and row.get("span_end") is not None:
         where += f" [{row['span_start']}, {row['span_end']})"

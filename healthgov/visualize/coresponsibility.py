@@ -25,12 +25,13 @@ class CoData:
     pairs: list[dict[str, Any]]  # a, b (agency ids, a < b), shared (distinct tasks), tasks (titles)
     agencies: list[dict[str, Any]]  # id, name, agency_type, level, jurisdiction
     choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # for the page's filter form
+    selected: dict[str, list[str]] = field(default_factory=dict)  # what the form shows as chosen
 
 
 def build(data: CoData, params: Mapping[str, str]) -> View:
     limit = max_nodes(params)
     min_shared = positive_int(params, "min_shared", 1)
-    where = [f"jurisdiction = {params['jurisdiction']}"] if params.get("jurisdiction") else []
+    where = [f"jurisdiction = {params['jurisdiction'].replace(',', '、')}"] if params.get("jurisdiction") else []
     if params.get("topic"):
         zh, en = labels.concept("topic", params["topic"])
         where.append(f"topic = {zh} {en}")

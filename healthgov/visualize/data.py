@@ -9,6 +9,7 @@ passed as parameters.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -44,16 +45,16 @@ ORDER BY tasks DESC, id
 
 TASKS = """
 MATCH (p:Policy)-[:HAS_JURISDICTION]->(j:Jurisdiction)
-WHERE j.name = $jurisdiction
+WHERE j.name IN $jurisdictions
 MATCH (p)-[:HAS_TASK]->(t:Task)
-RETURN t.id AS id, t.number AS number, t.title AS title, t.text AS text,
+RETURN t.id AS id, j.name AS jurisdiction, t.number AS number, t.title AS title, t.text AS text,
        p.title AS policy_title, p.doc_number AS doc_number,
        t.source_path AS source_path, t.span_start AS span_start, t.span_end AS span_end
 """
 
 TASK_TAGS = """
 MATCH (p:Policy)-[:HAS_JURISDICTION]->(j:Jurisdiction)
-WHERE j.name = $jurisdiction
+WHERE j.name IN $jurisdictions
 MATCH (p)-[:HAS_TASK]->(t:Task)-[:{rel}]->(c)
 RETURN t.id AS task, c.id AS concept
 """
@@ -76,7 +77,7 @@ MATCH (t)-[:{rel_b}]->(b:Agency)
 WHERE a.id < b.id
 RETURN a.id AS a, b.id AS b, t.id AS task, t.title AS title
 """
-_WHERE_JURISDICTION = "MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction) WHERE j.name = $jurisdiction"
+_WHERE_JURISDICTION = "MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction) WHERE j.name IN $jurisdictions"
 _WHERE_TOPIC = "MATCH (t)-[:HAS_TOPIC]->(c:Topic) WHERE c.id = $topic"
 
 POLICIES = """
@@ -108,51 +109,69 @@ class PlaceError(ParamError, ViewError):
     the served views the same 422 as the query endpoints give."""
 
 
-def wanted_jurisdiction(params: Mapping[str, str]) -> str | None:
+def wanted_jurisdictions(params: Mapping[str, str]) -> list[str]:
+    """The jurisdictions asked for, each resolved as the query endpoints resolve names: a list
+    as ``list[zh]`` parameters take it (repeated, or separated by , ，or 、), duplicates dropped."""
     wanted = params.get(JURISDICTION)
     if not wanted:
-        return None
-    try:
-        return resolve_jurisdiction(JURISDICTION, wanted)
-    except ParamError as e:
-        raise PlaceError(e.param, e.message) from None
+        return []
+    out: list[str] = []
+    for part in re.split(r"[,，、]", wanted):
+        if not part.strip():
+            continue
+        try:
+            name = resolve_jurisdiction(JURISDICTION, part)
+        except ParamError as e:
+            raise PlaceError(e.param, e.message) from None
+        if name not in out:
+            out.append(name)
+    return out
 
 
+def joined(names: list[str]) -> str:
+    """Several places as one title: 重庆市、杭州市."""
+    return "、".join(names)
+
+
+RELATION_CHOICES = (("implements", "implements only"), ("all", "implements and cites"))
 ROLES = {"lead": "LEAD_AGENCY", "support": "SUPPORTING_AGENCY"}
 _SCHEME = {"HAS_TOPIC": "topic", "AT_TIER": "tier", "CONCERNS_INSTITUTION": "institution-type"}
 
 
-def _jurisdiction_choices(store: Store) -> list[tuple[str, str]]:
+def jurisdiction_choices(store: Store) -> list[tuple[str, str]]:
     return [(r["name"], f"{r['name']} ({r['tasks']} tasks)") for r in store.read(JURISDICTIONS, {})]
 
 
-def _topic_choices(store: Store) -> list[tuple[str, str]]:
+def topic_choices(store: Store) -> list[tuple[str, str]]:
     return [(r["id"], " ".join(labels.concept("topic", r["id"])) + f" ({r['tasks']})") for r in store.read(TOPICS, {})]
 
 
-def _pick_jurisdiction(
+def _pick_jurisdictions(
     store: Store, params: Mapping[str, str], busiest_by: str = "tasks"
-) -> tuple[str, list[tuple[str, str]]]:
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """The jurisdictions asked for, or the busiest one when none is; and the form's choices."""
     rows = store.read(JURISDICTIONS, {})
     choices = [(r["name"], f"{r['name']} ({r['tasks']} tasks)") for r in rows]
-    wanted = wanted_jurisdiction(params)
+    wanted = wanted_jurisdictions(params)
     if wanted:
-        if wanted not in {c for c, _ in choices}:
-            known = ", ".join(c for c, _ in choices) or "none: the graph has no tasks"
-            raise ViewError(f"no tasks for jurisdiction {wanted!r}; jurisdictions: {known}")
+        known = {c for c, _ in choices}
+        if missing := [w for w in wanted if w not in known]:
+            listed = ", ".join(c for c, _ in choices) or "none: the graph has no tasks"
+            raise ViewError(f"no tasks for jurisdiction {joined(missing)!r}; jurisdictions: {listed}", JURISDICTION)
         return wanted, choices
     if not choices:
         raise ViewError("the graph has no tasks yet: run `healthgov build` first")
     # The busiest jurisdiction: the most to look at (for agency-task, the most tasks with units).
-    return max(rows, key=lambda r: (r[busiest_by] or 0, -rows.index(r)))["name"], choices
+    return [max(rows, key=lambda r: (r[busiest_by] or 0, -rows.index(r)))["name"]], choices
 
 
-def _tasks(store: Store, jurisdiction: str, tags: Mapping[str, str]) -> list[dict[str, Any]]:
-    rows = {r["id"]: {**r} for r in store.read(TASKS, {"jurisdiction": jurisdiction})}
+def _tasks(store: Store, jurisdictions: list[str], tags: Mapping[str, str]) -> list[dict[str, Any]]:
+    args = {"jurisdictions": jurisdictions}
+    rows = {r["id"]: {**r} for r in store.read(TASKS, args)}
     for key, rel in tags.items():
         order = {cid: i for i, cid in enumerate(labels.concept_order(_SCHEME[rel]))}
         found: dict[str, set[str]] = {}
-        for r in store.read(TASK_TAGS.replace("{rel}", rel), {"jurisdiction": jurisdiction}):
+        for r in store.read(TASK_TAGS.replace("{rel}", rel), args):
             found.setdefault(r["task"], set()).add(r["concept"])
         for tid, row in rows.items():
             # Vocabulary order, so a task's "first" topic (its colour) does not depend on the engine.
@@ -170,28 +189,31 @@ def _agencies(store: Store, ids: set[str]) -> list[dict[str, Any]]:
 def agency_task(store: Store, params: Mapping[str, str]) -> AgencyTaskData:
     from healthgov.queries import registry as named
 
-    jurisdiction, choices = _pick_jurisdiction(store, params, busiest_by="assigned")
-    tasks = _tasks(store, jurisdiction, {"topics": "HAS_TOPIC"})
+    places, choices = _pick_jurisdictions(store, params, busiest_by="assigned")
+    tasks = _tasks(store, places, {"topics": "HAS_TOPIC"})
     # The named query who-leads answers exactly "who leads or supports which task here".
-    # It names agencies as written, so within one jurisdiction the name is the agency.
-    rows = named.run(store, "who-leads", {"jurisdiction": [jurisdiction], "role": "any"}).rows
-    links = [{"task": r["task_id"], "agency": r["agency"], "role": r["role"], "basis": r["basis"],
+    # It names agencies as written, so within one jurisdiction the name is the agency; across
+    # several, the same name (市卫生健康委) is a different body in each.
+    rows = named.run(store, "who-leads", {"jurisdiction": places, "role": "any"}).rows
+    key = (lambda r: r["agency"]) if len(places) == 1 else (lambda r: f"{r['jurisdiction']}/{r['agency']}")
+    links = [{"task": r["task_id"], "agency": key(r), "role": r["role"], "basis": r["basis"],
               "implicit": bool(r["implicit"])} for r in rows]  # fmt: skip
     agencies: dict[str, dict[str, Any]] = {}
     for r in rows:
-        agencies.setdefault(r["agency"], {"id": r["agency"], "name": r["agency"], "agency_type": r["agency_type"],
-                                          "level": r["agency_level"], "jurisdiction": r["jurisdiction"]})  # fmt: skip
-    return AgencyTaskData(jurisdiction, tasks, links, list(agencies.values()),
-                          choices={"jurisdiction": choices, "topic": _topic_choices(store)})  # fmt: skip
+        agencies.setdefault(key(r), {"id": key(r), "name": r["agency"], "agency_type": r["agency_type"],
+                                     "level": r["agency_level"], "jurisdiction": r["jurisdiction"]})  # fmt: skip
+    return AgencyTaskData(joined(places), tasks, links, list(agencies.values()),
+                          choices={"jurisdiction": choices, "topic": topic_choices(store)},
+                          selected={"jurisdiction": places})  # fmt: skip
 
 
 def coresponsibility(store: Store, params: Mapping[str, str]) -> CoData:
     # Not the named query co-responsibility: that one pools agencies by name within the policy's
     # jurisdiction, and this view joins agency nodes (each with its own jurisdiction) across places.
     where, args = [], {}
-    if wanted := wanted_jurisdiction(params):
+    if wanted := wanted_jurisdictions(params):
         where.append(_WHERE_JURISDICTION)
-        args["jurisdiction"] = wanted
+        args["jurisdictions"] = wanted
     if params.get("topic"):
         where.append(_WHERE_TOPIC)
         args["topic"] = params["topic"]
@@ -203,7 +225,8 @@ def coresponsibility(store: Store, params: Mapping[str, str]) -> CoData:
                 tasks_of.setdefault((r["a"], r["b"]), {})[r["task"]] = r["title"] or ""
     pairs = [{"a": a, "b": b, "shared": len(ts), "tasks": [ts[k] for k in sorted(ts)]} for (a, b), ts in tasks_of.items()]
     agencies = _agencies(store, {p["a"] for p in pairs} | {p["b"] for p in pairs})
-    return CoData(pairs, agencies, choices={"jurisdiction": _jurisdiction_choices(store), "topic": _topic_choices(store)})
+    return CoData(pairs, agencies, choices={"jurisdiction": jurisdiction_choices(store), "topic": topic_choices(store)},
+                  selected={"jurisdiction": wanted})
 
 
 def lineage(store: Store, params: Mapping[str, str]) -> LineageData:
@@ -212,12 +235,14 @@ def lineage(store: Store, params: Mapping[str, str]) -> LineageData:
         policies.setdefault(r["id"], {**r, "loaded": r.get("loaded") is not False})
     links = [{**r, "rel": rel} for rel in ("IMPLEMENTS", "CITES") for r in store.read(POLICY_LINKS.replace("{rel}", rel), {})]
     juris = sorted({p["jurisdiction"] for p in policies.values() if p.get("jurisdiction")})
-    return LineageData(list(policies.values()), links, choices={"jurisdiction": [(j, j) for j in juris],
-                                                                 "relation": [("implements", "implements only")]})  # fmt: skip
+    choices = {"jurisdiction": [(j, j) for j in juris], "relation": list(RELATION_CHOICES)}
+    return LineageData(list(policies.values()), links, choices=choices,
+                       selected={"jurisdiction": wanted_jurisdictions(params)})
 
 
 def tiers(store: Store, params: Mapping[str, str]) -> TiersData:
-    jurisdiction, choices = _pick_jurisdiction(store, params)
-    tasks = _tasks(store, jurisdiction, {"topics": "HAS_TOPIC", "tiers": "AT_TIER", "institutions": "CONCERNS_INSTITUTION"})
-    return TiersData(jurisdiction, tasks, store.read(TIERS, {}), store.read(INSTITUTIONS, {}),
-                     choices={"jurisdiction": choices, "topic": _topic_choices(store)})  # fmt: skip
+    places, choices = _pick_jurisdictions(store, params)
+    tasks = _tasks(store, places, {"topics": "HAS_TOPIC", "tiers": "AT_TIER", "institutions": "CONCERNS_INSTITUTION"})
+    return TiersData(joined(places), tasks, store.read(TIERS, {}), store.read(INSTITUTIONS, {}),
+                     choices={"jurisdiction": choices, "topic": topic_choices(store)},
+                     selected={"jurisdiction": places})  # fmt: skip

@@ -29,6 +29,7 @@ class LineageData:
     policies: list[dict[str, Any]]  # id, title, doc_number, issued_on, loaded, level, jurisdiction, source_path
     links: list[dict[str, Any]]  # source, target, rel (IMPLEMENTS|CITES)
     choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # for the page's filter form
+    selected: dict[str, list[str]] = field(default_factory=dict)  # what the form shows as chosen
 
 
 def build(data: LineageData, params: Mapping[str, str]) -> View:
@@ -37,11 +38,11 @@ def build(data: LineageData, params: Mapping[str, str]) -> View:
     # buries the lineage under a row of placeholders (relation=all shows them).
     relation = params.get("relation", "implements")
     if relation not in ("all", "implements"):
-        raise ViewError("relation must be 'all' or 'implements'")
-    juris = params.get("jurisdiction")
+        raise ViewError("relation must be 'all' or 'implements'", "relation")
+    juris = [j for j in (params.get("jurisdiction") or "").split(",") if j]
     view = View(
         name="lineage",
-        title="政策谱系 · policy lineage" + (f" ({juris})" if juris else ""),
+        title="政策谱系 · policy lineage" + (f" ({'、'.join(juris)})" if juris else ""),
         description="Arrows point from a document to the one it implements (solid) or cites (dashed); "
         "national at the top, then provincial, city and county. Grey dashed boxes are placeholders: cited, not loaded."
         + (" Citations are hidden: relation=all shows them." if relation == "implements" else ""),
@@ -81,15 +82,15 @@ def _strongest_links(links: list[dict[str, Any]], policies: dict[str, dict[str, 
 
 
 def _shown_policies(view: View, policies: dict[str, dict[str, Any]], best: dict[tuple[str, str], str],
-                    juris: str | None, limit: int) -> set[str]:
-    """The policies drawn: those of ``juris`` and their direct links (all when None), without
+                    juris: list[str], limit: int) -> set[str]:
+    """The policies drawn: those of ``juris`` and their direct links (all when empty), without
     unlinked placeholders, cut to ``limit``; what is left out is noted on ``view``."""
     if juris:
-        local = {pid for pid, p in policies.items() if p.get("jurisdiction") == juris}
-        if not local:
-            raise ViewError(f"no policy of jurisdiction {juris!r}")
+        local = {pid for pid, p in policies.items() if p.get("jurisdiction") in juris}
+        if missing := [j for j in juris if not any(p.get("jurisdiction") == j for p in policies.values())]:
+            raise ViewError(f"no policy of jurisdiction {'、'.join(missing)!r}", "jurisdiction")
         near = local | {t for s, t in best if s in local} | {s for s, t in best if t in local}
-        view.notes.append(f"Only policies of {juris} and the documents they are directly linked to are shown.")
+        view.notes.append(f"Only policies of {'、'.join(juris)} and the documents they are directly linked to are shown.")
     else:
         near = set(policies)
     shown = {pid for pid in near if policies[pid].get("loaded", True) or any(pid in k for k in best)}

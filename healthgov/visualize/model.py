@@ -6,6 +6,7 @@ Keeping the two apart lets the drawing logic be tested on plain Python data.
 
 from __future__ import annotations
 
+import colorsys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,13 +17,17 @@ Tip = list[tuple[str, str]]
 
 DEFAULT_MAX_NODES = 300
 
-# Colour-blind-friendlier categorical palette (Tableau 10, then lighter companions). Categories
-# beyond it cycle: the legend still tells them apart by name.
-PALETTE = (
+# Qualitative palette: Tableau 10, its lighter companions, then deterministic golden-angle hues.
+# Greys are left out: grey is the colour of "unknown" and of the grouped "other" entry.
+BASE_PALETTE = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-    "#9c755f", "#bab0ac", "#86bcb6", "#d37295", "#a0cbe8", "#ffbe7d", "#8cd17d", "#b6992d",
+    "#9c755f", "#a0cbe8", "#ffbe7d", "#8cd17d", "#b6992d", "#86bcb6", "#d37295", "#fabfd2",
+    "#499894", "#f1ce63", "#d4a6c8", "#79706e",
 )  # fmt: skip
+PALETTE_SIZE = 32
 UNKNOWN_COLOUR = "#c7c7c7"
+OTHER_COLOUR = "#c7c7c7"  # the grouped legend entry: more categories than colours
+OTHER_LABEL = "其他 other"
 TIP_TEXT_LIMIT = 1200  # long task texts are cut in tooltips; the cut is marked with "…"
 
 
@@ -130,6 +135,11 @@ class View:
     physics: dict[str, Any] = field(default_factory=dict)  # forceAtlas2Based settings for this view
     # Values offered by the page's filter form: param -> [(value, label)], filled from the store.
     choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # What the form marks as chosen: the values actually drawn (the busiest place when none was asked).
+    selected: dict[str, list[str]] = field(default_factory=dict)
+    default_max_nodes: int = DEFAULT_MAX_NODES
+    # A form value the view could not take: (field, message), shown next to the field.
+    error: tuple[str | None, str] | None = None
 
     def check(self) -> None:
         """Every edge must join drawn nodes: vis-network silently drops dangling edges,
@@ -143,22 +153,75 @@ class View:
                 raise ValueError(f"view {self.name}: edge {e.source}→{e.target} joins a node not drawn")
 
 
+def _hsl(hue: float, sat: float, light: float) -> str:
+    r, g, b = colorsys.hls_to_rgb(hue / 360, light, sat)
+    return "#{:02x}{:02x}{:02x}".format(*(round(c * 255) for c in (r, g, b)))
+
+
+def qualitative_palette(n: int = PALETTE_SIZE) -> tuple[str, ...]:
+    """``n`` distinct colours, the same on every call: the base palette, then hues spaced by the
+    golden angle at alternating lightness, skipping any colour already taken."""
+    out = list(dict.fromkeys(BASE_PALETTE))[:n]
+    i = 0
+    while len(out) < n:
+        hue = (i * 137.508 + 17) % 360
+        light = (0.42, 0.58, 0.72)[i % 3]
+        colour = _hsl(hue, 0.55, light)
+        if colour not in out and colour != UNKNOWN_COLOUR:
+            out.append(colour)
+        i += 1
+    return tuple(out)
+
+
+PALETTE = qualitative_palette()
+
+
 class Palette:
-    """Assigns colours to categories in first-seen order, remembering them for the legend."""
+    """Assigns colours to categories in first-seen order, remembering them for the legend.
+
+    No two categories share a colour: once the colours run out, the rest are grouped under one
+    grey "other" colour (``others`` lists them, and the legend shows them as one entry).
+    """
 
     def __init__(self, colours: Iterable[str] = PALETTE) -> None:
-        self._colours = tuple(colours)
+        self._colours = tuple(dict.fromkeys(c for c in colours if c != OTHER_COLOUR))
         self._assigned: dict[str, str] = {}
+        self.others: list[str] = []
 
     def __call__(self, category: str | None) -> str:
         if category is None:
             return UNKNOWN_COLOUR
+        if category in self.others:
+            return OTHER_COLOUR
         if category not in self._assigned:
-            self._assigned[category] = self._colours[len(self._assigned) % len(self._colours)]
+            if len(self._assigned) >= len(self._colours):
+                self.others.append(category)
+                return OTHER_COLOUR
+            self._assigned[category] = self._colours[len(self._assigned)]
         return self._assigned[category]
 
     def items(self) -> list[tuple[str, str]]:
         return list(self._assigned.items())
+
+
+def merge_legend(items: list[LegendItem]) -> list[LegendItem]:
+    """One entry per colour among node entries (and among edge entries): entries that share a
+    colour are grouped into one, named "其他 other" when it is the grouped grey."""
+    out: list[LegendItem] = []
+    seen: dict[tuple[str, str], LegendItem] = {}
+    for item in items:
+        key = (item.kind, item.color.lower())
+        first = seen.get(key)
+        if first is None:
+            seen[key] = item
+            out.append(item)
+            continue
+        if item.label in first.label:
+            continue
+        if item.color.lower() == OTHER_COLOUR and not first.label.startswith(OTHER_LABEL):
+            first.label = f"{OTHER_LABEL}: {first.label}"
+        first.label = f"{first.label}; {item.label}"
+    return out
 
 
 def _darker(hex_colour: str, factor: float = 0.7) -> str:

@@ -25,20 +25,22 @@ SIZE_BY = ("eigenvector", "betweenness")
 class NetData:
     graph: nx.Graph  # healthgov.network.tables.graph_for_export: measures on the nodes
     choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    selected: dict[str, list[str]] = field(default_factory=dict)  # what the form shows as chosen
 
 
 def fetch(store: Any, params: Mapping[str, str]) -> NetData:
     from healthgov.network.graphs import Filters
     from healthgov.network.tables import graph_for_export
     from healthgov.queries.params import ParamError
-    from healthgov.visualize.data import _jurisdiction_choices, _topic_choices
+    from healthgov.visualize.data import jurisdiction_choices, topic_choices
 
     try:
         filters = Filters.parse({"jurisdiction": params.get("jurisdiction") or [], "topic": params.get("topic")})
     except ParamError as e:
-        raise ViewError(str(e)) from None
+        raise ViewError(str(e), e.param) from None
     return NetData(graph_for_export(store, filters),
-                   {"jurisdiction": _jurisdiction_choices(store), "topic": _topic_choices(store)})  # fmt: skip
+                   {"jurisdiction": jurisdiction_choices(store), "topic": topic_choices(store)},
+                   {"jurisdiction": list(filters.jurisdiction)})  # fmt: skip
 
 
 def build(data: NetData, params: Mapping[str, str]) -> View:
@@ -46,8 +48,8 @@ def build(data: NetData, params: Mapping[str, str]) -> View:
     limit = max_nodes(params)
     size_by = params.get("size_by") or "eigenvector"
     if size_by not in SIZE_BY:
-        raise ViewError(f"size_by must be one of {', '.join(SIZE_BY)}, not {size_by!r}")
-    where = [f"{k} = {params[k]}" for k in ("jurisdiction", "topic") if params.get(k)]
+        raise ViewError(f"size_by must be one of {', '.join(SIZE_BY)}, not {size_by!r}", "size_by")
+    where = [f"{k} = {params[k].replace(',', '、')}" for k in ("jurisdiction", "topic") if params.get(k)]
     view = View(
         name="policy-network",
         title="政策网络 · policy network" + (f" ({'; '.join(where)})" if where else " (all jurisdictions)"),

@@ -12,7 +12,7 @@ from typing import Any
 
 from healthgov.visualize import agency_task, coresponsibility, data, lineage, policy_network, tiers
 from healthgov.visualize.common import ViewError
-from healthgov.visualize.model import DEFAULT_MAX_NODES, View
+from healthgov.visualize.model import DEFAULT_MAX_NODES, View, merge_legend
 
 COMMON_PARAMS = {"max_nodes": f"most nodes drawn before aggregating or leaving out (default {DEFAULT_MAX_NODES})"}
 
@@ -90,12 +90,32 @@ def make_view(store: data.Store, name: str, params: Mapping[str, str]) -> View:
         raise ViewError(f"view {name!r} takes no parameter {', '.join(unknown)}; it takes {', '.join(sorted(allowed))}")
     # One reading of a place name for every view, served or from the CLI, as the query
     # endpoints read it ("杭州" is 杭州市; a name that is no place is a PlaceError).
+    # Several places are one comma-separated value, as the list[zh] query parameters take them.
     if clean.get(data.JURISDICTION):
-        clean[data.JURISDICTION] = data.wanted_jurisdiction(clean)
+        clean[data.JURISDICTION] = ",".join(data.wanted_jurisdictions(clean))
     fetched = spec.fetch(store, clean)
     view = spec.build(fetched, clean)
     view.choices = getattr(fetched, "choices", {})
+    view.selected = {**_asked(clean), **getattr(fetched, "selected", {})}
+    view.legend = merge_legend(view.legend)
     return view
+
+
+def _asked(params: Mapping[str, str]) -> dict[str, list[str]]:
+    return {k: [v for v in str(params[k]).split(",") if v] for k in params if k != "max_nodes"}
+
+
+def form_choices(store: data.Store, name: str) -> dict[str, list[tuple[str, str]]]:
+    """The filter form's choices without building the view: for a page that reports a bad value."""
+    spec = VIEWS[name]
+    out: dict[str, list[tuple[str, str]]] = {}
+    if "jurisdiction" in spec.params:
+        out["jurisdiction"] = data.jurisdiction_choices(store)
+    if "topic" in spec.params:
+        out["topic"] = data.topic_choices(store)
+    if "relation" in spec.params:
+        out["relation"] = list(data.RELATION_CHOICES)
+    return out
 
 
 def describe() -> list[dict[str, Any]]:

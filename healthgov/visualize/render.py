@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from healthgov.visualize.model import DEFAULT_MAX_NODES, View
+from healthgov.visualize.model import DEFAULT_MAX_NODES, View, merge_legend
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +48,7 @@ def view_data(view: View) -> dict[str, Any]:
 def render_view(view: View, *, served: bool = False) -> str:
     """HTML of a view. ``served`` adds the filter form and links that need the API behind them."""
     view.check()
+    view.legend = merge_legend(view.legend)
     js, css = _assets()
     return _env().get_template("view.html.j2").render(
         view=view, data=view_data(view), vis_js=js, vis_css=css, served=served, default_max_nodes=DEFAULT_MAX_NODES

@@ -30,6 +30,7 @@ class TiersData:
     tiers: list[dict[str, Any]]  # id, rank (1 village … 6 national)
     institutions: list[dict[str, Any]]  # id, serves_tier (tier id or None)
     choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # for the page's filter form
+    selected: dict[str, list[str]] = field(default_factory=dict)  # what the form shows as chosen
 
 
 def build(data: TiersData, params: Mapping[str, str]) -> View:

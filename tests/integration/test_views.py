@@ -305,3 +305,20 @@ def test_cli_writes_the_view_served_by_the_api(served_views, tmp_path) -> None:
     bad = subprocess.run([cli, "view", "lineage", "--param", "nonsense", "--out", str(out)], env=env,
                          capture_output=True, text=True, timeout=300)  # fmt: skip
     assert bad.returncode == 2 and "key=value" in bad.stderr
+
+
+def test_a_rendered_legend_never_repeats_a_colour() -> None:
+    """28 agency types and a dozen topics in one view: one legend swatch per colour."""
+    data = _at_data(n_tasks=30)
+    types = [f"type-{i}" for i in range(28)]
+    data.agencies = [_agency(f"A{i}", atype=t) for i, t in enumerate(types)]
+    data.links = [{"task": f"pA/t{i + 1}", "agency": f"A{i % 28}", "role": "lead", "basis": "explicit", "implicit": False}
+                  for i in range(30)]  # fmt: skip
+    for i, t in enumerate(data.tasks):
+        t["topics"] = [f"topic-{i % 12}"]
+    for view in (agency_task.build(data, {}), agency_task.build(data, {"max_nodes": "20"})):
+        html = render_view(view)
+        swatches = re.findall(r'<i class="sw [^"]*" style="background: (#[0-9a-f]{6})"', html)
+        assert len(swatches) >= 13 and len(swatches) == len(set(swatches)), swatches
+    agency_colours = {n.color for n in agency_task.build(data, {}).nodes if n.kind == "agency"}
+    assert len(agency_colours) == 28  # every type its own colour
