@@ -17,9 +17,14 @@ from healthgov.visualize.model import Edge, LegendItem, Node, View, short
 
 LEVEL_COLOURS = {0: "#b03a2e", 1: "#d9822b", 2: "#4e79a7", 3: "#59a14f", 4: "#76b7b2", 5: "#9c755f"}
 PLACEHOLDER_COLOUR = "#e0e0e0"
-# Rows rather than vis-network's hierarchical layout: that one lays unconnected chains side by
-# side, and fitting a dozen of them to the window shrinks every label out of reach.
-ROW_SPACING = 170
+# A grid per level rather than vis-network's hierarchical layout (that one lays unconnected
+# chains side by side, and fitting a dozen of them to the window shrinks every label out of
+# reach) or physics (wide boxes still overlap): each level is a band of rows of at most PER_ROW
+# boxes, a cell wider and taller than the largest box (12 characters × 5 lines), so no two meet.
+PER_ROW = 7
+CELL_W = 210
+CELL_H = 115
+BAND_GAP = 70
 IMPLEMENTS_COLOUR = "#333333"
 CITES_COLOUR = "#9a9a9a"
 
@@ -44,11 +49,10 @@ def build(data: LineageData, params: Mapping[str, str]) -> View:
         name="lineage",
         title="政策谱系 · policy lineage" + (f" ({'、'.join(juris)})" if juris else ""),
         description="Arrows point from a document to the one it implements (solid) or cites (dashed); "
-        "national at the top, then provincial, city and county. Grey dashed boxes are placeholders: cited, not loaded."
+        "national at the top, then provincial, city and county, one band of boxes per level. Grey dashed boxes are placeholders: cited, not loaded."
         + (" Citations are hidden: relation=all shows them." if relation == "implements" else ""),
         params=dict(params),
-        # Wide boxes in a row: push harder and keep them apart.
-        physics={"springLength": 120, "avoidOverlap": 1},
+        still=True,
     )
     policies = {p["id"]: p for p in data.policies}
     best = _strongest_links(data.links, policies, relation)
@@ -56,9 +60,10 @@ def build(data: LineageData, params: Mapping[str, str]) -> View:
     edges = {k: rel for k, rel in best.items() if k[0] in shown and k[1] in shown}
 
     rank = _ranks(policies, shown, edges)
+    place = _grid(shown, rank, policies)
     # The id breaks ties: documents may share a title, and set order changes between processes.
-    for pid in sorted(shown, key=lambda i: (rank[i], policies[i].get("title") or "", i)):
-        view.nodes.append(_policy_node(pid, policies[pid], rank[pid]))
+    for pid in sorted(shown, key=lambda i: (rank[i], place[i][1], place[i][0])):
+        view.nodes.append(_policy_node(pid, policies[pid], rank[pid], place[pid]))
     for (s, t), rel in sorted(edges.items()):
         view.edges.append(_link_edge(s, t, rel, policies))
     _add_legend(view)
@@ -105,7 +110,25 @@ def _shown_policies(view: View, policies: dict[str, dict[str, Any]], best: dict[
     return shown
 
 
-def _policy_node(pid: str, p: dict[str, Any], rank: int) -> Node:
+def _grid(shown: set[str], rank: dict[str, int], policies: dict[str, dict[str, Any]]) -> dict[str, tuple[float, float]]:
+    """(x, y) of every box: levels top to bottom, each a band of rows of at most PER_ROW boxes,
+    by place, date and title within a level; rows centred on x = 0."""
+    out: dict[str, tuple[float, float]] = {}
+    y = 0.0
+    for level in sorted(set(rank.values())):
+        members = sorted((p for p in shown if rank[p] == level),
+                         key=lambda p: (policies[p].get("jurisdiction") or "~", str(policies[p].get("issued_on") or ""),
+                                        policies[p].get("title") or "", p))  # fmt: skip
+        for start in range(0, len(members), PER_ROW):
+            row = members[start : start + PER_ROW]
+            for i, pid in enumerate(row):
+                out[pid] = ((i - (len(row) - 1) / 2) * CELL_W, y)
+            y += CELL_H
+        y += BAND_GAP
+    return out
+
+
+def _policy_node(pid: str, p: dict[str, Any], rank: int, at: tuple[float, float]) -> Node:
     loaded = p.get("loaded", True) is not False
     label = _wrap(short(p.get("title"), 30), 12) + (f"\n{p['doc_number']}" if p.get("doc_number") else "")
     if not loaded:
@@ -123,7 +146,7 @@ def _policy_node(pid: str, p: dict[str, Any], rank: int) -> Node:
     if not loaded and level is None:
         tip.append(("层级 level", "drawn one rank above the documents citing it (inferred)"))
     return Node(id=f"p:{pid}", label=label, tip=tip, kind="policy", shape="box", level=rank,
-                row=rank * ROW_SPACING, color=LEVEL_COLOURS.get(rank, "#bbbbbb") if loaded else PLACEHOLDER_COLOUR,
+                pinned=at, color=LEVEL_COLOURS.get(rank, "#bbbbbb") if loaded else PLACEHOLDER_COLOUR,
                 dashed_border=not loaded, group=level)
 
 

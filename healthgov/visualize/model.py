@@ -132,6 +132,8 @@ class View:
     notes: list[str] = field(default_factory=list)  # what was filtered, aggregated or left out
     params: dict[str, str] = field(default_factory=dict)
     hierarchical: bool = False  # vis-network's levelled layout rather than force-directed
+    layout: dict[str, Any] = field(default_factory=dict)  # overrides of the hierarchical layout's options
+    still: bool = False  # no physics: the layout (levels, spacing, pinned places) is the drawing
     physics: dict[str, Any] = field(default_factory=dict)  # forceAtlas2Based settings for this view
     # Values offered by the page's filter form: param -> [(value, label)], filled from the store.
     choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)

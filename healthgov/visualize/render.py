@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from healthgov.visualize.model import DEFAULT_MAX_NODES, View, merge_legend
+from healthgov.visualize.model import View, merge_legend
 
 
 @lru_cache(maxsize=1)
@@ -41,6 +41,8 @@ def view_data(view: View) -> dict[str, Any]:
         "nodes": [n.to_vis() for n in view.nodes],
         "edges": [e.to_vis() for e in view.edges],
         "hierarchical": view.hierarchical,
+        "layout": view.layout,
+        "still": view.still,
         "physics": view.physics,
     }
 
@@ -51,7 +53,7 @@ def render_view(view: View, *, served: bool = False) -> str:
     view.legend = merge_legend(view.legend)
     js, css = _assets()
     return _env().get_template("view.html.j2").render(
-        view=view, data=view_data(view), vis_js=js, vis_css=css, served=served, default_max_nodes=DEFAULT_MAX_NODES
+        view=view, data=view_data(view), vis_js=js, vis_css=css, served=served
     )
 
 

@@ -1,9 +1,11 @@
 """Tiers: how one jurisdiction's tasks and the institution types they concern divide by tier.
 
-The tier nodes are pinned in a column, national at the top and village at the bottom; tasks
-(AT_TIER) and institution types (SERVES_TIER, and CONCERNS_INSTITUTION from tasks) settle
-around the tiers they belong to. Over the node limit, tasks are folded into one count node per
-tier (and per institution type for tasks tagged with an institution but no tier).
+A layered drawing (vis-network's hierarchical layout with fixed levels): each tier is a row,
+national at the top and village at the bottom, its box first and, on the row under it, the tasks
+(AT_TIER) and institution types (SERVES_TIER, CONCERNS_INSTITUTION) that belong to it, a task
+under the highest tier it names. Rows of a hundred dots are unreadable, so the tiers view has
+its own, lower node limit: over it, tasks are folded into one count node per tier (per place
+when several are shown; per institution type for tasks naming no tier), and the page says so.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from healthgov.visualize.model import Edge, LegendItem, Node, View, short
 TIER_COLOUR = "#4e79a7"
 INSTITUTION_COLOUR = "#f28e2b"
 TASK_COLOUR = "#59a14f"
-TIER_SPACING = 220
+TIERS_MAX_NODES = 80  # beyond this, a layered drawing of single tasks stops being legible
+ROW_MAX = 9  # nodes per row: a tier with more members wraps them onto further rows under it
 
 
 @dataclass
@@ -34,13 +37,17 @@ class TiersData:
 
 
 def build(data: TiersData, params: Mapping[str, str]) -> View:
-    limit = max_nodes(params)
+    limit = max_nodes(params, TIERS_MAX_NODES)
     view = View(
         name="tiers",
         title=f"{data.jurisdiction} 层级分工 · tasks and institution types by tier",
-        description="Tiers in a column (national at the top). Tasks link to the tiers they name (green) and the "
-        "institution types they concern; institution types link to the tier they serve (orange).",
+        description="One row per tier (national at the top); under each tier box, the tasks that name it (green) "
+        "and the institution types that serve it (orange).",
         params=dict(params),
+        hierarchical=True,
+        default_max_nodes=TIERS_MAX_NODES,
+        # No physics: the layout's spacing is kept exactly, wider than the widest label (10 characters).
+        layout={"levelSeparation": 85, "nodeSpacing": 160, "treeSpacing": 160}, still=True,
     )
     chosen = filter_topic(data.tasks, params, view.notes)
     tasks = [t for t in chosen if t.get("tiers") or t.get("institutions")]
@@ -54,7 +61,8 @@ def build(data: TiersData, params: Mapping[str, str]) -> View:
     used_tiers = {tr for t in tasks for tr in t.get("tiers") or []} | {serves[i] for i in used_inst if serves[i]}
     for tr in used_tiers:
         rank.setdefault(tr, 0)
-    top = max(rank.values(), default=0)
+    level = _levels(used_tiers, rank)
+    places = sorted({t.get("jurisdiction") for t in tasks if t.get("jurisdiction")})
 
     # Tiers first: they are the frame the rest hangs on.
     for tr in sorted(used_tiers, key=lambda x: -rank[x]):
@@ -62,24 +70,25 @@ def build(data: TiersData, params: Mapping[str, str]) -> View:
         tip = concept_tip("tier", tr, "层级 tier", [("任务 tasks", str(n_tasks))])
         zh, en = labels.concept("tier", tr)
         node = Node(id=f"tier:{tr}", label=f"{zh}\n{en}", tip=tip, kind="tier", shape="box", color=TIER_COLOUR,
-                    group="tier", size=30)  # fmt: skip
+                    group="tier", size=30, level=level[tr])  # fmt: skip
         view.nodes.append(node)
     for i in used_inst:
         n_tasks = sum(1 for t in tasks if i in (t.get("institutions") or []))
         extra = [("服务层级 serves tier", " / ".join(labels.concept("tier", serves[i]))), ("任务 tasks", str(n_tasks))]
-        zh, _ = labels.concept("institution-type", i)
-        view.nodes.append(Node(id=f"inst:{i}", label=short(zh, 12), tip=concept_tip("institution-type", i, "机构类型", extra),
-                               kind="institution", shape="diamond", color=INSTITUTION_COLOUR, size=14 + min(n_tasks, 20),
-                               group="institution"))  # fmt: skip
+        zh, en = labels.concept("institution-type", i)
+        view.nodes.append(Node(id=f"inst:{i}", label=f"{short(zh, 10)}\n{short(en, 16)}",
+                               tip=concept_tip("institution-type", i, "机构类型", extra), kind="institution",
+                               shape="diamond", color=INSTITUTION_COLOUR, size=10 + min(n_tasks, 12),
+                               group="institution", level=_under(level, [serves[i]] if serves[i] else [])))  # fmt: skip
         if serves[i]:
             view.edges.append(Edge(f"inst:{i}", f"tier:{serves[i]}", [("关系", "服务层级"), ("English", "serves tier")],
                                    kind="serves", color=INSTITUTION_COLOUR, width=2, arrows="to"))  # fmt: skip
 
     if len(view.nodes) + len(tasks) <= limit:
         for t in tasks:
-            label = short(f"{t.get('number') or ''} {t.get('title') or ''}".strip(), 14)
+            label = short(f"{t.get('number') or ''} {t.get('title') or ''}".strip(), 10)
             view.nodes.append(Node(id=f"t:{t['id']}", label=label, tip=task_tip(t), kind="task", shape="dot",
-                                   size=7, color=TASK_COLOUR, group="task"))  # fmt: skip
+                                   size=7, color=TASK_COLOUR, group="task", level=_task_level(t, level, serves)))  # fmt: skip
             for tr in t.get("tiers") or []:
                 view.edges.append(Edge(f"t:{t['id']}", f"tier:{tr}", [("关系", "所在层级"), ("English", "at tier"),
                                        ("任务 task", t.get("title") or "")], kind="at_tier", color=TASK_COLOUR, width=1))  # fmt: skip
@@ -88,8 +97,8 @@ def build(data: TiersData, params: Mapping[str, str]) -> View:
                                        ("任务 task", t.get("title") or "")], kind="concerns", color="#b9b9b9",
                                        width=1, dashes=True))  # fmt: skip
     else:
-        _fold(view, tasks, limit)
-    _pin(view, rank, top)
+        _fold(view, tasks, limit, places, level)
+    _wrap_rows(view)
     view.legend += [
         LegendItem("层级 tier", TIER_COLOUR, shape="box"),
         LegendItem("机构类型 institution type", INSTITUTION_COLOUR, shape="diamond"),
@@ -102,31 +111,65 @@ def build(data: TiersData, params: Mapping[str, str]) -> View:
     return view
 
 
-def _fold(view: View, tasks: list[dict[str, Any]], limit: int) -> None:
-    per_tier: Counter = Counter(tr for t in tasks for tr in t.get("tiers") or [])
+def _wrap_rows(view: View) -> None:
+    """Renumber the levels so that no row holds more than ROW_MAX nodes: a long row of members
+    becomes several rows, still under its tier's box and above the next tier's."""
+    by_level: dict[int, list[Node]] = {}
+    for n in view.nodes:
+        by_level.setdefault(n.level or 0, []).append(n)
+    row = 0
+    for lvl in sorted(by_level):
+        members = by_level[lvl]
+        for start in range(0, len(members), ROW_MAX):
+            for n in members[start : start + ROW_MAX]:
+                n.level = row
+            row += 1
+
+
+def _levels(tiers: set[str], rank: dict[str, int]) -> dict[str, int]:
+    """Row of each tier box: national (highest rank) first; the row under each is its members'."""
+    return {tr: 2 * i for i, tr in enumerate(sorted(tiers, key=lambda x: (-rank[x], x)))}
+
+
+def _under(level: dict[str, int], tiers: list[str]) -> int:
+    """The row under the highest of ``tiers``; the bottom row when none is known."""
+    rows = [level[t] for t in tiers if t in level]
+    return (min(rows) if rows else max(level.values(), default=0) + 2) + 1
+
+
+def _task_level(task: Mapping[str, Any], level: dict[str, int], serves: dict[str, str | None]) -> int:
+    named = list(task.get("tiers") or []) or [serves[i] for i in task.get("institutions") or [] if serves.get(i)]
+    return _under(level, named)
+
+
+def _fold(view: View, tasks: list[dict[str, Any]], limit: int, places: list[str], level: dict[str, int]) -> None:
+    """One count node per tier (per tier and place when several places are shown), and per
+    institution type for the tasks that name no tier."""
+    several = len(places) > 1
+    per_tier: Counter = Counter((tr, t.get("jurisdiction") if several else None) for t in tasks for tr in t.get("tiers") or [])
     per_inst: Counter = Counter(i for t in tasks if not t.get("tiers") for i in t.get("institutions") or [])
     view.notes.append(
-        f"{len(tasks)} tasks exceed the limit of {limit} nodes: they are folded into one count node per tier "
-        "(and per institution type for tasks naming no tier). Use max_nodes=… to draw them one by one."
+        f"{len(tasks)} tasks exceed the limit of {limit} nodes for a legible layered drawing: they are folded into "
+        f"one count node per tier{' and place' if several else ''} (and per institution type for tasks naming no "
+        "tier). Use topic=… to narrow, or max_nodes=… to draw them one by one."
     )
-    for tr, n in sorted(per_tier.items()):
+    for (tr, place), n in sorted(per_tier.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         zh, en = labels.concept("tier", tr)
-        tip = [("任务", f"{n} 项任务 at {zh}"), ("English", f"{n} tasks at the {en} tier")]
-        view.nodes.append(Node(id=f"agg:tier:{tr}", label=f"{n} 项任务", tip=tip, kind="aggregate", color=TASK_COLOUR,
-                               size=10 + min(n, 40), dashed_border=True, group="task"))  # fmt: skip
-        view.edges.append(Edge(f"agg:tier:{tr}", f"tier:{tr}", tip, kind="at_tier", color=TASK_COLOUR, width=min(1 + n / 4, 12)))
+        where = f"{place} " if place else ""
+        tip = [("任务", f"{where}{n} 项任务 at {zh}"), ("English", f"{n} tasks at the {en} tier")]
+        if place:
+            tip.append(("辖区 jurisdiction", place))
+        node_id = f"agg:tier:{tr}" + (f":{place}" if place else "")
+        view.nodes.append(Node(id=node_id, label=f"{where}{n} 项任务\n{n} tasks", tip=tip, kind="aggregate",
+                               color=TASK_COLOUR, size=10 + min(n, 30), dashed_border=True, group="task",
+                               level=_under(level, [tr])))  # fmt: skip
+        view.edges.append(Edge(node_id, f"tier:{tr}", tip, kind="at_tier", color=TASK_COLOUR, width=min(1 + n / 4, 12)))
     for i, n in sorted(per_inst.items()):
         zh, en = labels.concept("institution-type", i)
         tip = [("任务", f"{n} 项任务 concerning {zh} (no tier named)"), ("English", f"{n} tasks concerning {en}")]
-        view.nodes.append(Node(id=f"agg:inst:{i}", label=f"{n} 项任务", tip=tip, kind="aggregate", color=TASK_COLOUR,
-                               size=10 + min(n, 40), dashed_border=True, group="task"))  # fmt: skip
+        inst = next(nd for nd in view.nodes if nd.id == f"inst:{i}")
+        view.nodes.append(Node(id=f"agg:inst:{i}", label=f"{n} 项任务\n{n} tasks", tip=tip, kind="aggregate",
+                               color=TASK_COLOUR, size=10 + min(n, 30), dashed_border=True, group="task",
+                               level=inst.level))  # fmt: skip
         view.edges.append(Edge(f"agg:inst:{i}", f"inst:{i}", tip, kind="concerns", color="#b9b9b9",
                                width=min(1 + n / 4, 12), dashes=True))  # fmt: skip
-
-
-def _pin(view: View, rank: dict[str, int], top: int) -> None:
-    """Fix the tier column in place: physics then arranges the rest around a stable frame."""
-    for n in view.nodes:
-        if n.kind == "tier":
-            tier_id = n.id.split(":", 1)[1]
-            n.pinned = (0.0, float((top - rank.get(tier_id, 0)) * TIER_SPACING))

@@ -183,14 +183,36 @@ def _tiers_data(n: int = 4) -> tiers.TiersData:
     )
 
 
-def test_tiers_pins_tiers_in_rank_order_and_links_tasks_and_institutions() -> None:
+def test_tiers_is_a_layered_drawing_in_rank_order_linking_tasks_and_institutions() -> None:
     view = tiers.build(_tiers_data(), {})
-    tier_y = {n.id: n.pinned[1] for n in view.nodes if n.kind == "tier"}
-    assert set(tier_y) == {"tier:county", "tier:township", "tier:village"}  # national: nothing there
-    assert tier_y["tier:county"] < tier_y["tier:township"] < tier_y["tier:village"]
+    assert view.hierarchical and all(n.level is not None and n.pinned is None for n in view.nodes)
+    row = {n.id: n.level for n in view.nodes}
+    assert {k for k in row if k.startswith("tier:")} == {"tier:county", "tier:township", "tier:village"}  # national: nothing there
+    assert row["tier:county"] < row["tier:township"] < row["tier:village"]
+    # Members sit on the row under their (highest) tier, above the next tier's box.
+    assert row["t:pA/t1"] == row["inst:county-hospital"] == row["tier:county"] + 1 < row["tier:township"]
+    assert row["t:pA/t2"] == row["tier:township"] + 1  # township and village: under the higher
+    assert row["t:pA/t3"] == row["inst:township-health-centre"] == row["tier:township"] + 1
     assert sum(n.kind == "task" for n in view.nodes) == 3
     assert len(_edges(view, "at_tier")) == 3 and len(_edges(view, "concerns")) == 2 and len(_edges(view, "serves")) == 2
     assert any("1 task(s) that name no tier" in n for n in view.notes)
+    assert all("\n" in n.label for n in view.nodes if n.kind in ("tier", "institution"))  # Chinese and English
+
+
+def test_tiers_aggregates_beyond_its_legible_threshold_by_default_and_says_so() -> None:
+    data = _tiers_data(n=150)
+    for i, t in enumerate(data.tasks):
+        t["jurisdiction"] = "重庆市" if i % 2 else "杭州市"
+    view = tiers.build(data, {})  # no max_nodes: the tiers view's own limit
+    assert len(view.nodes) < tiers.TIERS_MAX_NODES and view.default_max_nodes == tiers.TIERS_MAX_NODES
+    assert not any(n.kind == "task" for n in view.nodes)
+    agg = {n.id: n for n in view.nodes if n.kind == "aggregate"}
+    assert {"agg:tier:county:重庆市", "agg:tier:county:杭州市"} <= set(agg)  # per tier and place
+    assert sum(int(n.label.split(" ")[1]) for k, n in agg.items() if k.startswith("agg:tier:county")) == 147
+    assert any("folded" in n and "legible" in n for n in view.notes)
+    assert "max_nodes" in render_view(view) and view.check() is None
+    every = tiers.build(data, {"max_nodes": "1000"})
+    assert sum(n.kind == "task" for n in every.nodes) == 149
 
 
 def test_tiers_folds_tasks_over_the_limit() -> None:

@@ -262,3 +262,56 @@ def test_written_file_opens_offline(browser: object, served_views, tmp_path: Pat
         assert errors == [] and requests == [out.as_uri()]
     finally:
         context.close()
+
+
+# --- views that read well: two places at once, layered tiers, lineage without overlaps --------
+
+OVERLAPS = """() => { const ids = network.body.data.nodes.getIds(); const b = ids.map(i => network.getBoundingBox(i));
+    const out = []; for (let i = 0; i < b.length; i++) for (let j = i + 1; j < b.length; j++) {
+      const x = Math.min(b[i].right, b[j].right) - Math.max(b[i].left, b[j].left);
+      const y = Math.min(b[i].bottom, b[j].bottom) - Math.max(b[i].top, b[j].top);
+      if (x > 2 && y > 2) out.push([ids[i], ids[j]]); } return out; }"""
+
+
+def test_tiers_view_of_two_cities_is_layered_and_legible(browser: object, served_views, tmp_path: Path) -> None:
+    page = Page(browser, served_views.base)
+    page.page.set_viewport_size({"width": 1400, "height": 1000})
+    try:
+        page.open_view("/views/tiers?jurisdiction=重庆市&jurisdiction=杭州市")
+        nodes, edges = page.counts()
+        assert nodes > 0 and edges > 0
+        tips = page.page.evaluate("network.body.data.nodes.get().map(n => n.tip.map(r => r.join(' ')).join(' '))")
+        assert any("重庆市" in t for t in tips) and any("杭州市" in t for t in tips)
+        assert page.page.evaluate("network.layoutEngine.options.hierarchical.enabled") is True
+        # Tier boxes run down the page in rank order, each on its own row.
+        rows = page.page.evaluate("""() => network.body.data.nodes.get().filter(n => n.kind === 'tier')
+            .sort((a, b) => a.level - b.level).map(n => network.getPositions([n.id])[n.id].y)""")
+        assert rows and rows == sorted(rows) and len(set(rows)) == len(rows)
+        assert page.page.evaluate(OVERLAPS) == []
+        selected = page.page.evaluate("[...document.querySelectorAll('#f-jurisdiction option:checked')].map(o => o.value)")
+        assert sorted(selected) == ["杭州市", "重庆市"]
+        legend = page.page.locator("#legend")
+        assert legend.is_visible() and legend.bounding_box()["height"] > 10
+        assert len(page.page.locator("#legend span").all()) >= 3
+        page.page.mouse.move(5, 5)
+        assert page.distinct_colours(tmp_path / "tiers-two-cities.png") > 60
+        assert (tmp_path / "tiers-two-cities.png").stat().st_size > 10_000
+        page.assert_clean()
+    finally:
+        page.close()
+
+
+def test_lineage_boxes_do_not_overlap(page: Page, served_views) -> None:
+    page.open_view(f"/views/lineage?relation=all&max_nodes={BIG}")
+    assert page.counts()[0] > 3
+    assert page.page.evaluate(OVERLAPS) == []
+    page.assert_clean()
+
+
+def test_a_bad_form_value_shows_on_the_page(page: Page, served_views) -> None:
+    resp = page.page.goto(served_views.base + "/views/tiers?max_nodes=lots")
+    assert resp is not None and resp.status == 422
+    assert "lots" in page.page.inner_text("#error-max_nodes")
+    assert page.page.locator("#f-max_nodes").is_visible() and page.page.locator("#filters button").is_visible()
+    page.errors = [e for e in page.errors if "status of 422" not in e]  # the browser logs the status itself
+    page.assert_clean()
