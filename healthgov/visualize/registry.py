@@ -33,8 +33,8 @@ VIEWS: dict[str, ViewSpec] = {
         ViewSpec(
             "agency-task",
             "机构–任务网络 · agency–task network",
-            "Agencies and the tasks they lead or support in one jurisdiction.",
-            {"jurisdiction": "jurisdiction name, e.g. 重庆市 (default: the one with most tasks)",
+            "Agencies and the tasks they lead or support in one or several jurisdictions.",
+            {"jurisdiction": "jurisdiction names, e.g. 重庆市,杭州市 (default: the one with most tasks)",
              "topic": "topic concept id: only tasks on this topic"},  # fmt: skip
             data.agency_task,
             agency_task.build,
@@ -43,7 +43,7 @@ VIEWS: dict[str, ViewSpec] = {
             "co-responsibility",
             "共同责任网络 · co-responsibility network",
             "Agencies across jurisdictions joined by the tasks they share; edge width = shared tasks.",
-            {"jurisdiction": "only tasks of this jurisdiction's policies", "topic": "only tasks on this topic",
+            {"jurisdiction": "only tasks of these jurisdictions' policies (one or several, e.g. 重庆市,杭州市)", "topic": "only tasks on this topic",
              "min_shared": "draw pairs sharing at least this many tasks (default 1)"},  # fmt: skip
             data.coresponsibility,
             coresponsibility.build,
@@ -52,7 +52,7 @@ VIEWS: dict[str, ViewSpec] = {
             "policy-network",
             "政策网络 · policy network",
             "The co-responsibility network as `healthgov network` measures it: colour = community, size = centrality.",
-            {"jurisdiction": "only tasks of this jurisdiction's policies", "topic": "only tasks on this topic",
+            {"jurisdiction": "only tasks of these jurisdictions' policies (one or several, e.g. 重庆市,杭州市)", "topic": "only tasks on this topic",
              "size_by": "eigenvector (default) or betweenness"},  # fmt: skip
             policy_network.fetch,
             policy_network.build,
@@ -61,7 +61,7 @@ VIEWS: dict[str, ViewSpec] = {
             "lineage",
             "政策谱系 · policy lineage",
             "Which policy implements or cites which, national → provincial → city → county; placeholders marked.",
-            {"jurisdiction": "only this jurisdiction's policies and their direct links",
+            {"jurisdiction": "only these jurisdictions' policies and their direct links (one or several)",
              "relation": "'implements' (default) or 'all' (citations too)"},  # fmt: skip
             data.lineage,
             lineage.build,
@@ -69,8 +69,8 @@ VIEWS: dict[str, ViewSpec] = {
         ViewSpec(
             "tiers",
             "层级分工 · tiers",
-            "Tasks and institution types by tier (village … national) for one jurisdiction.",
-            {"jurisdiction": "jurisdiction name (default: the one with most tasks)",
+            "Tasks and institution types by tier (national … village), a layered drawing, for one or several jurisdictions.",
+            {"jurisdiction": "jurisdiction names, e.g. 重庆市,杭州市 (default: the one with most tasks)",
              "topic": "topic concept id: only tasks on this topic"},  # fmt: skip
             data.tiers,
             tiers.build,
