@@ -49,12 +49,8 @@ def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     raw = span / n
     mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
-    start = math.floor(lo / step) * step
-    out, t = [], start
-    while t <= hi + step * 1e-9:
-        out.append(round(t, 10))
-        t += step
-    return out
+    first, last = math.floor(lo / step), math.ceil(hi / step)
+    return [round(i * step, 10) for i in range(first, max(last, first + 1) + 1)]
 
 
 def _fmt(v: float) -> str:
@@ -91,8 +87,11 @@ def render(indicator: str, title: str, targets: Sequence[Mapping[str, Any]]) -> 
     if any(_number(t.get("target_year")) is None for t in placed) or not slots:
         slots.append(None)
     values = [float(v) for t in placed for v in (t["value"], t.get("value_max")) if _number(v) is not None]
-    lo, hi = min([0.0, *values]), max([0.0, *values]) or 1.0
-    ticks = _ticks(lo, hi * 1.08 if hi > 0 else hi)
+    vmin, vmax = (min(values), max(values)) if values else (0.0, 1.0)
+    # From 0, unless every value is far from it (life expectancy near 80): then the ticks say where it starts.
+    lo = vmin - (vmax - vmin) * 0.15 - abs(vmin) * 0.02 if vmin > 0.5 * vmax > 0 else min(0.0, vmin)
+    hi = vmax + (vmax - lo) * 0.08 if vmax > 0 else (vmax or 1.0)
+    ticks = _ticks(lo, hi)
     lo, hi = ticks[0], ticks[-1]
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot_w = plot_w / max(len(slots), 1)
