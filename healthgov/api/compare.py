@@ -158,7 +158,7 @@ def _chart(result: registry.QueryResult | None) -> chart.Chart:
 
 
 @router.get("/compare/targets", response_class=HTMLResponse, summary="Compare places: an indicator's targets as a chart",
-            responses=errors(504, *STORE_ERRORS))
+            responses=errors(422, 504, *STORE_ERRORS))
 def compare_targets(request: Request, indicator: Indicator = None, jurisdiction: Places = None) -> HTMLResponse:
     """Every place's targets for one indicator: value by year, binding vs expected, as an SVG
     chart drawn on the server, downloadable as SVG (``/compare/targets.svg``) or PNG (drawn
