@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from healthgov import __version__
-from healthgov.api import cypher_endpoint, named, pages, resources, schemas
+from healthgov.api import compare, cypher_endpoint, named, pages, resources, schemas
 from healthgov.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from healthgov.api.network import router as network_router
 from healthgov.api.offline_docs import install_offline_docs
@@ -89,6 +89,7 @@ def create_app(
     app.include_router(_service_router(store, query_cache))
     app.include_router(named.router(run))
     app.include_router(resources.router(run))
+    app.include_router(compare.router)  # /compare: places side by side (HTML, JSON, CSV, SVG)
     app.include_router(cypher_endpoint.router(store, timeout=cypher_timeout, row_cap=cypher_row_cap))
     app.include_router(views_router)  # the network views and the index page /
     app.include_router(network_router)  # /network/...

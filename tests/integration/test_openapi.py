@@ -62,7 +62,7 @@ def test_every_operation_documents_its_200_answer(spec: dict[str, Any]) -> None:
     tabular = {f"/queries/{n}" for n in registry.names()} | {
         "/policies", "/agencies", "/jurisdictions", "/targets", "/policies/{policy_id}", "/tasks/{task_id}",
         "/vocab/{scheme}", "/cypher", "/network/measures", "/network/summary", "/network/communities",
-        "/network/edges", "/network/compare"}  # fmt: skip
+        "/network/edges", "/network/compare", "/compare"}  # fmt: skip
     for path, method, op in _operations(spec):
         ok = op["responses"].get("200")
         assert ok and ok.get("content"), (path, method)
@@ -75,8 +75,10 @@ def test_every_operation_documents_its_200_answer(spec: dict[str, Any]) -> None:
             assert ok["content"]["application/json"]["schema"].get("$ref"), path
         elif path == "/network/graphml":
             assert media == ["application/graphml+xml"], media
-        elif path.startswith("/views/") or path == "/":
+        elif path.startswith("/views/") or path in ("/", "/compare/targets"):
             assert media == ["text/html"], (path, media)
+        elif path == "/compare/targets.svg":
+            assert media == ["image/svg+xml"], media
         else:
             assert media == ["application/json"], (path, media)
             assert ok["content"]["application/json"]["schema"], path

@@ -64,7 +64,7 @@ def _hc_titles(path: Path, role: str) -> set[str]:
 def test_every_query_has_a_complete_header() -> None:
     specs = registry.load_queries()
     required = {"who-leads", "agency-profile", "co-responsibility", "compare-targets", "tier-division",
-                "policy-lineage", "policy-summary", "task-detail", "search"}
+                "policy-lineage", "policy-summary", "task-detail", "search", "lead-matrix"}
     assert required <= set(specs)
     for spec in specs.values():
         assert spec.description and spec.columns and spec.cypher

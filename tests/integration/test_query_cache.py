@@ -42,6 +42,7 @@ TTL_MS = 250
 PARAMS: dict[str, list[dict[str, Any]]] = {
     "who-leads": [{}, {"jurisdiction": "重庆市"}, {"agency_type": "health-commission", "role": "any"}],
     "agency-profile": [{"agency_type": "health-commission"}],
+    "lead-matrix": [{}, {"jurisdiction": ["重庆市", "杭州市"], "topic": "governance", "role": "any"}],
     "co-responsibility": [{}, {"group_by": "agency_type", "pooled": "true"}],
     "compare-targets": [{"indicator": "居民健康素养水平"}],
     "tier-division": [{}],
