@@ -6,6 +6,8 @@
   "国卫基层发〔2023〕41号");
 - titles: ``normalise_title`` (the key an exact-title citation is matched on);
 - policies: ``policy_id`` (docs/DESIGN.md: by document number, else by title);
+- cited documents: ``citation_title_key`` (the title key every way of citing one document shares)
+  and ``cited_policy_id`` (a placeholder's id);
 - jurisdictions and agencies: ``NATION``, ``jurisdiction_key`` (the jurisdiction an agency
   belongs to) and ``agency_key`` (``{scope}/{simplified name}``: the same id in the property
   graph and the RDF export);
@@ -124,6 +126,57 @@ def policy_id(doc_number: str | None, title: str | None) -> str:
     """``p`` + 12 hex of SHA-1 of ``doc:{normalised number}`` or ``title:{normalised title}``."""
     num = normalise_doc_number(doc_number) if doc_number else None
     key = f"doc:{num}" if num else f"title:{normalise_title(title or '')}"
+    return "p" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+# --- cited documents: one key however a document is cited -----------------------------------------
+#
+# 《中共中央办公厅 国务院办公厅关于进一步完善医疗卫生服务体系的意见》, 《关于进一步完善医疗卫生服务体系
+# 的意见》 and "…印发关于进一步完善医疗卫生服务体系的意见" name one document; so do 《X方案》 and
+# 《关于印发X方案的通知》 (the notice that issues a plan is, in this graph, the plan). The title key
+# drops what varies between those forms: quotes and inner 《》, dashes written differently, the
+# issuer prefix before 关于, 关于 itself, and the 印发…的通知 wrapper. 转发 is kept: a notice that
+# forwards another body's document is a document of its own.
+
+_QUOTES = re.compile(r"[《》〈〉“”\"‘’'「」『』]")
+_DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "~": "-", "～": "-", "―": "-"})
+# Who issues: one or more bodies ending in an issuer word (several joined by 、 or nothing).
+_ISSUER = re.compile(r"^(?P<who>[\u4e00-\u9fff、·]{2,80}?(?:中央|厅|部|委|局|院|府|会|办|室|组|署|行|社|团|总局|政府|党委|"
+                     r"委员会|办公室|领导小组))关于(?=.{4,})")
+_ABOUT_QUOTED = re.compile(r"^(?:[^《》]{0,80}?)关于《(?P<t>[^《》]{4,})》的?(?:通知|决定|公告|通告)$")
+_WRAPPER = re.compile(r"^(?:印发|颁布|发布|公布)(?P<t>.{4,}?)的?(?:通知|决定|公告|通告|函)$")
+
+
+def citation_title_key(title: str | None) -> str | None:
+    """The key a cited or loaded document is matched on by title (docs/DESIGN.md, "Cited
+    documents"): "国务院办公厅关于印发《X方案》的通知" → "X方案"; None for an empty title."""
+    s = normalise_title(title or "").translate(_DASHES)
+    # "关于《X》的通知" issues X (a notice about a quoted document is its wrapper, as 印发 is).
+    m = _ABOUT_QUOTED.match(s)
+    s = _QUOTES.sub("", m.group("t") if m else s)
+    for _ in range(2):  # "关于印发A关于B的意见的通知" unwraps twice; nothing needs more
+        m = _ISSUER.match(s)
+        if m and not re.search(r"印发|转发|颁布", m.group("who")):
+            s = s[m.end("who") :]
+        s = s[2:] if s.startswith("关于") and len(s) > 6 else s
+        m = _WRAPPER.match(s)
+        if m:
+            s = m.group("t")
+        elif s.startswith("印发") and len(s) > 6:  # "…印发关于X的意见" cut after the verb
+            s = s[2:]
+        else:
+            break
+    return s or None
+
+
+def cited_policy_id(doc_number: str | None, title: str | None) -> str:
+    """The id of a placeholder made from a citation: by number when the citation gives one
+    (``policy_id``, the id of the real document once loaded), else ``title:{citation_title_key}``,
+    so that every title-only form of one document makes the same node whatever the build order."""
+    num = normalise_doc_number(doc_number) if doc_number else None
+    if num:
+        return policy_id(num, title)
+    key = f"title:{citation_title_key(title) or ''}"
     return "p" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 

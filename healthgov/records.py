@@ -121,6 +121,9 @@ class Citation:
     doc_number: str | None = None  # normalised, e.g. "中办发〔2023〕10号"
     relation: Literal["cites", "implements"] = "cites"
     span: Span | None = None
+    # The Policy it points at, when read back from the graph (a title-only citation may have been
+    # resolved to a loaded document); None when extracted: ``healthgov.ids.cited_policy_id`` then.
+    target_id: str | None = None
 
 
 @dataclass(slots=True)

@@ -32,6 +32,7 @@ from healthgov.extract.structure.layout import Layout, build_layout, title_text
 from healthgov.ids import (
     DOC_NUMBER,
     WS,
+    citation_title_key,
     is_place_name,
     normalise_doc_number,
     normalise_forms,
@@ -222,7 +223,7 @@ def _quoted_titles(s: str) -> list[tuple[int, int]]:
 
 def find_citations(lay: Layout, own_titles: list[str], own_number: str | None, skip_before: int) -> list[Citation]:
     s = lay.norm
-    own = {normalise_title(t) for t in own_titles if t}
+    own = {citation_title_key(t) or "" for t in own_titles if t}
     aliases = {normalise_title(a) for a in re.findall(r"以下简称\s*(《[^》]{1,20}》)", s)}
     found: dict[tuple[str, str | None], Citation] = {}
     order: list[tuple[str, str | None]] = []
@@ -236,8 +237,10 @@ def find_citations(lay: Layout, own_titles: list[str], own_number: str | None, s
         if a < skip_before or lay.text[a:b] and _in_removed(lay, a):
             continue
         title_raw = s[a + 1 : b - 1]
-        key = normalise_title(title_raw)
-        if not key or len(key) < 4 or key in aliases:
+        if normalise_title(title_raw) in aliases or not _cited_here(s, a, b, a < preamble_end):
+            continue
+        key = citation_title_key(title_raw) or ""
+        if len(key) < 4:
             continue
         if key in own or any(o.endswith(key) and len(key) >= 8 for o in own):
             continue
@@ -270,7 +273,53 @@ def find_citations(lay: Layout, own_titles: list[str], own_number: str | None, s
             continue
         found[k] = Citation(to_simplified(lay.text[a + 1 : b - 1]).strip(WS), num, relation, Span(a, end))  # type: ignore[arg-type]
         order.append(k)
-    return [found[k] for k in order]
+    cited = [found[k] for k in order]
+    return _with_unquoted(lay, cited, own, skip_before, preamble_end)
+
+
+# A document to be written, not one that exists: "制定《健康江西行动发展指数评价指南》"; in a measure
+# also a subjectless "发布《…指南》" ("党中央、国务院印发《X》" reports an issued document).
+_DRAFTING = re.compile(r"(制定|制订|编制|出台|修订|起草|编写|研制|研究起草)\s*$")
+_ISSUING = re.compile(r"(?:^|[\n。;；:：,，)）]|要|将|并|及时|适时|前|内)\s*(发布|印发|推出)\s*$")
+# Its own annex: "《三级公立医院绩效考核指标》(见附件)".
+_OWN_ANNEX = re.compile(r"^\s*[(（]\s*(见|详见)?附件")
+
+
+def _cited_here(s: str, a: int, b: int, in_preamble: bool) -> bool:
+    """Whether the 《》 at [a, b) names an existing document rather than one to be drafted or
+    the document's own annex."""
+    before = s[max(0, a - 8) : a]
+    if _DRAFTING.search(before) or (not in_preamble and _ISSUING.search(before)):
+        return False
+    return not _OWN_ANNEX.match(s[b : b + 8])
+
+
+# A document cited without 《》: "中共中央办公厅、国务院办公厅印发关于进一步完善医疗卫生服务体系的意见"
+# (the issuers, the verb, then a title that starts with 关于 and ends with a document type).
+_UNQUOTED = re.compile(r"(?:印发|出台|颁布|发布)的?(?P<t>关于[^,，。;；:：!?！？《》“”\"\n]{4,60}?的"
+                       r"(?:指导意见|实施意见|若干意见|意见|通知|决定|方案|规划|办法|规定|纲要))"
+                       r"(?![\u4e00-\u9fff]{0,2}(?:的通知|》))")
+
+
+def _with_unquoted(lay: Layout, cited: list[Citation], own: set[str], skip_before: int,
+                   preamble_end: int) -> list[Citation]:
+    """``cited`` plus the unquoted citations of the text (one per title key not cited already),
+    in text order."""
+    s = lay.norm
+    seen = {citation_title_key(c.title) for c in cited} | own
+    extra: list[Citation] = []
+    for m in _UNQUOTED.finditer(s, skip_before):
+        a, b = m.start("t"), m.end("t")
+        key = citation_title_key(s[a:b])
+        if not key or key in seen or _in_removed(lay, a):
+            continue
+        seen.add(key)
+        lineage = a < preamble_end
+        relation = "implements" if lineage and _implements(s, a, b, [(a, b)], 0) else "cites"
+        extra.append(Citation(to_simplified(lay.text[a:b]).strip(WS), None, relation, Span(a, b)))  # type: ignore[arg-type]
+    if not extra:
+        return cited
+    return sorted(cited + extra, key=lambda c: c.span.start if c.span else 0)
 
 
 _FIRST_HEADING = re.compile(r"(?m)^[ \t\u3000]*(?:一[、.．]|[(（]一[)）]|第一[章条部编]|1[.．、]\D)")

@@ -86,7 +86,7 @@ def _rows_by_policy(store: Any, s: GraphSchema) -> dict[str, dict[str, list[dict
         ),
         "cites": group(
             f"MATCH (p:{P})-[r:{s.rel('cites')}|{s.rel('implements')}]->(c:{P}) RETURN p.id AS pid, type(r) AS type, "
-            f"properties(r) AS r, c.{k('title')} AS title, c.{k('docNumber')} AS doc_number"
+            f"properties(r) AS r, c.{k('title')} AS title, c.{k('docNumber')} AS doc_number, c.id AS target"
         ),
         "annex_of": group(f"MATCH (p:{P})-[:{s.rel('isAnnexOf')}]->(q:{P}) RETURN p.id AS pid, q.id AS plan"),
         "sections": group(
@@ -131,7 +131,7 @@ def _policy(p: dict[str, Any], rows: dict[str, dict[str, list[dict[str, Any]]]],
         jurisdiction=Jurisdiction(j["name"], j["level"], j["parent"]) if j else None,
         cites=[Citation(title=c["title"] or "", doc_number=c["doc_number"],
                         relation="implements" if c["type"] == s.rel("implements") else "cites",
-                        span=_span(c["r"], s))
+                        span=_span(c["r"], s), target_id=c["target"])
                for c in sorted(rows["cites"].get(pid, []),
                                key=lambda c: (c["r"].get(k("spanStart")) or 0, c["title"] or ""))],
         language_script=p.get("language_script", "simplified"),

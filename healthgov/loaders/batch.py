@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from healthgov.graph.schema import GraphSchema
-from healthgov.ids import policy_id as citation_policy_id
+from healthgov.ids import cited_policy_id
 from healthgov.loaders.cypher import Statements
 from healthgov.loaders.rows import DocumentRows
 
@@ -52,8 +52,9 @@ class Known:
     loaded: Any
     doc_number: str | None
     title_key: str | None
-    out: int = 0  # outgoing relationships (a placeholder has none)
+    out: int = 0  # outgoing relationships but its jurisdiction (a placeholder has none)
     in_batch: bool = False
+    jurisdiction: str | None = None
 
 
 @dataclass
@@ -65,12 +66,21 @@ class Plan:
     folds: bool = False  # docs[0] (alone) takes over placeholders with another id
     placeholders: dict[str, dict[str, Any]] = field(default_factory=dict)
     citations: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {r: [] for r in CITATION_RELATIONS})
+    # (title-only placeholder in the graph, numbered placeholder it is folded into)
+    refolds: list[tuple[str, str]] = field(default_factory=list)
 
 
-def key_match(c: Known, doc_number: str | None, title_key: str | None) -> tuple[bool, bool]:
-    """(matches, by_number) with Cypher's null semantics: ``null = x`` is never true."""
+def key_match(c: Known, doc_number: str | None, title_key: str | None,
+              jurisdiction: str | None = None) -> tuple[bool, bool]:
+    """(matches, by_number) with Cypher's null semantics: ``null = x`` is never true.
+
+    The same title key matches only when nothing tells the two apart: not two different numbers
+    (one title reissued in another year), not two different jurisdictions (the same words issued
+    by two provinces). docs/DESIGN.md, "Cited documents"."""
     by_number = doc_number is not None and c.doc_number is not None and c.doc_number == doc_number
-    by_title = title_key is not None and c.title_key is not None and c.title_key == title_key
+    by_title = (title_key is not None and c.title_key is not None and c.title_key == title_key
+                and (doc_number is None or c.doc_number is None)
+                and (jurisdiction is None or c.jurisdiction is None or jurisdiction == c.jurisdiction))
     return by_number or by_title, by_number
 
 
@@ -83,6 +93,11 @@ class BatchWriter:
 
     def _keys(self, d: DocumentRows) -> tuple[str | None, str | None]:
         return d.policy.get(self.s.key("docNumber")), d.policy.get("title_key")
+
+    def _match(self, node: Known, d: DocumentRows) -> bool:
+        """Whether a placeholder is the document ``d`` (the rule of ``stale_placeholders``)."""
+        dn, tk = self._keys(d)
+        return key_match(node, dn, tk, d.policy_jurisdiction)[0]
 
     # --- planning ------------------------------------------------------------------------
 
@@ -97,11 +112,12 @@ class BatchWriter:
             numbers.update([dn] if dn else [])
             titles.update([tk] if tk else [])
             for c in d.citations:
-                ids.add(citation_policy_id(c["doc_number"], c["title"]))
+                ids.add(cited_policy_id(c["doc_number"], c["title"]))
                 numbers.update([c["doc_number"]] if c["doc_number"] is not None else [])
                 titles.update([c["title_key"]] if c["title_key"] is not None else [])
         rows = run(tx, self.q.known_policies, ids=sorted(ids), doc_numbers=sorted(numbers), title_keys=sorted(titles))
-        return {r["id"]: Known(r["loaded"], r["doc_number"], r["title_key"], r["out"] or 0) for r in rows}
+        return {r["id"]: Known(r["loaded"], r["doc_number"], r["title_key"], r["out"] or 0,
+                               jurisdiction=r["jurisdiction"]) for r in rows}
 
     def plan(self, tx: Any, docs: list[DocumentRows]) -> Plan:
         """The longest leading run of ``docs`` one transaction can write (at least the first)."""
@@ -112,12 +128,13 @@ class BatchWriter:
             dn, tk = self._keys(d)
             own = known.get(pid)
             replaces = own is not None and bool(own.loaded is not False or own.out or own.in_batch)
-            stale = [cid for cid, c in known.items() if c.loaded is False and cid != pid and key_match(c, dn, tk)[0]]
+            stale = [cid for cid, c in known.items() if c.loaded is False and cid != pid and self._match(c, d)]
             if plan.docs and (replaces or stale):
                 break  # written alone, as the first of the next batch
             for cid in stale:
                 del known[cid]  # folded into this document before its citations are resolved
-            known[pid] = Known(d.policy.get(self.s.key("loaded")), dn, tk, in_batch=True)
+            known[pid] = Known(d.policy.get(self.s.key("loaded")), dn, tk, in_batch=True,
+                               jurisdiction=d.policy_jurisdiction)
             plan.docs.append(d)
             plan.replaces, plan.folds = replaces, bool(stale)
             self._resolve(d, known, plan)
@@ -127,27 +144,10 @@ class BatchWriter:
 
     def _resolve(self, d: DocumentRows, known: dict[str, Known], plan: Plan) -> None:
         """Each citation of ``d`` to the Policy it points at, as the graph stands when ``d`` is written."""
-        if not d.citations:
-            return
         pid = d.policy_id
-        best: dict[int, tuple[tuple[bool, bool, str], str]] = {}
-        for i, c in enumerate(d.citations):
-            for cid, node in known.items():
-                hit, by_number = key_match(node, c["doc_number"], c["title_key"])
-                if hit:
-                    # Prefer a match by document number, then a loaded document, then the smallest id.
-                    rank = (not by_number, node.loaded is not True, cid)
-                    if i not in best or rank < best[i][0]:
-                        best[i] = (rank, cid)
         edges: dict[str, dict[str, dict[str, Any]]] = {r: {} for r in CITATION_RELATIONS}
-        for i, c in enumerate(d.citations):
-            if i in best:
-                target = best[i][1]
-            else:
-                target = citation_policy_id(c["doc_number"], c["title"])
-                if target != pid and target not in known:  # MERGE … ON CREATE: the first mention makes it
-                    plan.placeholders[target] = self._placeholder(target, c)
-                    known[target] = Known(False, c["doc_number"], c["title_key"])
+        for c in d.citations:
+            target = self._target(c, known, plan)
             if target == pid:
                 continue  # a document naming itself
             # One edge per cited document and relation: the first mention's span is its evidence.
@@ -155,10 +155,56 @@ class BatchWriter:
         for relation, rows in edges.items():
             plan.citations[relation].extend(rows.values())
 
+    def _target(self, c: dict[str, Any], known: dict[str, Known], plan: Plan) -> str:
+        """The Policy one citation points at: the best match among the known ones (by number, then a
+        loaded document, then one with a number, then the smallest id), else a new placeholder.
+
+        A numbered citation that only matches title-only placeholders makes the numbered placeholder
+        and folds those into it: the node a document ends up on does not depend on which of its
+        citations was loaded first."""
+        num, tk, jur = c["doc_number"], c["title_key"], c.get("jurisdiction")
+        hits = []
+        for cid, node in known.items():
+            hit, by_number = key_match(node, num, tk, jur)
+            if hit:
+                hits.append(((not by_number, node.loaded is not True, node.doc_number is None, cid), cid))
+        folded = []
+        if hits:
+            best = min(hits)[1]
+            node = known[best]
+            if num is None or node.doc_number is not None or node.loaded is not False:
+                return best
+            folded = sorted(cid for _r, cid in hits if known[cid].loaded is False and known[cid].doc_number is None)
+        target = cited_policy_id(num, c["title"])
+        if target not in known:  # MERGE … ON CREATE: the first mention makes it
+            plan.placeholders[target] = self._placeholder(target, c)
+            known[target] = Known(False, num, tk, jurisdiction=jur)
+        for old in folded:
+            self._refold(old, target, known, plan)
+        return target
+
+    def _refold(self, old: str, new: str, known: dict[str, Known], plan: Plan) -> None:
+        """The title-only placeholder ``old`` becomes ``new``: made in this batch, it is not written;
+        in the graph, its edges move at write time. Edges planned to it point at ``new``."""
+        del known[old]
+        if plan.placeholders.pop(old, None) is None:
+            plan.refolds.append((old, new))
+        for relation, rows in plan.citations.items():
+            seen: set[tuple[str, str]] = set()
+            kept = []
+            for r in rows:
+                if r["target"] == old:
+                    r["target"] = new
+                if (r["policy"], r["target"]) not in seen:
+                    seen.add((r["policy"], r["target"]))
+                    kept.append(r)
+            plan.citations[relation] = kept
+
     def _placeholder(self, target: str, c: dict[str, Any]) -> dict[str, Any]:
         s = self.s
         row = {"id": target, s.key("title"): c["title"], "title_key": c["title_key"],
-               s.key("docNumber"): c["doc_number"], s.key("loaded"): False}
+               s.key("docNumber"): c["doc_number"], s.key("loaded"): False, "issuer_type": c.get("issuer_type"),
+               "_jurisdiction": c.get("jurisdiction")}
         return {k: v for k, v in row.items() if v is not None}
 
     # --- writing -------------------------------------------------------------------------
@@ -167,6 +213,8 @@ class BatchWriter:
         """Every statement of the plan, in one transaction (the caller's)."""
         q, docs = self.q, plan.docs
         old_agencies, old_cited = self._clear(tx, docs[0].policy_id) if plan.replaces else ([], [])
+        # A placeholder loaded at last drops the jurisdiction guessed from its citations.
+        unwind(tx, q.placeholder_unplace, [d.policy_id for d in docs])
         unwind(tx, q.policies, [{"id": d.policy_id, "props": d.policy} for d in docs])
         if plan.folds:
             self._fold(tx, docs[0])
@@ -179,7 +227,12 @@ class BatchWriter:
         unwind(tx, q.issuers, [{**r, "policy": d.policy_id} for d in docs for r in d.issuers])
         self._tasks_facts(tx, docs)
         batch_ids = {d.policy_id for d in docs}
-        unwind(tx, q.placeholders, [r for t, r in plan.placeholders.items() if t not in batch_ids])
+        made = [r for t, r in plan.placeholders.items() if t not in batch_ids]
+        unwind(tx, q.placeholders, [{k: v for k, v in r.items() if k != "_jurisdiction"} for r in made])
+        unwind(tx, q.placeholder_jurisdictions, [{"id": r["id"], "j": r["_jurisdiction"]} for r in made
+                                                 if "_jurisdiction" in r])
+        for old, new in plan.refolds:
+            self._move(tx, old, new)
         for relation, rows in plan.citations.items():
             unwind(tx, q[relation], rows)
         unwind(tx, q.annex_of, [d.annex_of for d in docs if d.annex_of is not None])
@@ -199,10 +252,15 @@ class BatchWriter:
     def _fold(self, tx: Any, d: DocumentRows) -> None:
         """Placeholders with another id that match the document's number or title become it."""
         dn, tk = self._keys(d)
-        for r in run(tx, self.q.stale_placeholders, id=d.policy_id, doc_number=dn, title_key=tk):
-            for name in ("move_cites", "move_implements"):
-                tx.run(self.q[name], {"old": r["id"], "id": d.policy_id}).consume()
-            tx.run(self.q.drop_placeholder, {"old": r["id"]}).consume()
+        for r in run(tx, self.q.stale_placeholders, id=d.policy_id, doc_number=dn, title_key=tk,
+                     jurisdiction=d.policy_jurisdiction):
+            self._move(tx, r["id"], d.policy_id)
+
+    def _move(self, tx: Any, old: str, new: str) -> None:
+        """The citations of placeholder ``old`` point at ``new``; ``old`` is deleted."""
+        for name in ("move_cites", "move_implements"):
+            tx.run(self.q[name], {"old": old, "id": new}).consume()
+        tx.run(self.q.drop_placeholder, {"old": old}).consume()
 
     def _jurisdictions(self, tx: Any, docs: list[DocumentRows]) -> None:
         """One row per node, as one document after the other leaves it (the last non-null level

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from healthgov.extract.citations import cited_jurisdiction
 from healthgov.graph.schema import GraphSchema
 from healthgov.ids import NATION, agency_key, place_info, simplified, to_simplified
-from healthgov.ids import normalise_title as title_key
+from healthgov.ids import citation_title_key as title_key
 from healthgov.records import DocumentRecord, Span
 
 Row = dict[str, Any]
@@ -71,7 +72,9 @@ class DocumentRows:
     responsibilities: dict[str, list[Row]] = field(default_factory=dict)  # role → {task, agency, props}
     tags: dict[str, list[Row]] = field(default_factory=dict)  # scheme → {task, concept}
     targets: list[Row] = field(default_factory=list)  # {props, task, indicator}
-    citations: list[Row] = field(default_factory=list)  # {relation, doc_number, title, title_key, props}
+    # {relation, doc_number, title, title_key, jurisdiction, issuer_type, props}: jurisdiction and
+    # issuer type are what a placeholder made from the citation gets (healthgov.extract.citations)
+    citations: list[Row] = field(default_factory=list)
     annex_of: Row | None = None  # {policy, target}: the plan this annex file belongs to
 
 
@@ -123,13 +126,7 @@ def document_rows(s: GraphSchema, rec: DocumentRecord) -> DocumentRows:
         _add_task(s, rec, out, task, position, sections_by_id, agencies)
     task_paths = {t.id: section_path(t.path) for t in rec.tasks}
     out.targets = [_target_row(s, rec, g, task_paths) for g in rec.targets]
-    out.citations = [{
-        "relation": c.relation,
-        "doc_number": c.doc_number,
-        "title": c.title,
-        "title_key": title_key(c.title) if c.title else None,
-        "props": _clean({s.key("sourcePath"): rec.source, **_span(s, c.span)}),
-    } for c in pol.cites]
+    out.citations = [_citation_row(s, rec, c, out) for c in pol.cites]
     if pol.annex_of is not None and pol.annex_of != pol.id:
         out.annex_of = {"policy": pol.id, "target": pol.annex_of}
     out.agencies = list(agencies.rows.values())
@@ -140,6 +137,22 @@ def document_rows(s: GraphSchema, rec: DocumentRecord) -> DocumentRows:
             known.add(j)
             out.jurisdictions.append({"id": j, "name": j, **({"level": "nation"} if j == NATION else {})})
     return out
+
+
+def _citation_row(s: GraphSchema, rec: DocumentRecord, c: Any, out: DocumentRows) -> Row:
+    """One citation; the jurisdiction it names is added to the document's jurisdiction rows."""
+    j, issuer_type = cited_jurisdiction(c.doc_number, c.title)
+    if j is not None and all(r["id"] != j.name for r in out.jurisdictions):
+        out.jurisdictions.extend(_jurisdiction_chain(j.name, j.level, j.parent))
+    return {
+        "relation": c.relation,
+        "doc_number": c.doc_number,
+        "title": c.title,
+        "title_key": title_key(c.title) if c.title else None,
+        "jurisdiction": j.name if j is not None else None,
+        "issuer_type": issuer_type,
+        "props": _clean({s.key("sourcePath"): rec.source, **_span(s, c.span)}),
+    }
 
 
 def _policy_row(s: GraphSchema, rec: DocumentRecord) -> Row:

@@ -24,7 +24,7 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from healthgov.ids import NATION, agency_key, policy_id, simplified
+from healthgov.ids import NATION, agency_key, cited_policy_id, simplified
 from healthgov.records import DocumentRecord, Responsibility, Span, Task
 
 HERE = Path(__file__).parent
@@ -173,7 +173,7 @@ class _Builder:
         for ref in pol.issuers:
             self.add(p, HG.issuedBy, self.agency(ref.name, ref.agency_type, ref.level, ref.jurisdiction))
         for c in pol.cites:
-            cited = iri("policy", policy_id(c.doc_number, c.title))
+            cited = iri("policy", c.target_id or cited_policy_id(c.doc_number, c.title))
             if cited != p and (cited, HG.loaded, None) not in self.g:
                 # A placeholder: known only from this citation until its own document is loaded.
                 self.add(cited, RDF.type, HG.Policy)

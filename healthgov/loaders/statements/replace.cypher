@@ -27,11 +27,16 @@ MATCH (p:{{Policy}} {id: $id})-[:{{hasSection}}]->(x:{{Section}}) DETACH DELETE 
 MATCH (p:{{Policy}} {id: $id})-[r]->() DELETE r
 
 // name: stale_placeholders
+// By number, or by title key when neither the numbers nor the jurisdictions tell them apart
+// (healthgov.loaders.batch.key_match, docs/DESIGN.md "Cited documents").
 MATCH (old:{{Policy}})
 WHERE old.id <> $id AND old.{{loaded}} = false
   AND ((old.{{docNumber}} IS NOT NULL AND old.{{docNumber}} = $doc_number)
-       OR (old.title_key IS NOT NULL AND old.title_key = $title_key))
-RETURN old.id AS id
+       OR (old.title_key IS NOT NULL AND old.title_key = $title_key
+           AND (old.{{docNumber}} IS NULL OR $doc_number IS NULL)
+           AND ($jurisdiction IS NULL
+                OR NOT EXISTS { MATCH (old)-[:{{hasJurisdiction}}]->(j:{{Jurisdiction}}) WHERE j.id <> $jurisdiction })))
+RETURN old.id AS id ORDER BY id
 
 // name: move_cites
 MATCH (old:{{Policy}} {id: $old})<-[r:{{cites}}]-(src:{{Policy}})

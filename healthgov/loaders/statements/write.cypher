@@ -96,6 +96,15 @@ MERGE (i:{{Indicator}} {id: row.indicator}) CREATE (g)-[:{{measures}}]->(i)
 // name: placeholders
 UNWIND $rows AS row MERGE (c:{{Policy}} {id: row.id}) ON CREATE SET c = row
 
+// name: placeholder_jurisdictions
+// The jurisdiction a placeholder's number or title names (healthgov.extract.citations).
+UNWIND $rows AS row MATCH (c:{{Policy}} {id: row.id}) WHERE c.{{loaded}} = false
+MATCH (j:{{Jurisdiction}} {id: row.j}) MERGE (c)-[:{{hasJurisdiction}}]->(j)
+
+// name: placeholder_unplace
+UNWIND $rows AS pid MATCH (c:{{Policy}} {id: pid})-[r:{{hasJurisdiction}}]->() WHERE c.{{loaded}} = false
+DELETE r
+
 // name: cites
 UNWIND $rows AS row MATCH (p:{{Policy}} {id: row.policy}) MATCH (c:{{Policy}} {id: row.target})
 CREATE (p)-[r:{{cites}}]->(c) SET r = row.props
