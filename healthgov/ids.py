@@ -9,8 +9,9 @@
 - cited documents: ``citation_title_key`` (the title key every way of citing one document shares)
   and ``cited_policy_id`` (a placeholder's id);
 - jurisdictions and agencies: ``NATION``, ``jurisdiction_key`` (the jurisdiction an agency
-  belongs to) and ``agency_key`` (``{scope}/{simplified name}``: the same id in the property
-  graph and the RDF export);
+  belongs to), ``agency_key`` (one node per real body per jurisdiction: ``{own}/{agency type}``
+  for a body named exactly, else ``{scope}/{simplified name}``; the same id in the property
+  graph and the RDF export) and ``agency_name_rank`` (which of its names a node shows);
 - files: ``sha256_file`` / ``sha256_bytes`` / ``sha256_text`` (what a Policy's ``sha256`` holds).
 """
 
@@ -248,17 +249,74 @@ def jurisdiction_key(level: str | None, jurisdiction: str | None,
     return own
 
 
-def agency_key(name: str, level: str | None, jurisdiction: str | None,
-               doc_jurisdiction: str | None, doc_level: str | None) -> tuple[str, str | None]:
-    """(id, own jurisdiction) of an agency: ``{scope}/{simplified name}``.
+NAME_FORMS = ("current", "former", "generic")
 
-    The scope is its own jurisdiction (``jurisdiction_key``) when known, else the document's:
-    generic units below the document's level ("各区县卫生健康局") have none of their own, but the
-    same words in two cities are two sets of bodies.
+
+def split_name_form(name_form: str | None) -> tuple[str, str] | None:
+    """``"current:卫健委"`` → ``("current", "卫健委")``; None for None or a malformed value."""
+    form, sep, label = (name_form or "").partition(":")
+    return (form, label) if sep and form in NAME_FORMS and label else None
+
+
+def agency_key(name: str, level: str | None, jurisdiction: str | None,
+               doc_jurisdiction: str | None, doc_level: str | None, *,
+               agency_type: str | None = None, name_form: str | None = None,
+               collective: bool = False) -> tuple[str, str | None]:
+    """(id, own jurisdiction) of an agency.
+
+    One node per real body per jurisdiction (docs/DESIGN.md, "Agency identity"): a concrete body
+    (``name_form`` given by the extractor: the name is exactly a prefix plus a label of a type
+    with one body per jurisdiction), not a class of bodies, whose own jurisdiction is known, is
+    keyed by what it is rather than how it is written:
+
+    - a current name (市卫健委, 广州市卫生健康委员会) → ``{own}/{agency_type}``;
+    - a generic name (市卫生健康部门) → ``{own}/{agency_type}/generic``: a department named by
+      its field, kept apart from the concrete body;
+    - a predecessor's name (国家卫生计生委) → ``{own}/{agency_type}/former/{label}``: kept apart
+      from its successor (and linked to it in the graph), one node per former label.
+
+    Anything else keeps the surface key ``{scope}/{simplified name}``: the scope is its own
+    jurisdiction (``jurisdiction_key``) when known, else the document's (generic units below the
+    document's level, "各区县卫生健康局", have none of their own, but the same words in two
+    cities are two sets of bodies). Agency types are ASCII ids and names are Chinese, so the two
+    kinds of key never meet.
     """
+    aid, own, _kind = agency_identity(name, level, jurisdiction, doc_jurisdiction, doc_level,
+                                      agency_type=agency_type, name_form=name_form, collective=collective)
+    return aid, own
+
+
+def agency_identity(name: str, level: str | None, jurisdiction: str | None,
+                    doc_jurisdiction: str | None, doc_level: str | None, *,
+                    agency_type: str | None = None, name_form: str | None = None,
+                    collective: bool = False) -> tuple[str, str | None, str | None]:
+    """``agency_key`` and the form the id was made from: (id, own jurisdiction, "current" /
+    "former" / "generic" for an agency keyed by type, None for one keyed by its name)."""
     own = jurisdiction_key(level, jurisdiction, doc_jurisdiction, doc_level)
+    form = split_name_form(name_form)
+    if form is not None and agency_type and own and not collective:
+        kind, label = form
+        suffix = {"current": "", "generic": "/generic"}.get(kind, f"/former/{simplified(label)}")
+        return f"{own}/{agency_type}{suffix}", own, kind
     scope = own or doc_jurisdiction or ""
-    return f"{scope}/{simplified(name)}", own
+    return f"{scope}/{simplified(name)}", own, None
+
+
+def agency_name_rank(name: str, own: str | None, name_form: str | None) -> str:
+    """The key the node's ``name`` is chosen by among the forms one agency is written in (the
+    smallest wins, whatever order documents are loaded in): a form naming its own place
+    (广州市卫生健康委员会, 国家医保局) first, then one with a level prefix (市卫健委), then a bare
+    label (卫健委); then the shorter; then the lexically first."""
+    s = simplified(name)
+    form = split_name_form(name_form)
+    prefix = s[: len(s) - len(simplified(form[1]))] if form and s.endswith(simplified(form[1])) else ""
+    if own and (s.startswith(own) or (own == NATION and s.startswith("国家"))):
+        rank = 0
+    elif prefix:
+        rank = 1
+    else:
+        rank = 2
+    return f"{rank}{len(s):03d}{s}"
 
 
 # --- files -------------------------------------------------------------------------------------

@@ -47,6 +47,11 @@ class AgencyRef:
     agency_type: str | None = None  # concept id from the agency-type scheme, e.g. "health-commission"
     level: Level | None = None  # administrative level of this unit, if it can be told
     jurisdiction: str | None = None  # e.g. "重庆市" when the name or context says so
+    # "current:卫健委" / "former:卫生计生委" / "generic:卫生健康部门" when the name is exactly a
+    # level/place prefix (or none) plus that agency-type label and names the one body of its type
+    # in the document's own jurisdiction or the nation: such bodies are one node per (jurisdiction,
+    # type, form) (``healthgov.ids.agency_key``). None otherwise; omitted from ``to_dict`` then.
+    name_form: str | None = None
 
 
 @dataclass(slots=True)
@@ -66,6 +71,9 @@ class Responsibility:
     # A class of bodies rather than one ("各地", "各省份", "相关部门"): the document delegates to
     # every body of the class. Omitted from ``to_dict`` when False.
     collective: bool = False
+    # As on ``AgencyRef`` (the form of this name, when it names one body by type). Omitted from
+    # ``to_dict`` when None.
+    name_form: str | None = None
 
 
 @dataclass(slots=True)
@@ -196,9 +204,10 @@ def _spans_as_lists(obj: Any) -> Any:
     if isinstance(obj, dict):
         if set(obj) == {"start", "end"}:
             return [obj["start"], obj["end"]]
-        # A responsibility's ``divisions`` and ``collective`` are written only when they say
-        # something (older output unchanged).
-        return {k: _spans_as_lists(v) for k, v in obj.items() if not (k in ("divisions", "collective") and not v)}
+        # A responsibility's ``divisions`` and ``collective`` and an agency's ``name_form`` are
+        # written only when they say something (older output unchanged).
+        return {k: _spans_as_lists(v) for k, v in obj.items()
+                if not (k in ("divisions", "collective", "name_form") and not v)}
     if isinstance(obj, list):
         return [_spans_as_lists(v) for v in obj]
     return obj

@@ -77,7 +77,7 @@ _INT = {"tasks_led", "tasks_supported", "policies_issued", "tasks_total", "share
 _FLOAT = {"value", "value_max", "betweenness", "eigenvector", "density", "modularity"}
 _BOOL = {"loaded", "implicit", "broker", "collective"}
 _STR_LIST = {"agency_names", "led_task_ids", "supported_task_ids", "topics", "partner_types", "task_ids", "chain",
-             "relations", "issuers", "lead_agencies", "institution_types", "tiers", "brokers", "names"}  # fmt: skip
+             "relations", "issuers", "lead_agencies", "institution_types", "tiers", "brokers", "names", "aliases"}  # fmt: skip
 _OBJ_LIST = {"implements", "implemented_by", "cites", "cited_by", "responsibilities"}
 _OVERRIDES: dict[tuple[str, str], Any] = {
     ("task-detail", "targets"): list[dict[str, Any]],

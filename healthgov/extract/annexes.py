@@ -184,3 +184,4 @@ def adopt_plan(rec: DocumentRecord, plan_id: str, jurisdiction: Jurisdiction | N
         for r in task.responsibilities:
             ref = resolve_agency(r.name, juris)
             r.agency_type, r.level = ref.agency_type, ref.level
+            r.name_form = None if r.collective else ref.name_form

@@ -124,7 +124,8 @@ def _policy(p: dict[str, Any], rows: dict[str, dict[str, list[dict[str, Any]]]],
         doc_number=p.get(k("docNumber")),
         doc_number_raw=p.get(k("docNumberRaw")),
         issuers=[AgencyRef(name=r["r"].get(k("name")) or r["a"].get(k("name")), agency_type=r["a"].get("agency_type"),
-                           level=r["a"].get("level"), jurisdiction=r["a"].get("jurisdiction"))
+                           level=r["a"].get("level"), jurisdiction=r["a"].get("jurisdiction"),
+                           name_form=r["r"].get(k("nameForm")))
                  for r in sorted(rows["issuers"].get(pid, []), key=lambda r: r["r"].get(k("order"), 0))],
         issued_on=p.get(k("issuedOn")),
         published_on=p.get(k("publishedOn")),
@@ -159,7 +160,7 @@ def _tasks(pid: str, rows: dict[str, dict[str, list[dict[str, Any]]]], s: GraphS
             basis=rp.get(k("basis"), "explicit"), agency_type=ap.get("agency_type"), level=ap.get("level"),
             implicit=bool(rp.get(k("implicit"), False)), order=int(rp.get(k("order"), 0)), span=_span(rp, s),
             divisions=[d for d in (rp.get(k("divisions")) or "").split("、") if d],
-            collective=bool(ap.get(k("collective"), False))))
+            collective=bool(ap.get(k("collective"), False)), name_form=rp.get(k("nameForm"))))
     tag_rels = _tag_rels(s)
     for r in rows["tags"].get(pid, []):
         getattr(tasks[r["task"]], tag_rels[r["type"]]).append(r["concept"])

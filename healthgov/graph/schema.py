@@ -27,7 +27,7 @@ GRAPH_KEYS = frozenset(
     {"id", "pref_zh", "pref_en", "alt_labels", "scheme", "kind", "depth", "path", "title_key",
      "names", "agency_type", "level", "jurisdiction", "format", "encoding", "language_script",
      "warnings", "task", "section", "broader", "default_unit", "serves_tier", "year", "policy",
-     "text_simplified"}
+     "text_simplified", "aliases", "name_rank"}
 )
 GRAPH_ROLE = HG + "graphRole"  # annotation: "node" | "relationship" | "property" | "rdf-only"
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")

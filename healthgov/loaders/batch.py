@@ -22,7 +22,7 @@ from typing import Any
 from healthgov.graph.schema import GraphSchema
 from healthgov.ids import cited_policy_id
 from healthgov.loaders.cypher import Statements
-from healthgov.loaders.rows import DocumentRows
+from healthgov.loaders.rows import DocumentRows, merge_agency
 
 # Rows per statement sent: a statement over more rows is sent in parts of this many.
 ROWS_PER_STATEMENT = 500
@@ -285,22 +285,26 @@ class BatchWriter:
                [{"policy": d.policy_id, "j": d.policy_jurisdiction} for d in docs if d.policy_jurisdiction])
 
     def _agencies(self, tx: Any, docs: list[DocumentRows]) -> None:
-        """The node as the first row makes it (``ON CREATE SET a = row``) with each of the three
-        coalesced keys from the first row that has it; each distinct edge once."""
+        """One row per node, every document's mentions folded in (``merge_agency``: the best
+        name, all aliases, each coalesced key from the first row that has it), so the statement
+        never sees an id twice (an engine may read a node once for all rows of an UNWIND); each
+        distinct edge once; then predecessors linked to their successors."""
         agencies: dict[str, dict[str, Any]] = {}
         edges: dict[str, dict[tuple[str, Any], None]] = {"agency_type": {}, "level": {}, "jurisdiction": {}}
         for d in docs:
             for r in d.agencies:
                 a = agencies.setdefault(r["id"], dict(r))
+                merge_agency(self.s, a, r)
                 for k, seen in edges.items():
                     if r.get(k) is not None:
                         seen[(r["id"], r[k])] = None
-                        if a.get(k) is None:
-                            a[k] = r[k]
         unwind(tx, self.q.agencies, list(agencies.values()))
         for name, k in (("agency_types", "agency_type"), ("agency_levels", "level"),
                         ("agency_jurisdictions", "jurisdiction")):
             unwind(tx, self.q[name], [{"id": i, k: v} for i, v in edges[k]])
+        form = self.s.key("nameForm")
+        pairs = {(a["jurisdiction"], a["agency_type"]): None for a in agencies.values() if a.get(form) in ("current", "former")}
+        unwind(tx, self.q.successors, [{"jurisdiction": j, "agency_type": t} for j, t in pairs])
 
     def _tasks_facts(self, tx: Any, docs: list[DocumentRows]) -> None:
         """Responsibilities, tags and targets of every task (and the policy's own targets)."""

@@ -13,7 +13,14 @@ from typing import Any
 
 from healthgov.extract.citations import cited_jurisdiction
 from healthgov.graph.schema import GraphSchema
-from healthgov.ids import NATION, agency_key, place_info, simplified, to_simplified
+from healthgov.ids import (
+    NATION,
+    agency_identity,
+    agency_name_rank,
+    place_info,
+    simplified,
+    to_simplified,
+)
 from healthgov.ids import citation_title_key as title_key
 from healthgov.records import DocumentRecord, Span
 
@@ -43,18 +50,40 @@ class AgencyRow:
 
 def agency_row(s: GraphSchema, name: str, agency_type: str | None, level: str | None,
                jurisdiction: str | None, doc_jurisdiction: str | None, doc_level: str | None,
-               collective: bool = False) -> AgencyRow:
-    """One Agency, keyed by (simplified name, jurisdiction): ``healthgov.ids.agency_key``."""
-    aid, own = agency_key(name, level, jurisdiction, doc_jurisdiction, doc_level)
+               collective: bool = False, name_form: str | None = None) -> AgencyRow:
+    """One Agency: one node per real body per jurisdiction (``healthgov.ids.agency_key``).
+
+    ``name`` is the best-ranked of the forms it is written in and ``aliases`` all of them
+    (simplified; ``merge_agency``); ``name_rank`` is what the name was chosen by, so a later
+    batch or build ranks the same way (the ``agencies`` statement). ``name_form`` (current,
+    former, generic) is set on a node keyed by type.
+    """
+    aid, own, kind = agency_identity(name, level, jurisdiction, doc_jurisdiction, doc_level,
+                                     agency_type=agency_type, name_form=name_form, collective=collective)
     props = _clean({
         "id": aid,
         s.key("name"): simplified(name),
+        "name_rank": agency_name_rank(name, own, name_form),
+        "aliases": [simplified(name)],
         "agency_type": agency_type,
         "level": level,
         "jurisdiction": own,
         s.key("collective"): True if collective else None,
+        s.key("nameForm"): kind,
     })
     return AgencyRow(props["id"], props)
+
+
+def merge_agency(s: GraphSchema, known: Row, row: Row) -> None:
+    """Fold another mention's row into ``known`` (same id): the better-ranked name, every alias
+    (sorted), and the type, level, jurisdiction a later mention may add. The same rule as the
+    ``agencies`` statement applies across batches, so the order of loading never matters."""
+    name = s.key("name")
+    if row.get("name_rank", "") < known.get("name_rank", ""):
+        known[name], known["name_rank"] = row[name], row["name_rank"]
+    known["aliases"] = sorted({*known.get("aliases", []), *row.get("aliases", [])})
+    for k, v in row.items():
+        known.setdefault(k, v)
 
 
 @dataclass
@@ -120,8 +149,9 @@ def document_rows(s: GraphSchema, rec: DocumentRecord) -> DocumentRows:
     out.sections = [_section_row(s, rec, sec, sections_by_id) for sec in rec.sections]
     agencies = _Agencies(s, doc_j.name if doc_j else None, doc_j.level if doc_j else None)
     for order, ref in enumerate(pol.issuers):
-        aid = agencies.add(ref.name, ref.agency_type, ref.level, ref.jurisdiction)
-        out.issuers.append({"agency": aid, "props": _clean({s.key("name"): ref.name, s.key("order"): order})})
+        aid = agencies.add(ref.name, ref.agency_type, ref.level, ref.jurisdiction, name_form=ref.name_form)
+        out.issuers.append({"agency": aid, "props": _clean({s.key("name"): ref.name, s.key("order"): order,
+                                                            s.key("nameForm"): ref.name_form})})
     for position, task in enumerate(rec.tasks, 1):
         _add_task(s, rec, out, task, position, sections_by_id, agencies)
     task_paths = {t.id: section_path(t.path) for t in rec.tasks}
@@ -200,12 +230,11 @@ class _Agencies:
         self.rows: dict[str, Row] = {}
 
     def add(self, name: str, agency_type: str | None, level: str | None, jurisdiction: str | None,
-            collective: bool = False) -> str:
+            collective: bool = False, name_form: str | None = None) -> str:
         row = agency_row(self.s, name, agency_type, level, jurisdiction, self.doc_jurisdiction, self.doc_level,
-                         collective)
-        known = self.rows.setdefault(row.id, row.props)
-        for k, v in row.props.items():  # a later mention may know more (a type, a level)
-            known.setdefault(k, v)
+                         collective, name_form)
+        known = self.rows.setdefault(row.id, dict(row.props))
+        merge_agency(self.s, known, row.props)  # a later mention may know more (a type, a level)
         return row.id
 
 
@@ -234,7 +263,7 @@ def _add_task(s: GraphSchema, rec: DocumentRecord, out: DocumentRows, task: Any,
         "section": task.section if task.section in sections_by_id else None,
     })
     for r in task.responsibilities:
-        aid = agencies.add(r.name, r.agency_type, r.level, None, r.collective)
+        aid = agencies.add(r.name, r.agency_type, r.level, None, r.collective, r.name_form)
         out.responsibilities.setdefault(r.role, []).append({
             "task": task.id,
             "agency": aid,
@@ -244,6 +273,7 @@ def _add_task(s: GraphSchema, rec: DocumentRecord, out: DocumentRows, task: Any,
                 s.key("implicit"): r.implicit,
                 s.key("order"): r.order,
                 s.key("divisions"): "、".join(r.divisions) or None,
+                s.key("nameForm"): r.name_form,
                 s.key("sectionPath"): path,
                 s.key("sourcePath"): src,
                 **_span(s, r.span),

@@ -24,7 +24,7 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from healthgov.ids import NATION, agency_key, cited_policy_id, simplified
+from healthgov.ids import NATION, agency_identity, cited_policy_id, simplified
 from healthgov.records import DocumentRecord, Responsibility, Span, Task
 
 HERE = Path(__file__).parent
@@ -58,6 +58,8 @@ class _Builder:
         j = rec.policy.jurisdiction
         self.doc_jname = j.name if j else None
         self.doc_level = j.level if j else None
+        # (own jurisdiction, agency type) → form → node, of the agencies keyed by type
+        self.forms: dict[tuple[str, str], dict[str, set[URIRef]]] = {}
         self.lang = "zh-Hant" if rec.policy.language_script == "traditional" else "zh"
 
     def text(self, value: str | None, lang: str | None = None) -> Literal | None:
@@ -110,10 +112,16 @@ class _Builder:
         return node
 
     def agency(self, name: str, agency_type: str | None, level: str | None, jurisdiction: str | None,
-               collective: bool = False) -> URIRef:
-        aid, own = agency_key(name, level, jurisdiction, self.doc_jname, self.doc_level)
+               collective: bool = False, name_form: str | None = None) -> URIRef:
+        """The agency (``healthgov.ids.agency_identity``: one node per real body per jurisdiction);
+        each of its names in the document is an hg:name (a node several documents name has all)."""
+        aid, own, kind = agency_identity(name, level, jurisdiction, self.doc_jname, self.doc_level,
+                                         agency_type=agency_type, name_form=name_form, collective=collective)
         node = iri("agency", aid)
         self.add(node, RDF.type, HG.Agency)
+        if kind is not None and own and agency_type:
+            self.add(node, HG.nameForm, kind)
+            self.forms.setdefault((own, agency_type), {}).setdefault(kind, set()).add(node)
         self.add(node, HG.name, self.text(simplified(name), "zh"))
         self.label(node, simplified(name), lang="zh")
         if agency_type and self.g.value(node, HG.agencyType) is None:
@@ -138,6 +146,10 @@ class _Builder:
         sections = self.sections(p)
         paths = self.tasks(p, sections)
         self.targets(p, paths)
+        for forms in self.forms.values():  # a predecessor's name → the current body, when both are named
+            for former in sorted(forms.get("former", ())):
+                for current in forms.get("current", ()):
+                    self.add(former, HG.succeededBy, current)
         return self.g
 
     def source_document(self) -> None:
@@ -171,7 +183,8 @@ class _Builder:
             j = pol.jurisdiction
             self.add(p, HG.hasJurisdiction, self.jurisdiction(j.name, j.level, j.parent))
         for ref in pol.issuers:
-            self.add(p, HG.issuedBy, self.agency(ref.name, ref.agency_type, ref.level, ref.jurisdiction))
+            self.add(p, HG.issuedBy, self.agency(ref.name, ref.agency_type, ref.level, ref.jurisdiction,
+                                                 name_form=ref.name_form))
         for c in pol.cites:
             cited = iri("policy", c.target_id or cited_policy_id(c.doc_number, c.title))
             if cited != p and (cited, HG.loaded, None) not in self.g:
@@ -232,13 +245,14 @@ class _Builder:
 
     def responsibility(self, task: Task, t: URIRef, i: int, r: Responsibility, path: str | None) -> None:
         """The direct lead/support link and its qualified form (``hg:Responsibility``, the ``i``-th)."""
-        agency = self.agency(r.name, r.agency_type, r.level, None, r.collective)
+        agency = self.agency(r.name, r.agency_type, r.level, None, r.collective, r.name_form)
         self.add(t, HG.leadAgency if r.role == "lead" else HG.supportingAgency, agency)
         q = iri("responsibility", f"{task.id}/r{i}")
         self.add(q, RDF.type, HG.Responsibility)
         self.add(t, HG.hasResponsibility, q)
         self.add(q, HG.responsibleAgency, agency)
         self.add(q, HG.name, self.text(r.name))
+        self.add(q, HG.nameForm, r.name_form)
         self.label(q, task.number, r.name, "（牵头）" if r.role == "lead" else "（配合）")
         self.add(q, HG.role, r.role)
         self.add(q, HG.basis, r.basis)

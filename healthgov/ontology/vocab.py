@@ -23,6 +23,7 @@ _PROPS = {
     HG.levelRank: "level_rank",
     HG.defaultUnit: "default_unit",
     HG.servesTier: "serves_tier",
+    HG.severalBodies: "several_bodies",  # agency-type: its labels name several bodies per place
 }
 
 
@@ -36,6 +37,8 @@ class Concept:
     alt_labels: tuple[str, ...] = ()
     hidden_labels: tuple[str, ...] = ()
     broader: tuple[str, ...] = ()
+    # hg:formerLabel: altLabels that name a body since reorganised (agency-type; docs/DESIGN.md)
+    former_labels: tuple[str, ...] = ()
     props: dict = field(default_factory=dict, hash=False, compare=False)
 
     def all_labels(self) -> tuple[str, ...]:
@@ -141,6 +144,7 @@ def load_vocabularies() -> Vocabularies:
                 alt_labels=tuple(sorted(str(o) for o in g.objects(c, SKOS.altLabel))),
                 hidden_labels=tuple(sorted(str(o) for o in g.objects(c, SKOS.hiddenLabel))),
                 broader=tuple(sorted(_local(o) for o in g.objects(c, SKOS.broader))),
+                former_labels=tuple(sorted(str(o) for o in g.objects(c, HG.formerLabel))),
                 props=props,
             )
         title = _label(g, scheme_iri, SKOS.prefLabel, "en") or sid

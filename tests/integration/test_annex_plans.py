@@ -81,7 +81,7 @@ def _assert_linked(data: Path) -> None:
     agencies = _read(data, AGENCIES)
     assert len(agencies) >= 20
     assert {a["jurisdiction"] for a in agencies} == {"海南省"}, agencies
-    assert "海南省/省卫生健康委" in {a["id"] for a in agencies}
+    assert "海南省/health-commission" in {a["id"] for a in agencies}
     # The plan lists its four annexes; the annex keeps its label.
     plan = _read(data, f"MATCH (p:Policy {{doc_number: '{PLAN_NUMBER}'}}) RETURN p.annex_title AS annexes")
     assert plan[0]["annexes"][0] == DUTY_LIST and len(plan[0]["annexes"]) == 4

@@ -144,10 +144,11 @@ def test_rdf_export_labels_languages_vocabulary_and_provenance(exported) -> None
     for p in (HG.title, HG.name, HG.text, HG.indicatorText):
         values = list(g.objects(None, p))
         assert values and all(isinstance(o, Literal) and (o.language or "").startswith("zh") for o in values), p
-    # Chinese without a tag only where the value is a code or identifier, not prose.
+    # Chinese without a tag only where the value is a code or identifier, not prose (hg:nameForm
+    # "current:卫健委" is part of an agency's key).
     untagged = {g.qname(p) for _, p, o in g if isinstance(o, Literal) and not o.language and CJK.search(str(o))}
     assert untagged <= {"hg:sectionPath", "hg:number", "hg:unit", "hg:defaultUnit", "hg:docNumber",
-                        "hg:docNumberRaw", "hg:baseline", "hg:annexLabel"}, untagged
+                        "hg:docNumberRaw", "hg:baseline", "hg:annexLabel", "hg:nameForm"}, untagged
     span = next(g.subjects(RDF.type, HG.TextSpan))
     assert g.value(span, RDFS.label).language == "en"
 

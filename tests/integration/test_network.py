@@ -26,8 +26,8 @@ from healthgov.network.tables import graph_for_export, table, to_graphml
 from healthgov.visualize.registry import make_view
 
 CHONGQING = (ROOT / "corpus" / "000_f609406be53c2961.txt").read_text(encoding="utf-8")
-CQ_HEALTH = "重庆市/市卫生健康委"
-CQ_MEDSEC = "重庆市/市医保局"
+CQ_HEALTH = "重庆市/health-commission"
+CQ_MEDSEC = "重庆市/medical-security"
 
 
 def _units_per_task(text: str) -> list[list[str]]:
@@ -80,7 +80,7 @@ def test_led_and_supported_counts_match_a_direct_count(corpus_store, per_place) 
         "MATCH (p:Policy)-[:HAS_JURISDICTION]->(j:Jurisdiction) WHERE j.name = '杭州市' "
         "MATCH (p)-[:HAS_TASK]->(t:Task)-[:LEAD_AGENCY]->(a:Agency) WHERE a.agency_type = 'health-commission' "
         "RETURN count(DISTINCT t) AS n")
-    node = per_place["杭州市"].nodes["杭州市/市卫生健康委员会"]
+    node = per_place["杭州市"].nodes["杭州市/health-commission"]
     assert node["tasks_led"] == rows[0]["n"] == 19  # docs/api.md: 19 led, 4 supported
     assert node["tasks_supported"] == 4
 
@@ -96,7 +96,7 @@ def test_a_broker_really_disconnects_the_network(per_place) -> None:
     # By hand from the text: task 7 (卫健委、药监局) and task 8 (卫健委、科技局、经济信息委) are the
     # only tasks naming those three units, so without the commission they are cut off.
     pieces = sorted(sorted(c) for c in nx.connected_components(h) if len(c) < 5)
-    assert pieces == [["重庆市/市科技局", "重庆市/市经济信息委"], ["重庆市/市药监局"]]
+    assert pieces == [["重庆市/drug-administration"], ["重庆市/economy-information-technology", "重庆市/science-technology"]]
     for unit in ("市药监局", "市科技局", "市经济信息委"):
         assert sum(1 for us in _units_per_task(CHONGQING) if unit in us) == 1
     # Every broker in every network, and only brokers, increases the component count.

@@ -36,6 +36,29 @@ def test_agency_key_of_units_below_the_document_level() -> None:
     assert ids.jurisdiction_key("city", None, "杭州市", "city") == "杭州市"
 
 
+def test_agency_key_of_a_body_named_exactly_is_its_type_in_its_jurisdiction() -> None:
+    # The extractor's name_form says the name is exactly prefix + label (test_agency_identity).
+    key = lambda name, form, **kw: ids.agency_key(name, "city", None, "广州市", "city",  # noqa: E731
+                                                  agency_type="health-commission", name_form=form, **kw)
+    assert key("市卫健委", "current:卫健委") == key("廣州市衛生健康委員會", "current:卫生健康委员会") == (
+        "广州市/health-commission", "广州市")
+    assert key("市卫生计生委", "former:卫生计生委")[0] == "广州市/health-commission/former/卫生计生委"
+    assert key("市卫生健康部门", "generic:卫生健康部门")[0] == "广州市/health-commission/generic"
+    # A class of bodies, no form, a malformed form, or no own jurisdiction: the surface key.
+    assert key("各区县卫生健康局", "current:卫生健康局", collective=True)[0] == "广州市/各区县卫生健康局"
+    assert key("市卫健委", None)[0] == key("市卫健委", "bogus")[0] == "广州市/市卫健委"
+    assert ids.agency_identity("市卫健委", "city", None, None, None, agency_type="health-commission",
+                               name_form="current:卫健委") == ("/市卫健委", None, None)
+
+
+def test_the_name_of_an_agency_is_ranked_not_first_seen() -> None:
+    rank = lambda name, form: ids.agency_name_rank(name, "广州市", form)  # noqa: E731
+    assert rank("广州市卫生健康委员会", "current:卫生健康委员会") < rank("市卫健委", "current:卫健委")
+    assert rank("市卫健委", "current:卫健委") < rank("市卫生健康委", "current:卫生健康委") < rank("卫生健康委", "current:卫生健康委")
+    assert ids.agency_name_rank("国家医保局", ids.NATION, "current:国家医保局").startswith("0")
+    assert ids.split_name_form("former:卫生局") == ("former", "卫生局") and ids.split_name_form("x:y") is None
+
+
 def test_to_simplified_keeps_the_length() -> None:
     s = "國家衛生健康委員會 2023年"
     assert ids.to_simplified(s) == "国家卫生健康委员会 2023年"

@@ -231,7 +231,7 @@ def resolve_agency(name: str, jurisdiction: Jurisdiction | None = None) -> Agenc
     hit = _RESOLVED.get(key)
     if hit is None:
         ref = _resolve(name, jurisdiction)
-        hit = (ref.name, ref.agency_type, ref.level, ref.jurisdiction)
+        hit = (ref.name, ref.agency_type, ref.level, ref.jurisdiction, ref.name_form)
         if len(_RESOLVED) >= _CACHE:
             _RESOLVED.clear()
         _RESOLVED[key] = hit
@@ -286,6 +286,8 @@ def _resolve(name: str, jurisdiction: Jurisdiction | None = None) -> AgencyRef:
         else:
             # An unprefixed department in a local document is that government's own.
             ref.level, ref.jurisdiction = jurisdiction.level, jurisdiction.name
+    if split is not None:
+        ref.name_form = name_form(concept, tokens, core, ref.jurisdiction, jurisdiction)
     if remainder:
         # "国家金融监督管理总局重庆监管局": a local branch of a national body.
         branch = _branch(remainder)
@@ -338,6 +340,35 @@ def split_on_gaps(s: str) -> list[tuple[int, int]]:
     if len(parts) > 1 and all(is_body_name(s[a:b]) for a, b in parts):
         return parts
     return [(parts[0][0], parts[-1][1])] if parts else []
+
+
+# A generic name: a department named by its field (卫生健康部门, 卫生行政部门, 公安机关).
+_GENERIC_FORM = re.compile(r"(部门|机关|机构|单位)$")
+
+
+def name_form(concept: Concept, tokens: list[str], core: str, place: str | None,
+              jurisdiction: Jurisdiction | None) -> str | None:
+    """``form:label`` when a name exactly made of prefix ``tokens`` and the label ``core`` names
+    the one body of its type in the document's own jurisdiction (or the nation); else None.
+
+    Which form: a label marked ``hg:formerLabel`` is a predecessor's name ("former"); a label
+    ending in 部门/机关/机构/单位 names a department by its field ("generic"); else "current".
+    None for a type whose labels name several bodies per jurisdiction (``hg:severalBodies``: a
+    CDC and a health inspection institute), a class prefix (各, 各级: every such body), or a
+    place other than the document's own (the record keeps no jurisdiction for a responsibility,
+    so it could not be told apart from the document's own body): those keep the surface key.
+    """
+    if concept.props.get("several_bodies") or any(t in ("各", "各级") for t in tokens):
+        return None
+    own = jurisdiction.name if jurisdiction is not None else None
+    if place is not None and place not in ("全国", own):
+        return None
+    former = {to_simplified(lab) for lab in concept.former_labels}
+    if core in former:
+        return f"former:{core}"
+    if _GENERIC_FORM.search(core):
+        return f"generic:{core}"
+    return f"current:{core}"
 
 
 @lru_cache(maxsize=_CACHE)

@@ -40,8 +40,16 @@ MATCH (t:{{Task}} {id: row.props.id}) MATCH (x:{{Section}} {id: row.section})
 CREATE (t)-[:{{inSection}}]->(x)
 
 // name: agencies
+// One row per id (the batch folds its documents' mentions first). A node several documents name
+// keeps the best-ranked name (the smallest name_rank, healthgov.ids.agency_name_rank) and every
+// alias, sorted (an insertion sort: no APOC), whatever the order documents are loaded in.
 UNWIND $rows AS row MERGE (a:{{Agency}} {id: row.id}) ON CREATE SET a = row
-SET a.agency_type = coalesce(a.agency_type, row.agency_type), a.level = coalesce(a.level, row.level),
+WITH a, row, coalesce(row.name_rank < a.name_rank, false) AS better,
+     [x IN coalesce(a.aliases, []) WHERE NOT x IN row.aliases] + row.aliases AS names
+SET a.{{name}} = CASE WHEN better THEN row.{{name}} ELSE a.{{name}} END,
+    a.name_rank = CASE WHEN better THEN row.name_rank ELSE a.name_rank END,
+    a.aliases = reduce(acc = [], x IN names | [y IN acc WHERE y < x] + [x] + [y IN acc WHERE y >= x]),
+    a.agency_type = coalesce(a.agency_type, row.agency_type), a.level = coalesce(a.level, row.level),
     a.jurisdiction = coalesce(a.jurisdiction, row.jurisdiction)
 
 // name: agency_types
@@ -55,6 +63,15 @@ MERGE (l:{{AdministrativeLevel}} {id: row.level}) MERGE (a)-[:{{administrativeLe
 // name: agency_jurisdictions
 UNWIND $rows AS row MATCH (a:{{Agency}} {id: row.id})
 MATCH (j:{{Jurisdiction}} {id: row.jurisdiction}) MERGE (a)-[:{{hasJurisdiction}}]->(j)
+
+// name: successors
+// A body named by a predecessor's name (国家卫生计生委) and the body of the same type and
+// jurisdiction named by its current name (国家卫生健康委): linked, never merged. Run for every
+// (jurisdiction, type) a batch names either of, so the link appears whichever is loaded first.
+UNWIND $rows AS row
+MATCH (f:{{Agency}} {jurisdiction: row.jurisdiction, agency_type: row.agency_type, {{nameForm}}: 'former'})
+MATCH (c:{{Agency}} {jurisdiction: row.jurisdiction, agency_type: row.agency_type, {{nameForm}}: 'current'})
+MERGE (f)-[:{{succeededBy}}]->(c)
 
 // name: issuers
 UNWIND $rows AS row MATCH (p:{{Policy}} {id: row.policy}) MATCH (a:{{Agency}} {id: row.agency})

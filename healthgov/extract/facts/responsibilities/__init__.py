@@ -78,6 +78,8 @@ def assign_responsibilities(doc: DocView, tasks: list[Task], warnings: list[str]
     for t in ordered:  # whatever the form that named it, a class of bodies is marked as one
         for r in t.responsibilities:
             r.collective = r.collective or is_collective(r.name)
+            if r.collective:
+                r.name_form = None  # a class of bodies is never one body (healthgov.ids.agency_key)
 
 
 def _scope_end(doc: DocView, note: Note) -> int:

@@ -1,0 +1,104 @@
+"""One Agency per real body per jurisdiction (docs/DESIGN.md, "Agency identity").
+
+Names resolve through the agency-type vocabulary and the document's jurisdiction
+(``extract.facts.agencies.resolve_agency`` gives the ``name_form``), and ``healthgov.ids``
+keys them: the short and full forms of one body meet, a predecessor's name, a generic
+department, a class of bodies and the bodies of a several-bodies type stay apart.
+Made-up documents, not copies of any text.
+"""
+
+from __future__ import annotations
+
+from healthgov import ids
+from healthgov.extract.facts.agencies import resolve_agency
+from healthgov.extract.pipeline import extract_text
+from healthgov.graph.schema import load_schema
+from healthgov.loaders.rows import document_rows
+from healthgov.records import Jurisdiction
+
+GZ = Jurisdiction("广州市", "city", "广东省")
+NATION = Jurisdiction("全国", "nation", None)
+
+
+def key(name: str, j: Jurisdiction, collective: bool = False, as_issuer: bool = False) -> str:
+    """The id a responsibility (no jurisdiction of its own on the record) or an issuer gets."""
+    ref = resolve_agency(name, j)
+    return ids.agency_key(name, ref.level, ref.jurisdiction if as_issuer else None, j.name, j.level,
+                          agency_type=ref.agency_type, name_form=None if collective else ref.name_form,
+                          collective=collective)[0]
+
+
+def test_short_and_full_forms_of_the_guangzhou_health_commission_meet() -> None:
+    forms = ["市卫健委", "市卫生健康委", "市卫生健康委员会", "广州市卫生健康委员会", "卫生健康委"]
+    keys = {key(n, GZ) for n in forms} | {key("广州市卫生健康委员会", GZ, as_issuer=True)}
+    assert keys == {"广州市/health-commission"}
+
+
+def test_national_whole_and_short_forms_meet() -> None:
+    assert {key(n, NATION) for n in ("国家医保局", "国家医疗保障局", "医保局")} == {"全国/medical-security"}
+    assert key("卫生健康委", NATION) == key("国家卫生健康委", NATION) == "全国/health-commission"
+
+
+def test_a_predecessor_is_its_own_node() -> None:
+    former = resolve_agency("国家卫生计生委", NATION)
+    assert former.name_form == "former:卫生计生委"
+    assert key("国家卫生计生委", NATION) == "全国/health-commission/former/卫生计生委"
+    assert key("国家卫生计生委", NATION) != key("国家卫生健康委", NATION)
+
+
+def test_a_generic_department_is_not_the_concrete_body() -> None:
+    assert key("市卫生健康部门", GZ) == "广州市/health-commission/generic"
+    assert key("卫生健康部门", GZ) != key("市卫生健康委", GZ)
+    assert key("卫生健康部门", GZ) == "广州市/卫生健康部门"  # no level: its own jurisdiction is unknown
+
+
+def test_a_class_of_bodies_is_never_merged() -> None:
+    assert key("各区县政府", GZ, collective=True) == "广州市/各区县政府"
+    assert resolve_agency("各级卫生健康行政部门", GZ).name_form is None
+
+
+def test_bodies_of_a_several_bodies_type_keep_their_names() -> None:
+    a, b = key("市疾控中心", GZ), key("市卫生监督所", GZ)
+    assert a != b and a == "广州市/市疾控中心"
+    assert resolve_agency("市疾控中心", GZ).name_form is None
+
+
+def test_another_place_keeps_its_surface_key() -> None:
+    # A responsibility keeps no jurisdiction of its own: 深圳市 must not become Guangzhou's body.
+    assert resolve_agency("深圳市卫生健康委", GZ).name_form is None
+    assert key("深圳市卫生健康委", GZ) != key("市卫生健康委", GZ)
+
+
+def test_the_name_rank_prefers_the_place_then_the_prefix_then_shorter() -> None:
+    forms = {n: resolve_agency(n, GZ).name_form for n in ("卫生健康委", "市卫健委", "市卫生健康委", "广州市卫生健康委员会")}
+    ranked = sorted(forms, key=lambda n: ids.agency_name_rank(n, "广州市", forms[n]))
+    assert ranked == ["广州市卫生健康委员会", "市卫健委", "市卫生健康委", "卫生健康委"]
+
+
+DOC = """广州市卫生健康委员会关于印发某某工作方案的通知
+（本文为测试用虚构文本）
+一、重点任务
+（一）加强基层人才队伍建设。（牵头单位：市卫健委；配合单位：市财政局）
+（二）完善家庭医生签约服务。（市卫生健康委牵头，市医保局、各区县政府按职责分工负责）
+（三）推进医共体建设。（责任单位：市卫生健康委员会、市卫生健康部门）
+（四）做好疾病防控。（牵头单位：市疾控中心；配合单位：市卫生监督所）
+广州市卫生健康委员会
+2024年3月1日
+"""
+
+
+def test_one_document_writes_one_node_with_every_alias() -> None:
+    rec = extract_text(DOC, source="gz.txt")
+    rows = document_rows(load_schema(), rec)
+    by_id = {a["id"]: a for a in rows.agencies}
+    hc = by_id["广州市/health-commission"]
+    assert hc["aliases"] == sorted({"市卫健委", "市卫生健康委", "市卫生健康委员会", "广州市卫生健康委员会"})
+    assert hc["name"] == "广州市卫生健康委员会" and hc["name_form"] == "current"
+    assert "广州市/health-commission/generic" in by_id
+    assert {"广州市/市疾控中心", "广州市/市卫生监督所"} <= set(by_id)
+    assert by_id["广州市/各区县政府"].get("collective") is True
+    # Every mention keeps its name as written and its form on the relationship (the evidence).
+    names = {r["props"]["name"] for role in rows.responsibilities.values() for r in role
+             if r["agency"] == "广州市/health-commission"}
+    assert names == {"市卫健委", "市卫生健康委", "市卫生健康委员会"}
+    assert [i["agency"] for i in rows.issuers] == ["广州市/health-commission"]
