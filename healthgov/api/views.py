@@ -80,21 +80,7 @@ async def index(request: Request) -> HTMLResponse:
         if "jurisdiction" in v["params"]:
             v["examples"] += [(p, f"/views/{v['name']}?{urlencode({'jurisdiction': p})}") for p in places]
     queries = [{"name": q.name, "description": q.description} for q in sorted(load_queries().values(), key=lambda q: q.name)]
-    return HTMLResponse(_with_compare_link(render_index(views, _endpoints(request), queries)))
-
-
-# The comparison pages, first thing under the index's title (the index template is the views').
-_COMPARE_LINK = (
-    '<p id="compare-link" style="font-size:18px;margin:10px 0 14px;padding:10px 14px;background:#eef2f6;'
-    'border-left:5px solid #2b5d8a"><a href="/compare"><b>Compare places 地区比较</b></a>: who leads how many '
-    'tasks, place by agency type, with links to the tasks · '
-    '<a href="/compare/targets">targets of an indicator 指标目标</a>, every place\'s as a chart</p>\n'
-)
-
-
-def _with_compare_link(html: str) -> str:
-    head, sep, rest = html.partition("</h1>\n")
-    return head + sep + _COMPARE_LINK + rest if sep else html
+    return HTMLResponse(render_index(views, _endpoints(request), queries, compare=True))
 
 
 def _endpoints(request: Request) -> list[dict[str, str | None]]:

@@ -58,7 +58,8 @@ def render_view(view: View, *, served: bool = False) -> str:
 
 
 def render_index(views: list[dict[str, Any]], endpoints: list[dict[str, str]],
-                 queries: list[dict[str, Any]] | None = None) -> str:
-    """The API's home page: the query pages, the views (with example links), the query
-    endpoints and /docs."""
-    return _env().get_template("index.html.j2").render(views=views, endpoints=endpoints, queries=queries or [])
+                 queries: list[dict[str, Any]] | None = None, compare: bool = False) -> str:
+    """The API's home page: the comparison pages (``compare``), the query pages, the views (with
+    example links), the query endpoints and /docs."""
+    return _env().get_template("index.html.j2").render(views=views, endpoints=endpoints, queries=queries or [],
+                                                       compare=compare)
