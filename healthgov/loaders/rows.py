@@ -164,8 +164,13 @@ def document_rows(s: GraphSchema, rec: DocumentRecord) -> DocumentRows:
     for a in out.agencies:  # every jurisdiction an agency points at exists as a node
         j = a.get("jurisdiction")
         if j and j not in known:
-            known.add(j)
-            out.jurisdictions.append({"id": j, "name": j, **({"level": "nation"} if j == NATION else {})})
+            info = place_info(j)
+            if info is not None and info[0] == j:  # another place the name names: its level and parents
+                chain = [r for r in _jurisdiction_chain(j, info[1], info[2]) if r["id"] not in known]
+            else:
+                chain = [{"id": j, "name": j, **({"level": "nation"} if j == NATION else {})}]
+            known.update(r["id"] for r in chain)
+            out.jurisdictions.extend(chain)
     return out
 
 
@@ -263,7 +268,7 @@ def _add_task(s: GraphSchema, rec: DocumentRecord, out: DocumentRows, task: Any,
         "section": task.section if task.section in sections_by_id else None,
     })
     for r in task.responsibilities:
-        aid = agencies.add(r.name, r.agency_type, r.level, None, r.collective, r.name_form)
+        aid = agencies.add(r.name, r.agency_type, r.level, r.jurisdiction, r.collective, r.name_form)
         out.responsibilities.setdefault(r.role, []).append({
             "task": task.id,
             "agency": aid,

@@ -134,6 +134,8 @@ class _Builder:
             jur = self.rec.policy.jurisdiction
             if jur is not None and own == jur.name:
                 jnode = self.jurisdiction(jur.name, jur.level, jur.parent)
+            elif (info := _place_info(own)) is not None and info[0] == own:
+                jnode = self.jurisdiction(*info)  # another place the name names (its level, parent)
             else:
                 jnode = self.jurisdiction(own, "nation" if own == NATION else None, None)
             self.add(node, HG.hasJurisdiction, jnode)
@@ -245,7 +247,7 @@ class _Builder:
 
     def responsibility(self, task: Task, t: URIRef, i: int, r: Responsibility, path: str | None) -> None:
         """The direct lead/support link and its qualified form (``hg:Responsibility``, the ``i``-th)."""
-        agency = self.agency(r.name, r.agency_type, r.level, None, r.collective, r.name_form)
+        agency = self.agency(r.name, r.agency_type, r.level, r.jurisdiction, r.collective, r.name_form)
         self.add(t, HG.leadAgency if r.role == "lead" else HG.supportingAgency, agency)
         q = iri("responsibility", f"{task.id}/r{i}")
         self.add(q, RDF.type, HG.Responsibility)

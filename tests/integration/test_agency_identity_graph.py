@@ -149,3 +149,47 @@ def test_the_graph_does_not_depend_on_the_order_of_loading(docs: Path, data: Pat
     together = _build(data, docs)
     assert forward == backward == together
     assert next(r for r in forward if r["id"] == HC)["props"]["name"] == "广州市卫生健康委员会"
+
+
+# A province's plan names two cities' commissions as responsible units; Guangzhou's own plan names
+# its commission in two forms. The place a name names is the body's own: one Guangzhou node
+# whichever document names it, and Shenzhen's its own (made-up texts).
+PLACES = {
+    "gd_plan.txt": """广东省卫生健康委员会关于印发区域医疗中心建设方案的通知
+（本文为测试用虚构文本）
+一、重点任务
+（一）建设区域医疗中心。（牵头单位：广州市卫生健康委员会；配合单位：深圳市卫健委、省财政厅）
+（二）组建城市医疗集团。（责任单位：深圳市卫健委、广州市卫生健康委员会）
+广东省卫生健康委员会
+2024年3月1日
+""",
+    "gz_plan.txt": """广州市人民政府办公厅关于印发医疗服务体系建设方案的通知
+（本文为测试用虚构文本）
+一、主要任务
+（一）推进医共体建设。（责任单位：市卫健委、市财政局）
+（二）承接区域医疗中心。（牵头单位：广州市卫生健康委员会；配合单位：市发展改革委）
+广州市人民政府办公厅
+2024年5月6日
+""",
+}
+
+
+def test_a_body_named_in_another_places_document_is_its_own_places_node(tmp_path: Path, data: Path) -> None:
+    for name, text in PLACES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    _build(data, tmp_path)
+    nodes = {r["id"]: r for r in _read(data, "MATCH (a:Agency) RETURN a.id AS id, a.aliases AS aliases, "
+                                             "a.name AS name, a.jurisdiction AS j")}
+    gz = [i for i in nodes if "卫生健康委员会" in i or "卫健委" in i or i.endswith("health-commission")]
+    assert sorted(gz) == ["广东省/health-commission", "广州市/health-commission", "深圳市/health-commission"]
+    assert nodes[HC]["aliases"] == ["市卫健委", "广州市卫生健康委员会"]
+    assert nodes[HC]["name"] == "广州市卫生健康委员会" and nodes[HC]["j"] == "广州市"
+    assert nodes["深圳市/health-commission"]["aliases"] == ["深圳市卫健委"]
+    # Both documents' tasks reach the one Guangzhou node.
+    led = _read(data, f"MATCH (p:Policy)-[:HAS_TASK]->(:Task)-[:LEAD_AGENCY|SUPPORTING_AGENCY]->(:Agency {{id: '{HC}'}}) "
+                      "RETURN DISTINCT p.source_path AS src ORDER BY src")
+    assert [Path(r["src"]).name for r in led] == ["gd_plan.txt", "gz_plan.txt"]
+    # Shenzhen's node belongs to Shenzhen, a city of Guangdong, as the gazetteer has it.
+    j = _read(data, "MATCH (:Agency {id: '深圳市/health-commission'})-[:HAS_JURISDICTION]->(j:Jurisdiction)"
+                    "-[:PART_OF_JURISDICTION]->(q) RETURN j.level AS level, q.id AS parent")
+    assert j == [{"level": "city", "parent": "广东省"}]
