@@ -22,6 +22,7 @@ from healthgov.ids import (
     to_simplified,
 )
 from healthgov.ids import citation_title_key as title_key
+from healthgov.ontology.vocab import former_body_key
 from healthgov.records import DocumentRecord, Span
 
 Row = dict[str, Any]
@@ -59,7 +60,8 @@ def agency_row(s: GraphSchema, name: str, agency_type: str | None, level: str | 
     former, generic) is set on a node keyed by type.
     """
     aid, own, kind = agency_identity(name, level, jurisdiction, doc_jurisdiction, doc_level,
-                                     agency_type=agency_type, name_form=name_form, collective=collective)
+                                     agency_type=agency_type, name_form=name_form, collective=collective,
+                                     former_body=former_body_key(agency_type, name_form))
     props = _clean({
         "id": aid,
         s.key("name"): simplified(name),

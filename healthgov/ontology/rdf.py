@@ -25,6 +25,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from healthgov.ids import NATION, agency_identity, cited_policy_id, simplified
+from healthgov.ontology.vocab import former_body_key
 from healthgov.records import DocumentRecord, Responsibility, Span, Task
 
 HERE = Path(__file__).parent
@@ -116,7 +117,8 @@ class _Builder:
         """The agency (``healthgov.ids.agency_identity``: one node per real body per jurisdiction);
         each of its names in the document is an hg:name (a node several documents name has all)."""
         aid, own, kind = agency_identity(name, level, jurisdiction, self.doc_jname, self.doc_level,
-                                         agency_type=agency_type, name_form=name_form, collective=collective)
+                                         agency_type=agency_type, name_form=name_form, collective=collective,
+                                         former_body=former_body_key(agency_type, name_form))
         node = iri("agency", aid)
         self.add(node, RDF.type, HG.Agency)
         if kind is not None and own and agency_type:

@@ -3,7 +3,7 @@ engine and checked over Bolt (docs/DESIGN.md, "Agency identity").
 
 Three made-up Guangzhou documents (written for this test, not copies of any text) name the city's
 health commission in five forms (市卫健委, 市卫生健康委, 市卫生健康委员会, 广州市卫生健康委员会, a
-bare 卫生健康委), a predecessor (市卫生计生委), a generic department (市卫生健康部门), two bodies of
+bare 卫生健康委), a predecessor in two forms (市卫生计生委, 市卫计委), a generic department (市卫生健康部门), two bodies of
 a several-bodies type (市疾控中心, 市卫生监督所) and a class of bodies (各区县政府). Built in either
 order, in one run or one document at a time: the same nodes, the same name, every alias listed by
 ``healthgov query agencies``.
@@ -43,6 +43,7 @@ DOCS = {
 （一）推进医共体建设。（责任单位：市卫生健康委员会、市卫生健康部门）
 （二）延续以往做法。（责任单位：市卫生计生委）
 （三）改善设施条件。（市发展改革委、市卫生健康委按职责分工负责）
+（四）巩固既有成果。（责任单位：市卫计委）
 广州市人民政府办公厅
 2024年5月6日
 """,
@@ -117,11 +118,13 @@ def test_the_city_health_commission_is_one_node(docs: Path, data: Path) -> None:
     assert hc["name"] == "广州市卫生健康委员会" and hc["form"] == "current"
     assert hc["aliases"] == sorted(["市卫健委", "市卫生健康委", "市卫生健康委员会", "广州市卫生健康委员会", "卫生健康委"])
     # Kept apart: the predecessor (linked), the generic department, the two institutions, the class.
-    assert nodes[f"{HC}/former/卫生计生委"]["form"] == "former"
+    # Two names of one predecessor (grouped by the vocabulary's hg:formerBody): one former node.
+    assert nodes[f"{HC}/former/卫生和计划生育委员会"]["form"] == "former"
+    assert nodes[f"{HC}/former/卫生和计划生育委员会"]["aliases"] == ["市卫生计生委", "市卫计委"]
     assert nodes[f"{HC}/generic"]["form"] == "generic"
     assert {"广州市/市疾控中心", "广州市/市卫生监督所", "广州市/各区县政府"} <= set(nodes)
     assert _read(data, "MATCH (f:Agency)-[:SUCCEEDED_BY]->(c:Agency) RETURN f.id AS f, c.id AS c") == [
-        {"f": f"{HC}/former/卫生计生委", "c": HC}]
+        {"f": f"{HC}/former/卫生和计划生育委员会", "c": HC}]
     # Every mention keeps its name as written on its relationship: the evidence of each alias.
     written = _read(data, f"MATCH (a:Agency {{id: '{HC}'}})<-[r:LEAD_AGENCY|SUPPORTING_AGENCY|ISSUED_BY]-() "
                           "RETURN DISTINCT r.name AS name ORDER BY name")
@@ -138,7 +141,7 @@ def test_the_agencies_query_lists_the_aliases(docs: Path, data: Path) -> None:
     hc = next(r for r in rows if r["agency_id"] == HC)
     assert hc["agency"] == "广州市卫生健康委员会" and "市卫健委" in hc["aliases"] and hc["name_form"] == "current"
     assert hc["tasks_led"] >= 3 and hc["policies_issued"] == 2
-    former = next(r for r in rows if r["agency_id"] == f"{HC}/former/卫生计生委")
+    former = next(r for r in rows if r["agency_id"] == f"{HC}/former/卫生和计划生育委员会")
     assert former["succeeded_by"] == HC
 
 

@@ -14,6 +14,7 @@ from healthgov.extract.facts.agencies import resolve_agency
 from healthgov.extract.pipeline import extract_text
 from healthgov.graph.schema import load_schema
 from healthgov.loaders.rows import document_rows
+from healthgov.ontology.vocab import former_body_key
 from healthgov.records import Jurisdiction
 
 GZ = Jurisdiction("广州市", "city", "广东省")
@@ -28,7 +29,7 @@ def key(name: str, j: Jurisdiction, collective: bool = False) -> str:
     ref = resolve_agency(name, j)
     return ids.agency_key(name, ref.level, ref.jurisdiction, j.name, j.level,
                           agency_type=ref.agency_type, name_form=None if collective else ref.name_form,
-                          collective=collective)[0]
+                          collective=collective, former_body=former_body_key(ref.agency_type, ref.name_form))[0]
 
 
 def test_short_and_full_forms_of_the_guangzhou_health_commission_meet() -> None:
@@ -44,8 +45,44 @@ def test_national_whole_and_short_forms_meet() -> None:
 def test_a_predecessor_is_its_own_node() -> None:
     former = resolve_agency("国家卫生计生委", NATION)
     assert former.name_form == "former:卫生计生委"
-    assert key("国家卫生计生委", NATION) == "全国/health-commission/former/卫生计生委"
+    assert key("国家卫生计生委", NATION) == "全国/health-commission/former/卫生和计划生育委员会"
     assert key("国家卫生计生委", NATION) != key("国家卫生健康委", NATION)
+
+
+def test_the_names_of_one_predecessor_are_one_node_and_two_predecessors_two() -> None:
+    # The vocabulary groups each predecessor body's names (hg:formerBody), keyed by its full name.
+    assert {key(n, NATION) for n in ("国家卫生计生委", "国家卫计委", "国家卫生和计划生育委员会")} == {
+        "全国/health-commission/former/卫生和计划生育委员会"}
+    assert {key(n, GZ) for n in ("市卫计局", "市卫生计生局", "市卫生和计划生育局")} == {
+        "广州市/health-commission/former/卫生和计划生育局"}
+    # Different predecessors of one type stay apart: 卫生局 is not 卫生和计划生育局; a 厅 is not a 局.
+    assert key("市卫生局", GZ) == "广州市/health-commission/former/卫生局"
+    assert key("环保局", GZ) == key("市环境保护局", GZ) == "广州市/ecology-environment/former/环境保护局"
+    assert key("省环境保护厅", GD) == "广东省/ecology-environment/former/环境保护厅"
+    assert {key(n, NATION) for n in ("国务院扶贫办", "扶贫办", "扶贫开发领导小组办公室")} == {
+        "全国/rural-revitalisation/former/扶贫开发领导小组办公室"}
+    assert key("食药监局", GZ) == key("市食品药品监督管理局", GZ) == "广州市/drug-administration/former/食品药品监督管理局"
+    # The written form stays on the record and on the relationship.
+    assert resolve_agency("国家卫计委", NATION).name_form == "former:卫计委"
+
+
+def test_every_former_label_is_in_exactly_one_former_body() -> None:
+    from rdflib import Graph, Literal, URIRef
+
+    from healthgov.ontology.summary import check_former_bodies
+    from healthgov.ontology.vocab import HG, load_vocabularies, vocab_graph
+
+    assert check_former_bodies(vocab_graph()).ok
+    for c in load_vocabularies()["agency-type"]:
+        names = [n for body in c.former_bodies for n in body]
+        assert sorted(names) == sorted(ids.to_simplified(lab) for lab in c.former_labels), c.id
+    bad = Graph()
+    c = URIRef("https://w3id.org/healthgov/vocab/agency-type/x")
+    bad.add((c, HG.formerLabel, Literal("甲局", lang="zh")))
+    bad.add((c, HG.formerLabel, Literal("乙局", lang="zh")))
+    bad.add((c, HG.formerBody, Literal("甲局 丙局", lang="zh")))
+    check = check_former_bodies(bad)
+    assert not check.ok and "乙局" in check.detail and "丙局" in check.detail
 
 
 def test_a_generic_department_is_not_the_concrete_body() -> None:
