@@ -88,6 +88,18 @@ def merge_agency(s: GraphSchema, known: Row, row: Row) -> None:
         known.setdefault(k, v)
 
 
+def agency_names(aid: str, own: str | None, mentions: list[tuple[str, str | None]]) -> Row:
+    """An agency's name, name_rank and aliases from its mentions (name as written, name_form):
+    what ``agency_row`` and ``merge_agency`` make of them, recomputed from the mentions that remain
+    after a document is replaced (a form only its old version wrote is dropped)."""
+    ranks: dict[str, str] = {}
+    for n, nf in mentions:
+        rank = agency_name_rank(n, own, nf)
+        ranks[simplified(n)] = min(rank, ranks.get(simplified(n), rank))
+    best = min(ranks, key=lambda n: ranks[n])
+    return {"id": aid, "name": best, "name_rank": ranks[best], "aliases": sorted(ranks)}
+
+
 @dataclass
 class DocumentRows:
     """Everything one document writes, as rows for ``UNWIND``."""

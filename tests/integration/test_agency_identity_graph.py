@@ -196,3 +196,47 @@ def test_a_body_named_in_another_places_document_is_its_own_places_node(tmp_path
     j = _read(data, "MATCH (:Agency {id: '深圳市/health-commission'})-[:HAS_JURISDICTION]->(j:Jurisdiction)"
                     "-[:PART_OF_JURISDICTION]->(q) RETURN j.level AS level, q.id AS parent")
     assert j == [{"level": "city", "parent": "广东省"}]
+
+
+# One plan rewritten: v1 names the commission 市卫健委 and a predecessor 市卫生计生委, v2 only
+# 市卫生健康委员会; another document keeps naming it 市卫生健康委 (made-up texts).
+REPLACED = """广州市人民政府办公厅关于印发卫生服务改进方案的通知
+（本文为测试用虚构文本）
+一、主要任务
+{tasks}
+广州市人民政府办公厅
+2024年5月6日
+"""
+V1 = "（一）推进医共体建设。（责任单位：市卫健委、市财政局）\n（二）延续以往做法。（责任单位：市卫生计生委）"
+V2 = "（一）推进医共体建设。（责任单位：市卫生健康委员会、市财政局）"
+OTHER = """广州市人民政府办公厅关于加强基层卫生的意见
+（本文为测试用虚构文本）
+一、工作任务
+（一）强化基层服务。（牵头单位：市卫生健康委；配合单位：市医保局）
+广州市人民政府办公厅
+2024年7月8日
+"""
+
+
+def test_a_replaced_documents_forms_leave_the_aliases(tmp_path: Path, data: Path) -> None:
+    plan, other = tmp_path / "plan.txt", tmp_path / "other.txt"
+    plan.write_text(REPLACED.format(tasks=V1), encoding="utf-8")
+    other.write_text(OTHER, encoding="utf-8")
+    _build(data, tmp_path)
+    before = {r["id"]: r for r in _read(data, NODES)}
+    assert before[HC]["aliases"] == ["市卫健委", "市卫生健康委"] and before[HC]["name"] == "市卫健委"
+    assert f"{HC}/former/卫生和计划生育委员会" in before
+
+    plan.write_text(REPLACED.format(tasks=V2), encoding="utf-8")
+    _run("build", tmp_path, "--data-dir", data)  # the plan is replaced, the other document skipped
+    after = _read(data, SNAPSHOT)
+    nodes = {r["id"]: r for r in _read(data, NODES)}
+    # Only what remains names it: 市卫健委 (v1 only) is gone, and the name is chosen again.
+    assert nodes[HC]["aliases"] == ["市卫生健康委", "市卫生健康委员会"] and nodes[HC]["name"] == "市卫生健康委"
+    # The predecessor only v1 named is gone (the orphan rule), with its SUCCEEDED_BY.
+    assert f"{HC}/former/卫生和计划生育委员会" not in nodes
+    assert _read(data, "MATCH ()-[r:SUCCEEDED_BY]->() RETURN count(r) AS n") == [{"n": 0}]
+    # The same graph as building v2 from scratch, and a second run changes nothing.
+    _run("build", tmp_path, "--data-dir", data)
+    assert _read(data, SNAPSHOT) == after
+    assert _build(data, tmp_path) == after

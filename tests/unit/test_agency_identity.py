@@ -185,3 +185,21 @@ def test_a_responsibility_carries_its_place_and_graph_and_rdf_key_it_alike() -> 
     agencies = set(g.objects(iri("task", rec.tasks[0].id), HG.leadAgency)) | set(
         g.objects(iri("task", rec.tasks[0].id), HG.supportingAgency))
     assert agencies == {iri("agency", a) for a in keyed.values()}
+
+
+def test_names_recomputed_from_the_mentions_are_what_loading_them_made() -> None:
+    # After a replaced document (healthgov.loaders.batch._rename): the same name, rank and aliases
+    # as folding the remaining mentions' rows one by one, whatever their order.
+    from healthgov.loaders.rows import agency_names, agency_row, merge_agency
+
+    s = load_schema()
+    mentions = [(n, resolve_agency(n, GZ).name_form) for n in ("市卫生健康委", "廣州市衛生健康委員會", "市卫健委", "市卫健委")]
+    for order in (mentions, mentions[::-1]):
+        rows = [agency_row(s, n, "health-commission", "city", "广州市", "广州市", "city", name_form=nf).props
+                for n, nf in order]
+        known = dict(rows[0])
+        for r in rows[1:]:
+            merge_agency(s, known, r)
+        got = agency_names(known["id"], "广州市", order)
+        assert {k: known[k] for k in ("name", "name_rank", "aliases")} == {k: got[k] for k in ("name", "name_rank", "aliases")}
+    assert got["name"] == "广州市卫生健康委员会" and got["aliases"] == ["市卫健委", "市卫生健康委", "广州市卫生健康委员会"]
