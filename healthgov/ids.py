@@ -261,7 +261,7 @@ def split_name_form(name_form: str | None) -> tuple[str, str] | None:
 def agency_key(name: str, level: str | None, jurisdiction: str | None,
                doc_jurisdiction: str | None, doc_level: str | None, *,
                agency_type: str | None = None, name_form: str | None = None,
-               collective: bool = False) -> tuple[str, str | None]:
+               collective: bool = False, former_body: str | None = None) -> tuple[str, str | None]:
     """(id, own jurisdiction) of an agency.
 
     One node per real body per jurisdiction (docs/DESIGN.md, "Agency identity"): a concrete body
@@ -272,8 +272,11 @@ def agency_key(name: str, level: str | None, jurisdiction: str | None,
     - a current name (市卫健委, 广州市卫生健康委员会) → ``{own}/{agency_type}``;
     - a generic name (市卫生健康部门) → ``{own}/{agency_type}/generic``: a department named by
       its field, kept apart from the concrete body;
-    - a predecessor's name (国家卫生计生委) → ``{own}/{agency_type}/former/{label}``: kept apart
-      from its successor (and linked to it in the graph), one node per former label.
+    - a predecessor's name (国家卫生计生委) → ``{own}/{agency_type}/former/{body}``: kept apart
+      from its successor (and linked to it in the graph), one node per predecessor body: ``body``
+      is ``former_body``, the full name the vocabulary groups the label under (hg:formerBody:
+      卫计委, 卫生计生委 → 卫生和计划生育委员会; ``healthgov.ontology.vocab.former_body_key``, which
+      callers pass since this module reads no vocabulary), else the label itself.
 
     Anything else keeps the surface key ``{scope}/{simplified name}``: the scope is its own
     jurisdiction (``jurisdiction_key``) when known, else the document's (generic units below the
@@ -282,21 +285,22 @@ def agency_key(name: str, level: str | None, jurisdiction: str | None,
     kinds of key never meet.
     """
     aid, own, _kind = agency_identity(name, level, jurisdiction, doc_jurisdiction, doc_level,
-                                      agency_type=agency_type, name_form=name_form, collective=collective)
+                                      agency_type=agency_type, name_form=name_form, collective=collective,
+                                      former_body=former_body)
     return aid, own
 
 
 def agency_identity(name: str, level: str | None, jurisdiction: str | None,
                     doc_jurisdiction: str | None, doc_level: str | None, *,
                     agency_type: str | None = None, name_form: str | None = None,
-                    collective: bool = False) -> tuple[str, str | None, str | None]:
+                    collective: bool = False, former_body: str | None = None) -> tuple[str, str | None, str | None]:
     """``agency_key`` and the form the id was made from: (id, own jurisdiction, "current" /
     "former" / "generic" for an agency keyed by type, None for one keyed by its name)."""
     own = jurisdiction_key(level, jurisdiction, doc_jurisdiction, doc_level)
     form = split_name_form(name_form)
     if form is not None and agency_type and own and not collective:
         kind, label = form
-        suffix = {"current": "", "generic": "/generic"}.get(kind, f"/former/{simplified(label)}")
+        suffix = {"current": "", "generic": "/generic"}.get(kind, f"/former/{simplified(former_body or label)}")
         return f"{own}/{agency_type}{suffix}", own, kind
     scope = own or doc_jurisdiction or ""
     return f"{scope}/{simplified(name)}", own, None

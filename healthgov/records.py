@@ -74,6 +74,11 @@ class Responsibility:
     # As on ``AgencyRef`` (the form of this name, when it names one body by type). Omitted from
     # ``to_dict`` when None.
     name_form: str | None = None
+    # As on ``AgencyRef``: the place the name itself names ("广州市" for 广州市卫生健康委员会, in any
+    # document), the document's own for a bare or own-tier name, 全国 for a national body; None
+    # when the name does not tell (市卫健委 in a province's document). Omitted from ``to_dict``
+    # when None.
+    jurisdiction: str | None = None
 
 
 @dataclass(slots=True)
@@ -197,6 +202,9 @@ class DocumentRecord:
         for t in d["tasks"]:
             if t["kind"] == "task":
                 del t["kind"]
+            for r in t["responsibilities"]:  # (an issuer's ``jurisdiction`` is always written)
+                if r["jurisdiction"] is None:
+                    del r["jurisdiction"]
         return _spans_as_lists(d)
 
 

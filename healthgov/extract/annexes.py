@@ -183,5 +183,5 @@ def adopt_plan(rec: DocumentRecord, plan_id: str, jurisdiction: Jurisdiction | N
     for task in rec.tasks:
         for r in task.responsibilities:
             ref = resolve_agency(r.name, juris)
-            r.agency_type, r.level = ref.agency_type, ref.level
+            r.agency_type, r.level, r.jurisdiction = ref.agency_type, ref.level, ref.jurisdiction
             r.name_form = None if r.collective else ref.name_form

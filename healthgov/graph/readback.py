@@ -160,7 +160,9 @@ def _tasks(pid: str, rows: dict[str, dict[str, list[dict[str, Any]]]], s: GraphS
             basis=rp.get(k("basis"), "explicit"), agency_type=ap.get("agency_type"), level=ap.get("level"),
             implicit=bool(rp.get(k("implicit"), False)), order=int(rp.get(k("order"), 0)), span=_span(rp, s),
             divisions=[d for d in (rp.get(k("divisions")) or "").split("、") if d],
-            collective=bool(ap.get(k("collective"), False)), name_form=rp.get(k("nameForm"))))
+            collective=bool(ap.get(k("collective"), False)), name_form=rp.get(k("nameForm")),
+            # The node's own jurisdiction keys it as the record's did (healthgov.ids.agency_identity).
+            jurisdiction=ap.get("jurisdiction")))
     tag_rels = _tag_rels(s)
     for r in rows["tags"].get(pid, []):
         getattr(tasks[r["task"]], tag_rels[r["type"]]).append(r["concept"])

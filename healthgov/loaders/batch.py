@@ -22,7 +22,7 @@ from typing import Any
 from healthgov.graph.schema import GraphSchema
 from healthgov.ids import cited_policy_id
 from healthgov.loaders.cypher import Statements
-from healthgov.loaders.rows import DocumentRows, merge_agency
+from healthgov.loaders.rows import DocumentRows, agency_names, merge_agency
 
 # Rows per statement sent: a statement over more rows is sent in parts of this many.
 ROWS_PER_STATEMENT = 500
@@ -238,6 +238,7 @@ class BatchWriter:
         unwind(tx, q.annex_of, [d.annex_of for d in docs if d.annex_of is not None])
         if old_agencies:
             tx.run(q.orphan_agencies, {"ids": old_agencies}).consume()
+            self._rename(tx, old_agencies)
         if stale_cited := [c for c in old_cited if c != docs[0].policy_id]:
             tx.run(q.orphan_placeholders, {"ids": stale_cited}).consume()
 
@@ -248,6 +249,19 @@ class BatchWriter:
         for name in DELETE_STATEMENTS:
             tx.run(self.q[name], {"id": pid}).consume()
         return old_agencies, old_cited
+
+    def _rename(self, tx: Any, ids: list[str]) -> None:
+        """The name and aliases of the agencies a replaced document named, recomputed from the
+        mentions that remain (a form only its old version wrote is dropped; ``agency_names``).
+        An agency nothing names any more was deleted just before (``orphan_agencies``)."""
+        mentions: dict[str, list[tuple[str, str | None]]] = {}
+        own: dict[str, str | None] = {}
+        for i in range(0, len(ids), ROWS_PER_STATEMENT):
+            for r in run(tx, self.q.agency_mentions, ids=ids[i : i + ROWS_PER_STATEMENT]):
+                if r["name"]:
+                    mentions.setdefault(r["id"], []).append((r["name"], r["name_form"]))
+                    own[r["id"]] = r["jurisdiction"]
+        unwind(tx, self.q.agency_names, [agency_names(aid, own[aid], m) for aid, m in sorted(mentions.items())])
 
     def _fold(self, tx: Any, d: DocumentRows) -> None:
         """Placeholders with another id that match the document's number or title become it."""

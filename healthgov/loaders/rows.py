@@ -22,6 +22,7 @@ from healthgov.ids import (
     to_simplified,
 )
 from healthgov.ids import citation_title_key as title_key
+from healthgov.ontology.vocab import former_body_key
 from healthgov.records import DocumentRecord, Span
 
 Row = dict[str, Any]
@@ -59,7 +60,8 @@ def agency_row(s: GraphSchema, name: str, agency_type: str | None, level: str | 
     former, generic) is set on a node keyed by type.
     """
     aid, own, kind = agency_identity(name, level, jurisdiction, doc_jurisdiction, doc_level,
-                                     agency_type=agency_type, name_form=name_form, collective=collective)
+                                     agency_type=agency_type, name_form=name_form, collective=collective,
+                                     former_body=former_body_key(agency_type, name_form))
     props = _clean({
         "id": aid,
         s.key("name"): simplified(name),
@@ -84,6 +86,18 @@ def merge_agency(s: GraphSchema, known: Row, row: Row) -> None:
     known["aliases"] = sorted({*known.get("aliases", []), *row.get("aliases", [])})
     for k, v in row.items():
         known.setdefault(k, v)
+
+
+def agency_names(aid: str, own: str | None, mentions: list[tuple[str, str | None]]) -> Row:
+    """An agency's name, name_rank and aliases from its mentions (name as written, name_form):
+    what ``agency_row`` and ``merge_agency`` make of them, recomputed from the mentions that remain
+    after a document is replaced (a form only its old version wrote is dropped)."""
+    ranks: dict[str, str] = {}
+    for n, nf in mentions:
+        rank = agency_name_rank(n, own, nf)
+        ranks[simplified(n)] = min(rank, ranks.get(simplified(n), rank))
+    best = min(ranks, key=lambda n: ranks[n])
+    return {"id": aid, "name": best, "name_rank": ranks[best], "aliases": sorted(ranks)}
 
 
 @dataclass
@@ -164,8 +178,13 @@ def document_rows(s: GraphSchema, rec: DocumentRecord) -> DocumentRows:
     for a in out.agencies:  # every jurisdiction an agency points at exists as a node
         j = a.get("jurisdiction")
         if j and j not in known:
-            known.add(j)
-            out.jurisdictions.append({"id": j, "name": j, **({"level": "nation"} if j == NATION else {})})
+            info = place_info(j)
+            if info is not None and info[0] == j:  # another place the name names: its level and parents
+                chain = [r for r in _jurisdiction_chain(j, info[1], info[2]) if r["id"] not in known]
+            else:
+                chain = [{"id": j, "name": j, **({"level": "nation"} if j == NATION else {})}]
+            known.update(r["id"] for r in chain)
+            out.jurisdictions.extend(chain)
     return out
 
 
@@ -263,7 +282,7 @@ def _add_task(s: GraphSchema, rec: DocumentRecord, out: DocumentRows, task: Any,
         "section": task.section if task.section in sections_by_id else None,
     })
     for r in task.responsibilities:
-        aid = agencies.add(r.name, r.agency_type, r.level, None, r.collective, r.name_form)
+        aid = agencies.add(r.name, r.agency_type, r.level, r.jurisdiction, r.collective, r.name_form)
         out.responsibilities.setdefault(r.role, []).append({
             "task": task.id,
             "agency": aid,

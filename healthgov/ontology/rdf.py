@@ -25,6 +25,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from healthgov.ids import NATION, agency_identity, cited_policy_id, simplified
+from healthgov.ontology.vocab import former_body_key
 from healthgov.records import DocumentRecord, Responsibility, Span, Task
 
 HERE = Path(__file__).parent
@@ -116,7 +117,8 @@ class _Builder:
         """The agency (``healthgov.ids.agency_identity``: one node per real body per jurisdiction);
         each of its names in the document is an hg:name (a node several documents name has all)."""
         aid, own, kind = agency_identity(name, level, jurisdiction, self.doc_jname, self.doc_level,
-                                         agency_type=agency_type, name_form=name_form, collective=collective)
+                                         agency_type=agency_type, name_form=name_form, collective=collective,
+                                         former_body=former_body_key(agency_type, name_form))
         node = iri("agency", aid)
         self.add(node, RDF.type, HG.Agency)
         if kind is not None and own and agency_type:
@@ -134,6 +136,8 @@ class _Builder:
             jur = self.rec.policy.jurisdiction
             if jur is not None and own == jur.name:
                 jnode = self.jurisdiction(jur.name, jur.level, jur.parent)
+            elif (info := _place_info(own)) is not None and info[0] == own:
+                jnode = self.jurisdiction(*info)  # another place the name names (its level, parent)
             else:
                 jnode = self.jurisdiction(own, "nation" if own == NATION else None, None)
             self.add(node, HG.hasJurisdiction, jnode)
@@ -245,7 +249,7 @@ class _Builder:
 
     def responsibility(self, task: Task, t: URIRef, i: int, r: Responsibility, path: str | None) -> None:
         """The direct lead/support link and its qualified form (``hg:Responsibility``, the ``i``-th)."""
-        agency = self.agency(r.name, r.agency_type, r.level, None, r.collective, r.name_form)
+        agency = self.agency(r.name, r.agency_type, r.level, r.jurisdiction, r.collective, r.name_form)
         self.add(t, HG.leadAgency if r.role == "lead" else HG.supportingAgency, agency)
         q = iri("responsibility", f"{task.id}/r{i}")
         self.add(q, RDF.type, HG.Responsibility)

@@ -115,6 +115,23 @@ def check_concepts(vocab: Graph) -> list[Check]:
     ]
 
 
+def check_former_bodies(vocab: Graph) -> Check:
+    """Every hg:formerLabel of a concept is in exactly one of its hg:formerBody groups, and every
+    name of a group is one of its former labels (agency-type.ttl, docs/DESIGN.md "Agency identity")."""
+    from healthgov.ids import to_simplified
+
+    problems = []
+    for c in sorted({*vocab.subjects(HG.formerLabel, None), *vocab.subjects(HG.formerBody, None)}):
+        cid = str(c).rsplit("/", 1)[-1]
+        labels = {to_simplified(str(o)) for o in vocab.objects(c, HG.formerLabel)}
+        names = [to_simplified(n) for o in vocab.objects(c, HG.formerBody) for n in str(o).split()]
+        problems += [f"{cid}: “{n}” in two hg:formerBody" for n in sorted({n for n in names if names.count(n) > 1})]
+        problems += [f"{cid}: “{n}” in no hg:formerBody" for n in sorted(labels - set(names))]
+        problems += [f"{cid}: “{n}” of hg:formerBody is no hg:formerLabel" for n in sorted(set(names) - labels)]
+    return Check("former bodies", not problems, "every former label names one predecessor body (hg:formerBody)"
+                 if not problems else _first(problems))
+
+
 def check_shapes(path: Path = SHAPES_TTL) -> Check:
     try:
         g = Graph().parse(path, format="turtle")
@@ -150,6 +167,7 @@ def summarize(reason: bool = True) -> Summary:
 
     out.checks.append(check_term_labels(onto))
     out.checks.extend(check_concepts(vocab))
+    out.checks.append(check_former_bodies(vocab))
     out.checks.append(check_shapes())
     if not reason:
         out.checks.append(Check("OWL consistency (HermiT)", None, "skipped: --no-reason"))

@@ -39,10 +39,19 @@ class Concept:
     broader: tuple[str, ...] = ()
     # hg:formerLabel: altLabels that name a body since reorganised (agency-type; docs/DESIGN.md)
     former_labels: tuple[str, ...] = ()
+    # hg:formerBody: each predecessor body's names, its full name first ("卫生和计划生育委员会",
+    # "卫生计生委", "卫计委"), sorted by full name
+    former_bodies: tuple[tuple[str, ...], ...] = ()
     props: dict = field(default_factory=dict, hash=False, compare=False)
 
     def all_labels(self) -> tuple[str, ...]:
         return (self.pref_zh, *self.alt_labels)
+
+    def former_body(self, label: str) -> str:
+        """The full name of the predecessor body a former label names (its hg:formerBody group);
+        the label itself when no group lists it."""
+        simp = _simplify(label)
+        return next((names[0] for names in self.former_bodies if simp in names), simp)
 
 
 @dataclass
@@ -145,8 +154,24 @@ def load_vocabularies() -> Vocabularies:
                 hidden_labels=tuple(sorted(str(o) for o in g.objects(c, SKOS.hiddenLabel))),
                 broader=tuple(sorted(_local(o) for o in g.objects(c, SKOS.broader))),
                 former_labels=tuple(sorted(str(o) for o in g.objects(c, HG.formerLabel))),
+                former_bodies=tuple(sorted(tuple(_simplify(n) for n in str(o).split())
+                                           for o in g.objects(c, HG.formerBody))),
                 props=props,
             )
         title = _label(g, scheme_iri, SKOS.prefLabel, "en") or sid
         schemes[sid] = Scheme(id=sid, iri=str(scheme_iri), title=title, concepts=concepts)
     return Vocabularies(schemes=schemes)
+
+
+def former_body_key(agency_type: str | None, name_form: str | None) -> str | None:
+    """For a former name (``name_form`` "former:卫计委"), the full name of the predecessor body it
+    names ("卫生和计划生育委员会": the vocabulary's hg:formerBody); else None. What an agency named
+    by a predecessor's name is keyed by (``healthgov.ids.agency_identity``)."""
+    form, _sep, label = (name_form or "").partition(":")
+    if form != "former" or not label or not agency_type:
+        return None
+    try:
+        concept = load_vocabularies()["agency-type"][agency_type]
+    except KeyError:
+        return None
+    return concept.former_body(label)

@@ -4,10 +4,10 @@
 // @param agency_type: concept(agency-type) = null | Agency type: id, Chinese or English label
 // columns: agency_id, agency, aliases, name_form, succeeded_by, agency_type, level, jurisdiction, tasks_led, tasks_supported, policies_issued
 // One agency per real body per jurisdiction (docs/DESIGN.md, "Agency identity"): a body named
-// exactly (市卫健委, 广州市卫生健康委员会) is keyed {jurisdiction}/{agency type} (a predecessor's
-// label: /former/{label}; a generic department: /generic; name_form says which), anything else
-// by its simplified name and its jurisdiction; agency_id is that key. agency is the best-ranked
-// of its names, aliases every form the documents write it in (each mention's evidence is on its
+// exactly (市卫健委, 广州市卫生健康委员会) is keyed {jurisdiction}/{agency type} (a predecessor:
+// /former/{its full name, 卫生和计划生育委员会 for 卫计委}; a generic department: /generic;
+// the name_form column says which), anything else by its simplified name and its jurisdiction;
+// agency_id is that key. agency is the best-ranked of its names, aliases every form the documents write it in (each mention's evidence is on its
 // LEAD_AGENCY / SUPPORTING_AGENCY / ISSUED_BY relationship), succeeded_by the current body a
 // predecessor's label is linked to.
 MATCH (a:Agency)

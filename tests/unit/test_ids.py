@@ -43,6 +43,9 @@ def test_agency_key_of_a_body_named_exactly_is_its_type_in_its_jurisdiction() ->
     assert key("市卫健委", "current:卫健委") == key("廣州市衛生健康委員會", "current:卫生健康委员会") == (
         "广州市/health-commission", "广州市")
     assert key("市卫生计生委", "former:卫生计生委")[0] == "广州市/health-commission/former/卫生计生委"
+    # The predecessor body's full name (the vocabulary's hg:formerBody, given by the caller) keys it.
+    assert key("市卫计委", "former:卫计委", former_body="卫生和计划生育委员会")[0] == (
+        "广州市/health-commission/former/卫生和计划生育委员会")
     assert key("市卫生健康部门", "generic:卫生健康部门")[0] == "广州市/health-commission/generic"
     # A class of bodies, no form, a malformed form, or no own jurisdiction: the surface key.
     assert key("各区县卫生健康局", "current:卫生健康局", collective=True)[0] == "广州市/各区县卫生健康局"

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from healthgov.extract.matcher import LabelMatcher
-from healthgov.ids import is_place_name, to_simplified
+from healthgov.ids import is_place_name, place_info, to_simplified
 from healthgov.ontology.vocab import Concept, Scheme, load_vocabularies
 from healthgov.records import AgencyRef, Jurisdiction, Level
 
@@ -90,6 +90,11 @@ def _tokens_cached(prefix: str) -> tuple[str, ...] | None:
             return None
         out.append(m.group(0))
         pos = m.end()
+    # The lazy place alternative cuts "广州市" into "广州" (ends in 州) + "市": a place and a tier
+    # word that together are a place of the gazetteer are one token (广州市, not its alias).
+    for i in range(len(out) - 2, -1, -1):
+        if out[i + 1] in _CHAR_LEVEL and (info := place_info(out[i] + out[i + 1])) and info[0] == out[i] + out[i + 1]:
+            out[i : i + 2] = [out[i] + out[i + 1]]
     return tuple(out)
 
 
@@ -349,20 +354,23 @@ _GENERIC_FORM = re.compile(r"(部门|机关|机构|单位)$")
 def name_form(concept: Concept, tokens: list[str], core: str, place: str | None,
               jurisdiction: Jurisdiction | None) -> str | None:
     """``form:label`` when a name exactly made of prefix ``tokens`` and the label ``core`` names
-    the one body of its type in the document's own jurisdiction (or the nation); else None.
+    the one body of its type in the document's own jurisdiction, the nation, or a real place the
+    name itself names as its last prefix token (广州市卫生健康委员会 in a province's text: the
+    record carries 广州市 as the body's ``jurisdiction``); else None.
 
     Which form: a label marked ``hg:formerLabel`` is a predecessor's name ("former"); a label
     ending in 部门/机关/机构/单位 names a department by its field ("generic"); else "current".
-    None for a type whose labels name several bodies per jurisdiction (``hg:severalBodies``: a
-    CDC and a health inspection institute), a class prefix (各, 各级: every such body), or a
-    place other than the document's own (the record keeps no jurisdiction for a responsibility,
-    so it could not be told apart from the document's own body): those keep the surface key.
+    None (the surface key) for a type whose labels name several bodies per jurisdiction
+    (``hg:severalBodies``), a class prefix (各, 各级), or another "place" that is none; a form with
+    no place of its own (市卫健委 in a province's text) keeps the surface key too (``agency_identity``).
     """
     if concept.props.get("several_bodies") or any(t in ("各", "各级") for t in tokens):
         return None
     own = jurisdiction.name if jurisdiction is not None else None
     if place is not None and place not in ("全国", own):
-        return None
+        words = [t for t in tokens if t not in ("、", "，", ",", "中共")]
+        if not (words and words[-1] == place and is_place_name(place)):
+            return None
     former = {to_simplified(lab) for lab in concept.former_labels}
     if core in former:
         return f"former:{core}"

@@ -57,6 +57,17 @@ MATCH (a:{{Agency}} {id: aid})
 WHERE NOT EXISTS { MATCH (a)<-[:{{issuedBy}}|{{leadAgency}}|{{supportingAgency}}]-() }
 DETACH DELETE a
 
+// name: agency_mentions
+// Every mention that remains of the agencies a replaced document named (its relationships are
+// gone by now, the new version's are written): their names are recomputed from these.
+UNWIND $ids AS aid
+MATCH (a:{{Agency}} {id: aid})<-[r:{{issuedBy}}|{{leadAgency}}|{{supportingAgency}}]-()
+RETURN a.id AS id, a.jurisdiction AS jurisdiction, r.{{name}} AS name, r.{{nameForm}} AS name_form
+
+// name: agency_names
+UNWIND $rows AS row MATCH (a:{{Agency}} {id: row.id})
+SET a.{{name}} = row.name, a.name_rank = row.name_rank, a.aliases = row.aliases
+
 // name: orphan_placeholders
 UNWIND $ids AS cid
 MATCH (c:{{Policy}} {id: cid})

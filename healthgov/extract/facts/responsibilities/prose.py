@@ -63,7 +63,7 @@ def _task_responsibilities(doc: DocView, t: Task, duties: list[Duty], juris, war
                 warnings.append(f"task {t.id}: unit not in the agency-type vocabulary: {name}")
             r = Responsibility(name=name, role=role, basis=basis, agency_type=ref.agency_type,
                                level=ref.level, order=len(out), span=span, collective=u.collective,
-                               name_form=ref.name_form)
+                               name_form=ref.name_form, jurisdiction=ref.jurisdiction)
             index[key] = r
             out.append(r)
     return out

@@ -92,6 +92,7 @@ def resp(u: Unit, role: Role, basis: Basis, order: int, ref: AgencyRef, implicit
         order=order,
         span=Span(u.start, u.end),
         name_form=ref.name_form,
+        jurisdiction=ref.jurisdiction,
     )
 
 
