@@ -81,8 +81,16 @@ def create_app(
     query_cache = QueryCache(ttl_ms=cache_ttl_ms) if cache else None
     app.state.query_cache = query_cache
 
-    def run(name: str, raw: dict[str, Any]) -> registry.QueryResult:
-        return registry.run(store, name, raw, timeout=query_timeout, cache=query_cache)
+    def run(name: str, raw: dict[str, Any], window: tuple[int, int | None] | None = None) -> registry.QueryResult:
+        return registry.run(store, name, raw, timeout=query_timeout, cache=query_cache, window=window)
+
+    def stream(name: str, raw: dict[str, Any]) -> tuple[Any, int | None, Any]:
+        """(graph version, total when known without reading the rows, the rows as read)."""
+        version = query_cache.version(store) if query_cache is not None else None
+        _spec, _shown, total, rows = registry.stream(store, name, raw, timeout=query_timeout)
+        return version, total, rows
+
+    app.state.stream_query = stream
 
     app.state.run_query = run  # the query pages' error answers fill their forms through it
     _add_error_handlers(app, store)
@@ -140,6 +148,11 @@ def _add_error_handlers(app: FastAPI, store: Any) -> None:
     @app.exception_handler(QueryTimeout)
     def _timeout(_request: Request, exc: QueryTimeout) -> JSONResponse:
         return UTF8JSONResponse(status_code=504, content={"detail": str(exc)})
+
+    @app.exception_handler(registry.QueryTooLarge)
+    def _too_large(_request: Request, exc: registry.QueryTooLarge) -> JSONResponse:
+        # The engine's limit, not a fault of the server: the client can narrow the question.
+        return UTF8JSONResponse(status_code=503, content={"detail": str(exc), "limit": "engine query heap budget"})
 
     @app.exception_handler(Exception)
     def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

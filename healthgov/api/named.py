@@ -24,9 +24,11 @@ from healthgov.api.tabular import (
     FormatParam,
     LimitParam,
     OffsetParam,
+    csv_response,
     etag_for,
     not_modified,
     table_response,
+    wants_csv,
     wants_html,
     with_etag,
 )
@@ -107,7 +109,17 @@ def query_endpoint(
         fmt = kwargs.pop("format", None)
         bom = kwargs.pop("bom", None)
         raw = {k: v for k, v in kwargs.items() if v is not None}
-        result = run(spec.name, raw)
+        whole_csv = wants_csv(request, fmt) and "limit" not in request.query_params
+        if whole_csv and spec.chunked is not None and offset == 0:
+            # Every row, streamed as the engine reads it a few policies at a time (bounded memory).
+            version, total, rows = request.app.state.stream_query(spec.name, raw)
+            etag = etag_for(request, version, fmt)
+            unchanged = not_modified(request, etag)
+            if unchanged is not None:
+                return unchanged
+            headers = {"X-Offset": "0", **({"X-Total-Count": str(total)} if total is not None else {})}
+            return with_etag(csv_response(request, list(spec.columns), rows, bom=bom, headers=headers), etag)
+        result = run(spec.name, raw, (offset, None if whole_csv else limit))
         if page and wants_html(request, fmt):
             return pages.render(request, spec, run, result=result, limit=limit, offset=offset)
         etag = etag_for(request, result.graph_version, fmt)
@@ -117,6 +129,7 @@ def query_endpoint(
         return with_etag(table_response(
             request, columns=result.columns, rows=result.rows, limit=limit, offset=offset, fmt=fmt,
             meta={"query": spec.name, "params": result.params}, bom=bom,
+            total=result.total, rows_offset=result.offset,
         ), etag)
 
     endpoint.__signature__ = _signature(spec, paged)  # type: ignore[attr-defined]

@@ -230,7 +230,7 @@ def _result_context(request: Request, spec: registry.QuerySpec, result: registry
                     limit: int, offset: int) -> dict[str, Any]:
     query = clean_query(request, spec)
     path = request.url.path
-    page = result.rows[offset: offset + limit]
+    page = result.page(offset, limit)
     rows = [{"cells": [_cell(c, row.get(c)) for c in result.columns],
              "evidence": _evidence(row)} for row in page]
 

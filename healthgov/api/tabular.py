@@ -153,14 +153,18 @@ def table_response(
     meta: dict[str, Any] | None = None,
     bom: bool | None = None,
     filename: str | None = None,
+    total: int | None = None,
+    rows_offset: int = 0,
 ) -> Response:
-    """One page of ``rows`` (all rows of the result, in their stable order); as CSV, every row
-    from ``offset`` on unless the request gave ``limit``."""
-    total = len(rows)
+    """One page of ``rows`` (all rows of the result, in their stable order, or those from
+    ``rows_offset`` on of ``total``); as CSV, every row from ``offset`` on unless the request gave
+    ``limit``."""
+    total = len(rows) + rows_offset if total is None else total
     csv_out = wants_csv(request, fmt)
     if csv_out and "limit" not in request.query_params:
         limit = max(total - offset, 0)
-    page = rows[offset : offset + limit]
+    start = max(offset - rows_offset, 0)
+    page = rows[start : start + limit]
     headers = {"X-Total-Count": str(total), "X-Offset": str(offset), "X-Limit": str(limit)}
     if csv_out:
         return csv_response(request, columns, page, bom=bom, filename=filename, headers=headers)

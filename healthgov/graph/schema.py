@@ -27,7 +27,8 @@ GRAPH_KEYS = frozenset(
     {"id", "pref_zh", "pref_en", "alt_labels", "scheme", "kind", "depth", "path", "title_key",
      "names", "agency_type", "level", "jurisdiction", "format", "encoding", "language_script",
      "warnings", "task", "section", "broader", "default_unit", "serves_tier", "year", "policy",
-     "text_simplified", "aliases", "name_rank"}
+     "text_simplified", "aliases", "name_rank",
+     "lead_rows", "support_rows", "named_lead_rows", "named_support_rows"}
 )
 GRAPH_ROLE = HG + "graphRole"  # annotation: "node" | "relationship" | "property" | "rdf-only"
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")

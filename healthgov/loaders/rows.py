@@ -174,6 +174,7 @@ def document_rows(s: GraphSchema, rec: DocumentRecord) -> DocumentRows:
     if pol.annex_of is not None and pol.annex_of != pol.id:
         out.annex_of = {"policy": pol.id, "target": pol.annex_of}
     out.agencies = list(agencies.rows.values())
+    _responsibility_counts(s, out, agencies.rows)
     known = {j["id"] for j in out.jurisdictions}
     for a in out.agencies:  # every jurisdiction an agency points at exists as a node
         j = a.get("jurisdiction")
@@ -186,6 +187,21 @@ def document_rows(s: GraphSchema, rec: DocumentRecord) -> DocumentRows:
             known.update(r["id"] for r in chain)
             out.jurisdictions.extend(chain)
     return out
+
+
+# Policy keys holding how many who-leads rows (task–agency relationships) the policy has, by role,
+# all and named bodies only (no collective): the total of an unfiltered page is their sum, read
+# from the policies alone (healthgov.queries.chunks). Written with the policy, so always in step.
+RESPONSIBILITY_COUNTS = {("lead", True): "lead_rows", ("support", True): "support_rows",
+                         ("lead", False): "named_lead_rows", ("support", False): "named_support_rows"}
+
+
+def _responsibility_counts(s: GraphSchema, out: DocumentRows, agencies: dict[str, Row]) -> None:
+    collective = s.key("collective")
+    for (role, with_collective), key in RESPONSIBILITY_COUNTS.items():
+        rows = out.responsibilities.get(role, [])
+        out.policy[key] = len(rows) if with_collective else sum(
+            1 for r in rows if not agencies.get(r["agency"], {}).get(collective))
 
 
 def _citation_row(s: GraphSchema, rec: DocumentRecord, c: Any, out: DocumentRows) -> Row:

@@ -120,14 +120,22 @@ def query(
     try:
         with open_store(store_uri, data_dir) as store:
             require_built(store)
-            result = registry.run(store, name, raw)
-    except (StoreUnavailable, QueryTimeout) as exc:
+            if fmt == "csv" and limit is None and offset == 0 and spec.chunked is not None:
+                # Every row, written as the engine reads it a few policies at a time.
+                _spec, _shown, _total, rows = registry.stream(store, name, raw)
+                sys.stdout.flush()
+                out = sys.stdout.buffer
+                for line in iter_csv(list(spec.columns), rows, bom=bom):
+                    out.write(line.encode("utf-8"))
+                out.flush()
+                return
+            result = registry.run(store, name, raw, window=(offset, limit))
+    except (StoreUnavailable, QueryTimeout, registry.QueryTooLarge) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
 
     total = result.total
-    end = None if limit is None else offset + limit
-    result.rows = result.rows[offset:end]
+    result.rows = result.page(offset, limit)
     if fmt == "json":
         sys.stdout.write(to_json({
             "query": name, "params": result.params, "columns": result.columns,

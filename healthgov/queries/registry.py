@@ -16,13 +16,15 @@ so that pages cut from it (limit/offset) are stable between calls.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from neo4j.exceptions import ClientError
+from neo4j.exceptions import ClientError, DatabaseError
 
+from healthgov.queries import chunks
 from healthgov.queries.cache import QueryCache, freeze
 from healthgov.queries.evidence import POSTPROCESS
 from healthgov.queries.execute import QueryTimeout, ReadResult, _is_timeout, read
@@ -50,6 +52,9 @@ class QuerySpec:
     cypher: str
     notes: str = ""
     path: Path | None = field(default=None, compare=False)
+    # "policies": the query also takes $chunk, a list of policy ids, and then reads only those
+    # (healthgov.queries.chunks pages and streams it a few policies at a time).
+    chunked: str | None = None
 
     def param(self, name: str) -> ParamSpec | None:
         return next((p for p in self.params if p.name == name), None)
@@ -72,13 +77,23 @@ class QueryResult:
     rows: list[dict[str, Any]]
     # The graph version (epoch, counter) the rows were read at, when a cache ran the query.
     graph_version: tuple[Any, ...] | None = field(default=None, compare=False)
+    # A window of the answer (``run(..., window=...)``): ``rows`` are the rows from ``offset`` on,
+    # of ``total_rows`` in all. Otherwise ``rows`` is the whole answer.
+    offset: int = 0
+    total_rows: int | None = None
 
     @property
     def total(self) -> int:
-        return len(self.rows)
+        return len(self.rows) if self.total_rows is None else self.total_rows
+
+    def page(self, offset: int, limit: int | None) -> list[dict[str, Any]]:
+        """Rows ``offset`` to ``offset + limit`` of the answer (absolute positions)."""
+        start = max(offset - self.offset, 0)
+        return self.rows[start:] if limit is None else self.rows[start:start + limit]
 
 
-_HEADER_KEY = re.compile(r"^//\s*(@param|name|description|columns)\s*:?\s*(.*)$")
+_HEADER_KEY = re.compile(r"^//\s*(@param|name|description|columns|chunked)\s*:?\s*(.*)$")
+CHUNK_KINDS = ("policies",)
 
 
 def parse_query(text: str, path: Path | None = None) -> QuerySpec:
@@ -112,11 +127,17 @@ def parse_query(text: str, path: Path | None = None) -> QuerySpec:
         raise ValueError(f"{where}: no Cypher after the header")
     used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", body))
     declared = {p.name for p in params} | {f"{p.name}_raw" for p in params if p.type.base == "zh"}
+    chunked = header.get("chunked") or None
+    if chunked is not None:
+        if chunked not in CHUNK_KINDS:
+            raise ValueError(f"{where}: chunked: must be one of {', '.join(CHUNK_KINDS)}")
+        declared.add("chunk")
     undeclared = used - declared
     if undeclared:
         raise ValueError(f"{where}: parameters used but not declared: {', '.join(sorted(undeclared))}")
     columns = tuple(c.strip() for c in header["columns"].split(",") if c.strip())
-    return QuerySpec(header["name"], header["description"], tuple(params), columns, body, " ".join(notes), path)
+    return QuerySpec(header["name"], header["description"], tuple(params), columns, body, " ".join(notes), path,
+                     chunked)
 
 
 @lru_cache(maxsize=1)
@@ -148,33 +169,83 @@ def run(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     cache: QueryCache | None = None,
+    window: tuple[int, int | None] | None = None,
 ) -> QueryResult:
     """Check the parameters (``ParamError`` when bad), run the query, return every row.
 
     With a ``cache`` (``healthgov.queries.cache``), a result computed for the same query and
     bound parameters at the graph's current version is returned instead of running the query
     again (shared: do not modify it). Parameters are checked first either way.
+
+    ``window=(offset, limit)`` asks for those rows only (``limit`` None: to the end): a chunked
+    query (``healthgov.queries.chunks``) then reads only the policies it needs, and the result's
+    ``offset`` and ``total`` say where the rows lie; other queries return every row regardless
+    (``QueryResult.page`` cuts either).
     """
     spec = get(name)
     values = bind(spec.params, raw_params or {})
-    if cache is None:
-        return _run_bound(store, spec, values, timeout)
+    paged = window is not None and spec.chunked is not None
 
     def compute(version: tuple[Any, ...] | None) -> QueryResult:
-        result = _run_bound(store, spec, values, timeout)
+        if paged:
+            assert window is not None
+            result = _run_window(store, spec, values, timeout, *window)
+        else:
+            result = _run_bound(store, spec, values, timeout)
         result.graph_version = version
         return result
 
-    return cache.get_or_compute(store, (name, freeze(values)), compute)
+    if cache is None:
+        return compute(None)
+    return cache.get_or_compute(store, (name, freeze(values), window if paged else None), compute)
 
 
-def _run_bound(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: float) -> QueryResult:
+def stream(store: Any, name: str, raw_params: dict[str, Any] | None = None, *,
+           timeout: float = DEFAULT_TIMEOUT
+           ) -> tuple[QuerySpec, dict[str, Any], int | None, Iterator[dict[str, Any]]]:
+    """(spec, shown parameters, the total when known before reading the rows, every row as it is
+    read): a chunked query a few policies at a time, in bounded memory; any other query read
+    whole first. Parameters are checked at once."""
+    spec = get(name)
+    values = bind(spec.params, raw_params or {})
+    if spec.chunked is None:
+        result = _run_bound(store, spec, values, timeout)
+        return spec, result.params, result.total, iter(result.rows)
+    order = chunks.policy_order(store, values, timeout)
+    rows = chunks.stream(order, lambda ids: _chunk_rows(store, spec, values, timeout, ids))
+    return spec, _shown(values), chunks.counted_total(spec, values, order), rows
+
+
+def _shown(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if not k.endswith("_raw")}
+
+
+def _run_window(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: float,
+                offset: int, limit: int | None) -> QueryResult:
+    order = chunks.policy_order(store, values, timeout)
+    rows, total = chunks.window(spec, values, order, lambda ids: _chunk_rows(store, spec, values, timeout, ids),
+                                offset, limit)
+    return QueryResult(spec.name, _shown(values), list(spec.columns), rows, offset=offset, total_rows=total)
+
+
+def _chunk_rows(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: float,
+                ids: list[str]) -> list[dict[str, Any]]:
+    return _run_bound(store, spec, values, timeout, chunk=ids).rows
+
+
+def _run_bound(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: float,
+               chunk: list[str] | None = None) -> QueryResult:
     name = spec.name
+    params = {**values, "chunk": chunk or []} if spec.chunked is not None else values
     try:
-        result: ReadResult = read(store, spec.cypher, values, timeout=timeout)
+        result: ReadResult = read(store, spec.cypher, params, timeout=timeout)
     except ClientError as exc:
         if _is_timeout(exc.code):
             raise QueryTimeout(f"query {name!r} did not finish within {timeout:g} s") from exc
+        raise
+    except DatabaseError as exc:
+        if _is_memory(exc):
+            raise QueryTooLarge(name, exc.message or str(exc)) from exc
         raise
     if tuple(result.columns) != spec.columns and result.rows:
         # A header that lies about its columns would break CSV consumers silently.
@@ -183,8 +254,22 @@ def _run_bound(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: flo
     post = POSTPROCESS.get(name)
     if post is not None:
         post(rows)
-    shown = {k: v for k, v in values.items() if not k.endswith("_raw")}
-    return QueryResult(name, shown, list(spec.columns), rows)
+    return QueryResult(name, _shown(values), list(spec.columns), rows)
+
+
+class QueryTooLarge(RuntimeError):
+    """The engine refused the query for lack of memory (its heap budget): a 503 naming the limit."""
+
+    def __init__(self, name: str, detail: str) -> None:
+        super().__init__(f"query {name!r} needs more memory than the graph engine allows a query ({detail.strip()}); "
+                         "narrow it with a filter (jurisdiction, level, agency_type ...), or raise the engine's heap "
+                         "(HEALTHGOV_ENGINE_JAVA_OPTS, docs/graph.md)")
+        self.name = name
+
+
+def _is_memory(exc: DatabaseError) -> bool:
+    text = f"{exc.message or ''} {exc}".lower()
+    return "heap budget" in text or "outofmemory" in text or "out of memory" in text or "memorypool" in text
 
 
 COUNTED_LABELS = ("Policy", "Section", "Task", "Agency", "Target", "Jurisdiction")

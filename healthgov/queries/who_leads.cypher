@@ -17,18 +17,28 @@
 // found from the filter: a policy by its id (index), a jurisdiction or level from the
 // Jurisdiction nodes (a few hundred) to its documents; only with none of the three is every
 // policy read. The branches exclude each other (UNWIND of an empty list skips one).
+// chunked: policies
+// Paged and streamed answers run it over a few policies at a time ($chunk: their ids, in the
+// order of jurisdiction and id that the rows are sorted by; healthgov.queries.chunks): a page
+// reads only the policies it needs, and a whole answer is never sorted in the engine's heap.
 CALL () {
+  UNWIND $chunk AS chunk_id
+  MATCH (p:Policy {id: chunk_id})
+  OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
+  RETURN p, j
+  UNION ALL
+  UNWIND CASE WHEN size($chunk) = 0 THEN [1] ELSE [] END AS one
   MATCH (p:Policy {id: $policy})
   OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
   RETURN p, j
   UNION ALL
-  UNWIND CASE WHEN $policy IS NULL AND (size($jurisdiction) > 0 OR $level IS NOT NULL) THEN [1] ELSE [] END AS one
+  UNWIND CASE WHEN size($chunk) = 0 AND $policy IS NULL AND (size($jurisdiction) > 0 OR $level IS NOT NULL) THEN [1] ELSE [] END AS one
   MATCH (j:Jurisdiction)
   WHERE (size($jurisdiction) = 0 OR j.name IN $jurisdiction) AND ($level IS NULL OR j.level = $level)
   MATCH (j)<-[:HAS_JURISDICTION]-(p:Policy)
   RETURN p, j
   UNION ALL
-  UNWIND CASE WHEN $policy IS NULL AND size($jurisdiction) = 0 AND $level IS NULL THEN [1] ELSE [] END AS one
+  UNWIND CASE WHEN size($chunk) = 0 AND $policy IS NULL AND size($jurisdiction) = 0 AND $level IS NULL THEN [1] ELSE [] END AS one
   MATCH (p:Policy)
   OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
   RETURN p, j

@@ -1,0 +1,136 @@
+"""Pages and whole answers of a query read a few policies at a time (``// chunked: policies``).
+
+A chunked query sorts its rows by jurisdiction and policy id first, and takes ``$chunk``: the ids
+of the policies to read. The policies that pass the query's own policy filters (policy,
+jurisdiction, level) are listed once, in that order (``POLICY_ORDER``: a few thousand short rows,
+no task read), and the query runs over consecutive slices of that list. The rows of the slices,
+one after the other, are the rows of the whole query in its order: a page reads only the policies
+it needs, and a whole answer is streamed slice by slice, so the engine never sorts (nor holds)
+every row at once. At 10,000 documents the engine refused the unsliced who-leads with ``role=any``
+("Query heap budget exceeded"); sliced, its memory is that of one slice.
+
+The total of a page comes from counts each policy carries (``lead_rows`` ... written with the
+policy by the loader, ``healthgov.loaders.rows.RESPONSIBILITY_COUNTS``) when the query is filtered
+only by place, role and collective; with any other filter it is counted by reading every slice
+(bounded memory, the time of the whole answer). A policy written before the counts existed makes
+the totals counted too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from healthgov.queries.execute import read
+
+# Every policy that can have rows, in the order the chunked queries sort their rows by.
+POLICY_ORDER = """MATCH (p:Policy)
+WHERE coalesce(p.loaded, true) AND ($policy IS NULL OR p.id = $policy)
+OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
+WITH p, j
+WHERE (size($jurisdiction) = 0 OR j.name IN $jurisdiction) AND ($level IS NULL OR j.level = $level)
+RETURN j.name AS jurisdiction, p.id AS id, p.lead_rows AS lead_rows, p.support_rows AS support_rows,
+       p.named_lead_rows AS named_lead_rows, p.named_support_rows AS named_support_rows
+ORDER BY jurisdiction, id"""
+
+# Parameters the per-policy counts answer for (with role and collective); any other filter away
+# from its default makes the total a count of rows.
+COUNTED_FILTERS = frozenset({"policy", "jurisdiction", "level", "role", "collective"})
+FIRST_CHUNK = 8  # policies in the first slice of a page (a page of 100 rows needs a few)
+MAX_CHUNK = 256  # slices grow to this many policies
+STREAM_CHUNK = 256
+
+
+@dataclass
+class PolicyCounts:
+    id: str
+    counts: dict[str, int | None]
+
+    def rows(self, role: str, collective: bool) -> int | None:
+        prefix = "" if collective else "named_"
+        roles = ("lead", "support") if role == "any" else (role,)
+        values = [self.counts.get(f"{prefix}{r}_rows") for r in roles]
+        return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+
+def policy_order(store: Any, values: dict[str, Any], timeout: float) -> list[PolicyCounts]:
+    params = {"policy": values.get("policy"), "jurisdiction": values.get("jurisdiction") or [],
+              "level": values.get("level")}
+    result = read(store, POLICY_ORDER, params, timeout=timeout)
+    out: list[PolicyCounts] = []
+    seen: set[str] = set()
+    for row in result.dicts():
+        if row["id"] in seen:  # a policy has one jurisdiction; never read one twice
+            continue
+        seen.add(row["id"])
+        out.append(PolicyCounts(row["id"], {k: v for k, v in row.items() if k.endswith("_rows")}))
+    return out
+
+
+def counted(spec: Any, values: dict[str, Any]) -> bool:
+    """True when the per-policy counts give this query's total exactly."""
+    for p in spec.params:
+        if p.name in COUNTED_FILTERS:
+            continue
+        default = p.default_value()
+        if values.get(p.name) not in (default, None, []):
+            return False
+    return True
+
+
+def counted_total(spec: Any, values: dict[str, Any], order: list[PolicyCounts]) -> int | None:
+    """The number of rows from the per-policy counts, or None when they cannot tell it."""
+    if not counted(spec, values):
+        return None
+    role, collective = values.get("role", "any"), bool(values.get("collective", True))
+    per_policy = [p.rows(role, collective) for p in order]
+    return None if any(n is None for n in per_policy) else sum(n for n in per_policy if n is not None)
+
+
+def _slices(n: int, first: int) -> Iterator[tuple[int, int]]:
+    size, start = first, 0
+    while start < n:
+        yield start, min(start + size, n)
+        start += size
+        size = min(size * 2, MAX_CHUNK)
+
+
+Chunk = Callable[[list[str]], list[dict[str, Any]]]
+
+
+def window(spec: Any, values: dict[str, Any], order: list[PolicyCounts], run_chunk: Chunk,
+           offset: int, limit: int | None) -> tuple[list[dict[str, Any]], int]:
+    """(rows ``offset`` .. ``offset + limit`` of the answer, the total)."""
+    role, collective = values.get("role", "any"), bool(values.get("collective", True))
+    total = counted_total(spec, values, order)
+    known = total is not None
+    end = None if limit is None else offset + limit
+    rows: list[dict[str, Any]] = []
+    position = 0  # absolute index of the next row read
+    first = 0
+    if total is not None:
+        per_policy = [p.rows(role, collective) for p in order]
+        # Skip whole policies before the window: their rows are counted, not read.
+        while first < len(order) and position + (per_policy[first] or 0) <= offset:
+            position += per_policy[first] or 0
+            first += 1
+        if end is not None and end <= position:
+            return [], total
+    ids = [p.id for p in order[first:]]
+    for a, b in _slices(len(ids), FIRST_CHUNK if end is not None else STREAM_CHUNK):
+        got = run_chunk(ids[a:b])
+        lo = max(offset - position, 0)
+        hi = len(got) if end is None else max(min(end - position, len(got)), 0)
+        rows.extend(got[lo:hi])
+        position += len(got)
+        if known and end is not None and position >= end:
+            return rows, total
+    return rows, position
+
+
+def stream(order: list[PolicyCounts], run_chunk: Chunk) -> Iterator[dict[str, Any]]:
+    """Every row of the answer, slice by slice."""
+    ids = [p.id for p in order]
+    for a in range(0, len(ids), STREAM_CHUNK):
+        yield from run_chunk(ids[a:a + STREAM_CHUNK])

@@ -1,0 +1,78 @@
+"""Chunked queries (``// chunked: policies``): pages and streams read a few policies at a time and
+give exactly the rows of the whole query run at once, in its order, on the seed corpus in the
+real bundled engine; totals from the policies' counts equal the rows counted."""
+
+from __future__ import annotations
+
+import pytest
+
+from healthgov.queries import chunks, registry
+
+PARAMS = [
+    {},
+    {"role": "any"},
+    {"role": "support"},
+    {"collective": "false"},
+    {"role": "any", "collective": "false"},
+    {"jurisdiction": "重庆市,杭州市"},
+    {"level": "city"},
+    {"agency_type": "health-commission", "role": "any"},
+    {"basis": "explicit"},
+    {"phrase": "医共体", "role": "any"},
+    {"topic": "governance", "role": "any"},
+]
+
+
+@pytest.fixture(params=[(8, 256, 256), (1, 2, 3)], ids=["default-slices", "tiny-slices"])
+def slices(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, most, stream = request.param
+    monkeypatch.setattr(chunks, "FIRST_CHUNK", first)
+    monkeypatch.setattr(chunks, "MAX_CHUNK", most)
+    monkeypatch.setattr(chunks, "STREAM_CHUNK", stream)
+
+
+def test_who_leads_is_chunked() -> None:
+    assert registry.get("who-leads").chunked == "policies"
+
+
+@pytest.mark.parametrize("params", PARAMS, ids=lambda p: ",".join(f"{k}={v}" for k, v in p.items()) or "defaults")
+def test_pages_and_stream_are_the_whole_answer(corpus_store, slices, params: dict[str, str]) -> None:
+    whole = registry.run(corpus_store, "who-leads", params).rows
+    _spec, _shown, total, streamed = registry.stream(corpus_store, "who-leads", params)
+    assert list(streamed) == whole
+    if total is not None:
+        assert total == len(whole)
+    n = len(whole)
+    for offset, limit in [(0, 100), (0, 1), (3, 7), (max(n - 5, 0), 100), (n, 10), (n + 50, 10), (0, 0), (2, None)]:
+        got = registry.run(corpus_store, "who-leads", params, window=(offset, limit))
+        assert got.total == n, (offset, limit)
+        assert got.page(offset, limit) == whole[offset: None if limit is None else offset + limit], (offset, limit)
+
+
+def test_the_default_total_comes_from_the_policies_counts(corpus_store) -> None:
+    spec = registry.get("who-leads")
+    for params in ({}, {"role": "any"}, {"collective": "false", "role": "support"}, {"jurisdiction": "重庆市"}):
+        values = registry.bind(spec.params, params)
+        order = chunks.policy_order(corpus_store, values, 60)
+        counted = chunks.counted_total(spec, values, order)
+        assert counted is not None and counted == len(registry.run(corpus_store, "who-leads", params).rows)
+    # A filter the counts cannot answer for is counted by reading the rows.
+    values = registry.bind(spec.params, {"basis": "explicit"})
+    assert chunks.counted_total(spec, values, chunks.policy_order(corpus_store, values, 60)) is None
+
+
+def test_a_page_reads_only_the_policies_it_needs(corpus_store, monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[list[str]] = []
+    original = registry._chunk_rows  # noqa: SLF001
+
+    def recording(store, spec, values, timeout, ids):
+        read.append(list(ids))
+        return original(store, spec, values, timeout, ids)
+
+    monkeypatch.setattr(registry, "_chunk_rows", recording)
+    monkeypatch.setattr(chunks, "FIRST_CHUNK", 1)
+    values = registry.bind(registry.get("who-leads").params, {"role": "any"})
+    order = chunks.policy_order(corpus_store, values, 60)
+    assert len(order) > 3  # else the test shows nothing
+    page = registry.run(corpus_store, "who-leads", {"role": "any"}, window=(0, 1))
+    assert len(page.rows) == 1 and sum(len(ids) for ids in read) < len(order)
