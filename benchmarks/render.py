@@ -100,6 +100,24 @@ def render(r: dict[str, dict[int, dict]]) -> str:
             parts.append("Unchanged-file check side by side (same graph, same run):\n\n" + table(
                 ["N", "files", "sha256 of files s", "one has_content query per file s", "one loaded_hashes query s",
                  "ratio"], rows))
+    if "first_page" in r:
+        for n, d in sorted(r["first_page"].items()):
+            rows = [[q["query"], ", ".join(f"{k}={v}" for k, v in q["params"].items()) or "defaults",
+                     "yes" if q["chunked"] else "", q["total"] if q["total"] is not None else "",
+                     q["cold_ms"] if q["cold_ms"] is not None else "refused", q["warm_median_ms"] or "",
+                     "met" if q["cold_ms"] is not None and q["cold_ms"] < 1000 else "not met"]
+                    for q in d["pages"]]
+            parts.append(f"### First page of every named query at N={n} (limit 100, no query cache, engine restarted "
+                         f"first; {d['date']})\n\n" + table(
+                ["query", "parameters", "chunked", "total rows", "cold ms", "warm median ms", "cold < 1 s"], rows))
+            w = d["who_leads_whole"]
+            parts.append(f"The whole who-leads at N={n} ({w['rows']} rows, default parameters), side by side, "
+                         "alternating:\n\n" + table(
+                ["path", "seconds (each run)", "rows/s (best)"],
+                [["streamed a few policies at a time (`registry.stream`, the CSV download)",
+                  ", ".join(map(str, w["streamed"]["seconds"])), w["streamed"]["rows_per_s"]],
+                 ["unsliced (`registry.run` without a window, the path before chunking)",
+                  ", ".join(map(str, w["unsliced"]["seconds"])), w["unsliced"]["rows_per_s"]]]))
     return "\n\n".join(parts) + "\n"
 
 
