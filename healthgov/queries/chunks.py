@@ -118,7 +118,16 @@ def window(spec: Any, values: dict[str, Any], order: list[PolicyCounts], run_chu
         if end is not None and end <= position:
             return [], total
     ids = [p.id for p in order[first:]]
-    for a, b in _slices(len(ids), FIRST_CHUNK if end is not None else STREAM_CHUNK):
+    slices = _slices(len(ids), FIRST_CHUNK if end is not None else STREAM_CHUNK)
+    if known and end is not None:
+        # The counts say which policies hold the window: read exactly those, in one statement
+        # (or a few of MAX_CHUNK policies).
+        covered, reach = 0, position
+        while first + covered < len(order) and reach < end:
+            reach += per_policy[first + covered] or 0
+            covered += 1
+        slices = _slices(covered, MAX_CHUNK)
+    for a, b in slices:
         got = run_chunk(ids[a:b])
         lo = max(offset - position, 0)
         hi = len(got) if end is None else max(min(end - position, len(got)), 0)
@@ -126,7 +135,7 @@ def window(spec: Any, values: dict[str, Any], order: list[PolicyCounts], run_chu
         position += len(got)
         if known and end is not None and position >= end:
             return rows, total
-    return rows, position
+    return rows, total if total is not None else position
 
 
 def stream(order: list[PolicyCounts], run_chunk: Chunk) -> Iterator[dict[str, Any]]:
