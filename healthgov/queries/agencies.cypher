@@ -10,7 +10,19 @@
 // agency_id is that key. agency is the best-ranked of its names, aliases every form the documents write it in (each mention's evidence is on its
 // LEAD_AGENCY / SUPPORTING_AGENCY / ISSUED_BY relationship), succeeded_by the current body a
 // predecessor's label is linked to.
-MATCH (a:Agency)
+// chunked: agencies
+// A page ($chunk: the ids of its agencies, healthgov.queries.chunks) counts the tasks and
+// documents of those agencies only, not of every agency in the graph.
+CALL () {
+  UNWIND $chunk AS chunk_id
+  MATCH (a:Agency {id: chunk_id})
+  RETURN a
+  UNION ALL
+  UNWIND CASE WHEN size($chunk) = 0 THEN [1] ELSE [] END AS one
+  MATCH (a:Agency)
+  RETURN a
+}
+WITH a
 WHERE $agency_type IS NULL OR a.agency_type = $agency_type
 WITH a, coalesce(a.jurisdiction, split(a.id, '/')[0]) AS jurisdiction
 WHERE size($jurisdiction) = 0 OR jurisdiction IN $jurisdiction

@@ -1,4 +1,5 @@
-"""Pages and whole answers of a query read a few policies at a time (``// chunked: policies``).
+"""Pages and whole answers of a query read a few policies at a time (``// chunked: policies``),
+or a page of agencies (``// chunked: agencies``: one row per agency, listed by id).
 
 A chunked query sorts its rows by jurisdiction and policy id first, and takes ``$chunk``: the ids
 of the policies to read. The policies that pass the query's own policy filters (policy,
@@ -34,6 +35,14 @@ RETURN j.name AS jurisdiction, p.id AS id, p.lead_rows AS lead_rows, p.support_r
        p.named_lead_rows AS named_lead_rows, p.named_support_rows AS named_support_rows
 ORDER BY jurisdiction, id"""
 
+# Every agency a chunked agency query lists, in its row order (agency id), with its filters.
+AGENCY_ORDER = """MATCH (a:Agency)
+WHERE $agency_type IS NULL OR a.agency_type = $agency_type
+WITH a, coalesce(a.jurisdiction, split(a.id, '/')[0]) AS jurisdiction
+WHERE size($jurisdiction) = 0 OR jurisdiction IN $jurisdiction
+RETURN a.id AS id
+ORDER BY id"""
+
 # Parameters the per-policy counts answer for (with role and collective); any other filter away
 # from its default makes the total a count of rows.
 COUNTED_FILTERS = frozenset({"policy", "jurisdiction", "level", "role", "collective"})
@@ -48,6 +57,8 @@ class PolicyCounts:
     counts: dict[str, int | None]
 
     def rows(self, role: str, collective: bool) -> int | None:
+        if "one" in self.counts:  # an item that is one row (an agency of the agencies query)
+            return 1
         prefix = "" if collective else "named_"
         roles = ("lead", "support") if role == "any" else (role,)
         values = [self.counts.get(f"{prefix}{r}_rows") for r in roles]
@@ -68,8 +79,22 @@ def policy_order(store: Any, values: dict[str, Any], timeout: float) -> list[Pol
     return out
 
 
+def agency_order(store: Any, values: dict[str, Any], timeout: float) -> list[PolicyCounts]:
+    params = {"agency_type": values.get("agency_type"), "jurisdiction": values.get("jurisdiction") or []}
+    return [PolicyCounts(row["id"], {"one": 1}) for row in read(store, AGENCY_ORDER, params, timeout=timeout).dicts()]
+
+
+def order_of(spec: Any, store: Any, values: dict[str, Any], timeout: float) -> list[PolicyCounts]:
+    """The items (policies, agencies) a chunked query is run over, in its row order."""
+    if spec.chunked == "agencies":
+        return agency_order(store, values, timeout)
+    return policy_order(store, values, timeout)
+
+
 def counted(spec: Any, values: dict[str, Any]) -> bool:
-    """True when the per-policy counts give this query's total exactly."""
+    """True when the per-item counts give this query's total exactly."""
+    if spec.chunked == "agencies":  # one row per agency, and the listing applies every filter
+        return True
     for p in spec.params:
         if p.name in COUNTED_FILTERS:
             continue

@@ -93,7 +93,7 @@ class QueryResult:
 
 
 _HEADER_KEY = re.compile(r"^//\s*(@param|name|description|columns|chunked)\s*:?\s*(.*)$")
-CHUNK_KINDS = ("policies",)
+CHUNK_KINDS = ("policies", "agencies")
 
 
 def parse_query(text: str, path: Path | None = None) -> QuerySpec:
@@ -211,7 +211,7 @@ def stream(store: Any, name: str, raw_params: dict[str, Any] | None = None, *,
     if spec.chunked is None:
         result = _run_bound(store, spec, values, timeout)
         return spec, result.params, result.total, iter(result.rows)
-    order = chunks.policy_order(store, values, timeout)
+    order = chunks.order_of(spec, store, values, timeout)
     rows = chunks.stream(order, lambda ids: _chunk_rows(store, spec, values, timeout, ids))
     return spec, _shown(values), chunks.counted_total(spec, values, order), rows
 
@@ -222,7 +222,7 @@ def _shown(values: dict[str, Any]) -> dict[str, Any]:
 
 def _run_window(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: float,
                 offset: int, limit: int | None) -> QueryResult:
-    order = chunks.policy_order(store, values, timeout)
+    order = chunks.order_of(spec, store, values, timeout)
     rows, total = chunks.window(spec, values, order, lambda ids: _chunk_rows(store, spec, values, timeout, ids),
                                 offset, limit)
     return QueryResult(spec.name, _shown(values), list(spec.columns), rows, offset=offset, total_rows=total)

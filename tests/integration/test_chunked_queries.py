@@ -76,3 +76,18 @@ def test_a_page_reads_only_the_policies_it_needs(corpus_store, monkeypatch: pyte
     assert len(order) > 3  # else the test shows nothing
     page = registry.run(corpus_store, "who-leads", {"role": "any"}, window=(0, 1))
     assert len(page.rows) == 1 and sum(len(ids) for ids in read) < len(order)
+
+
+@pytest.mark.parametrize("params", [{}, {"jurisdiction": "重庆市,杭州市"}, {"agency_type": "health-commission"},
+                                    {"jurisdiction": "全国", "agency_type": "finance"}],
+                         ids=lambda p: ",".join(f"{k}={v}" for k, v in p.items()) or "defaults")
+def test_agencies_pages_are_the_whole_answer(corpus_store, slices, params: dict[str, str]) -> None:
+    assert registry.get("agencies").chunked == "agencies"
+    whole = registry.run(corpus_store, "agencies", params).rows
+    assert whole or params  # the defaults list agencies, else this shows nothing
+    _spec, _shown, total, streamed = registry.stream(corpus_store, "agencies", params)
+    assert total == len(whole) and list(streamed) == whole
+    n = len(whole)
+    for offset, limit in [(0, 100), (0, 1), (3, 7), (max(n - 5, 0), 100), (n, 10), (0, 0), (2, None)]:
+        got = registry.run(corpus_store, "agencies", params, window=(offset, limit))
+        assert got.total == n and got.page(offset, limit) == whole[offset: None if limit is None else offset + limit]
