@@ -408,7 +408,7 @@ def _cell(v: Any) -> Any:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, list):
-        return ";".join(_cell(x) for x in v)
+        return ";".join(str(_cell(x)) for x in v)  # a list of numbers too
     return v
 
 
