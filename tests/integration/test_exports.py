@@ -259,16 +259,19 @@ def _csv_from_dump(nodes: list[dict], rels: list[dict], directory: Path) -> None
 def test_streamed_reading_is_dump_in_its_order(corpus_store, dumped) -> None:
     nodes, rels = dumped
     # Small pages and batches: many keyset pages per label, relationship batches within a page.
-    assert list(ex.iter_nodes(corpus_store, page=7)) == nodes
+    assert list(ex.iter_nodes(corpus_store, page=7, batch=3)) == nodes
+    assert list(ex.iter_nodes(corpus_store, page=30, batch=7)) == nodes
     assert list(ex.iter_rels(corpus_store, page=7, batch=3)) == rels
     assert list(ex.iter_rels(corpus_store)) == rels
 
 
-@pytest.mark.parametrize(("page", "batch"), [(ex.NODE_PAGE, ex.REL_BATCH), (7, 3)])
-def test_streamed_csv_is_the_whole_graph_csv_byte_for_byte(corpus_store, dumped, tmp_path: Path, page, batch) -> None:
+@pytest.mark.parametrize(("page", "batch", "rel_batch"), [(ex.ID_PAGE, ex.NODE_BATCH, ex.REL_BATCH), (30, 7, 3)])
+def test_streamed_csv_is_the_whole_graph_csv_byte_for_byte(corpus_store, dumped, tmp_path: Path, page, batch,
+                                                           rel_batch) -> None:
     nodes, rels = dumped
     _csv_from_dump(nodes, rels, tmp_path / "reference")
-    assert ex.write_csv(corpus_store, tmp_path / "streamed", page=page, batch=batch) == (len(nodes), len(rels))
+    assert ex.write_csv(corpus_store, tmp_path / "streamed", page=page, batch=batch,
+                        rel_batch=rel_batch) == (len(nodes), len(rels))
     reference = sorted(f.name for f in (tmp_path / "reference").glob("*.csv"))
     assert sorted(f.name for f in (tmp_path / "streamed").glob("*.csv")) == reference
     for name in reference:
