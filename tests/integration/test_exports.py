@@ -298,3 +298,12 @@ def test_streamed_table_orders_columns_that_come_late(tmp_path: Path) -> None:
     expected = ex._header([{"z": 1, "m": "x"}, {"c": [1, 2], "z": 2**40, "on": "2024-01-02"},
                            {"m": "two\nlines", "on": "2024-02-30"}], frozenset({"on"}))
     assert rows[0][1:-1] == [h for _, h in expected]
+
+
+def test_csv_export_refuses_a_graph_written_meanwhile(corpus_store, tmp_path: Path, monkeypatch) -> None:
+    """The pages are separate transactions: a write between them (the version moved) fails the export."""
+    versions = iter([("epoch", 1), ("epoch", 2)])
+    monkeypatch.setattr(corpus_store, "graph_version", lambda: next(versions))
+    with pytest.raises(ex.GraphChanged, match="written during the export"):
+        ex.write_csv(corpus_store, tmp_path / "csv")
+    assert not list((tmp_path / "csv").glob("*.part"))
