@@ -11,7 +11,7 @@ HERE = Path(__file__).resolve().parent
 # Order matters: bench_build leaves the graph that queries, api and rebuild read.
 STEPS = [
     ("bench_extract.py", []), ("bench_load.py", []), ("bench_build.py", []),
-    ("bench_queries.py", []), ("bench_api.py", []), ("bench_rebuild.py", []),
+    ("bench_queries.py", []), ("bench_api.py", []), ("bench_rebuild.py", []), ("bench_export.py", []),
 ]
 
 

@@ -275,11 +275,14 @@ def export(
             else:
                 out.write_text(text, encoding="utf-8")
                 console.print(f"wrote {len(graph)} triples to {out}")
-        elif fmt == "graphml":
-            target = out or Path("healthgov.graphml")
-            n, m = ex.write_graphml(store, target)
-            console.print(f"wrote {n} nodes and {m} relationships to {target}")
         else:
-            target = out or Path("export-csv")
-            n, m = ex.write_csv(store, target)
-            console.print(f"wrote {n} nodes and {m} relationships to {target}/ (see {target}/IMPORT.md)")
+            target = out or Path("healthgov.graphml" if fmt == "graphml" else "export-csv")
+            try:
+                n, m = ex.write_graphml(store, target) if fmt == "graphml" else ex.write_csv(store, target)
+            except ex.GraphChanged as e:  # read in pages: a build wrote meanwhile
+                console.print(f"[red]{e}[/]")
+                raise typer.Exit(1) from None
+            if fmt == "graphml":
+                console.print(f"wrote {n} nodes and {m} relationships to {target}")
+            else:
+                console.print(f"wrote {n} nodes and {m} relationships to {target}/ (see {target}/IMPORT.md)")

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import csv
 import json
-from collections import defaultdict
+import os
+import shutil
+from collections.abc import Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +42,122 @@ def dump(store: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     out_rels = sorted(({"start": key[r["s"]], "end": key[r["e"]], "type": r["type"], "props": r["props"]}
                        for r in rels), key=lambda r: (r["start"], r["type"], r["end"], json.dumps(r["props"], sort_keys=True)))
     return out_nodes, out_rels
+
+
+# --- the same, streamed: label by label, in keyset pages ------------------------------------
+
+# Ids per keyset page (a few MB), nodes per properties statement, start nodes per relationship
+# statement: an export holds one page of ids, one batch of nodes and one of relationships.
+ID_PAGE = 100_000
+NODE_BATCH = 5000
+REL_BATCH = 1000
+
+
+class GraphChanged(RuntimeError):
+    """The graph was written while it was being exported: the pages may not fit together."""
+
+
+def node_labels(store: Any) -> list[str]:
+    """The graph's node labels, sorted; the version node's label left out."""
+    rows = store.read("CALL db.labels() YIELD label RETURN label")
+    return sorted(r["label"] for r in rows if r["label"] != META_LABEL)
+
+
+def _ids_statement(label: str, size: int) -> str:
+    # Keyset paging on the unique ``id`` (each label's constraint), never ``SKIP`` (which costs
+    # the rows it skips, on ArcadeDB). Measured on ArcadeDB 26.10 at 10,000 documents, a page
+    # still costs a scan of the ids after it (0.8 s for the first 1,000 of 230,000 tasks,
+    # 0.15 s near the end): hence pages of many ids, and the nodes read by id in batches.
+    # Collected into one record: over Bolt a record costs more than its values, on the engine
+    # and in the driver.
+    return f"MATCH (n:{label}) WHERE n.id > $after WITH n.id AS id ORDER BY id LIMIT {size} RETURN collect(id) AS ids"
+
+
+def _id_pages(store: Any, label: str, size: int) -> Iterator[list[Any]]:
+    """The ids of one label's nodes in pages of ``size``, in ``id`` order (code points, as ``sorted``).
+
+    Every node of a label healthgov creates has a unique string ``id``; a node without one
+    would be skipped by the paging, so the count is checked at the end.
+    """
+    statement, after, seen = _ids_statement(label, size), "", 0
+    while True:
+        page = sorted(store.read_rows(statement, {"after": after})[0][0])
+        if not page:
+            break
+        seen += len(page)
+        yield page
+        if len(page) < size:
+            break
+        after = page[-1]
+    total = store.read_rows(f"MATCH (n:{label}) RETURN count(n) AS c")[0][0]
+    if total != seen:
+        raise GraphChanged(f"{label}: {seen} nodes read by id, {total} in the graph "
+                           "(a node without an id, or the graph changed during the export)")
+
+
+def _nodes_of(store: Any, label: str, ids: list[Any]) -> list[tuple[Any, dict[str, Any]]]:
+    """(id, properties) of these nodes, in the order of ``ids``."""
+    rows = store.read_rows(f"UNWIND $ids AS x MATCH (n:{label} {{id: x}}) RETURN collect([x, properties(n)]) AS nodes",
+                           {"ids": ids})
+    props = dict(rows[0][0])
+    return [(i, props[i]) for i in ids if i in props]
+
+
+def _rels_statement(label: str) -> str:
+    # A page of ids first, then their outgoing relationships by the same index: ArcadeDB may lose
+    # the order of an ORDER BY/LIMIT before a following MATCH, so the order is made here.
+    return (f"UNWIND $ids AS x MATCH (a:{label} {{id: x}})-[r]->(b) "
+            "RETURN collect([x, type(r), labels(b)[0], b.id, properties(r)]) AS rels")
+
+
+def _rels_of(store: Any, label: str, ids: list[Any], batch: int) -> Iterator[list[Any]]:
+    """The outgoing relationships of these nodes (ids in order) as [start id, type, end label,
+    end id, properties], in ``dump``'s order (start, type, end key, properties)."""
+    statement = _rels_statement(label)
+    by_ends = itemgetter(0, 1, 2, 3)
+    for i in range(0, len(ids), batch):
+        rels = store.read_rows(statement, {"ids": ids[i:i + batch]})[0][0]
+        # (end label, end id) sorts as dump's key "Label:id": labels are letters, ":" sorts first.
+        rels.sort(key=by_ends)
+        # Parallel relationships (same ends and type) in the order of their properties, as
+        # ``dump``: serialised only where there is a tie.
+        j = 0
+        while j < len(rels):
+            k = j + 1
+            while k < len(rels) and by_ends(rels[k]) == by_ends(rels[j]):
+                k += 1
+            if k - j > 1:
+                rels[j:k] = sorted(rels[j:k], key=lambda r: json.dumps(r[4], sort_keys=True))
+            j = k
+        yield from rels
+
+
+def _batches(store: Any, label: str, page: int, batch: int) -> Iterator[list[Any]]:
+    """One label's ids in order, ``batch`` at a time, from keyset pages of ``page``."""
+    for ids in _id_pages(store, label, page):
+        for i in range(0, len(ids), batch):
+            yield ids[i:i + batch]
+
+
+def iter_nodes(store: Any, page: int = ID_PAGE, batch: int = NODE_BATCH) -> Iterator[dict[str, Any]]:
+    """``dump``'s nodes, in its order, read a batch at a time."""
+    for label in node_labels(store):
+        for ids in _batches(store, label, page, batch):
+            for node_id, props in _nodes_of(store, label, ids):
+                yield {"key": f"{label}:{node_id}", "label": label, "props": props}
+
+
+def iter_rels(store: Any, page: int = ID_PAGE, batch: int = REL_BATCH) -> Iterator[dict[str, Any]]:
+    """``dump``'s relationships, in its order (by start node, type, end node, properties)."""
+    for label in node_labels(store):
+        for ids in _id_pages(store, label, page):
+            for start, rtype, end_label, end, props in _rels_of(store, label, ids, batch):
+                yield {"start": f"{label}:{start}", "end": f"{end_label}:{end}", "type": rtype, "props": props}
+
+
+def _check_unchanged(store: Any, before: tuple[str, int]) -> None:
+    if store.graph_version() != before:
+        raise GraphChanged("the graph was written during the export (a build?): export again")
 
 
 def _scalar(v: Any) -> Any:
@@ -74,22 +193,29 @@ def write_graphml(store: Any, path: Path) -> tuple[int, int]:
     unique: Gephi keeps one edge per repeated id. So ids are canonical (``n0``…, ``e0``…, in the
     sorted order of ``dump``); the engine-independent key is the ``key`` attribute, the graph label
     is ``labels``, and ``label`` (what Gephi shows as the caption) is a human name.
+
+    Read in pages (``iter_nodes``, ``iter_rels``), but networkx holds the whole graph before it
+    writes: GraphML is not streamed (CSV is).
     """
     import networkx as nx
 
-    nodes, rels = dump(store)
+    before = store.graph_version()
     g = nx.MultiDiGraph()
-    gid = {n["key"]: f"n{i}" for i, n in enumerate(nodes)}
+    gid: dict[str, str] = {}
     reserved = {"label", "labels", "key"}
-    for n in nodes:
+    for n in iter_nodes(store):
+        gid[n["key"]] = f"n{len(gid)}"
         props = {k: _scalar(v) for k, v in n["props"].items() if k not in reserved}
         g.add_node(gid[n["key"]], label=caption(n["label"], n["props"]), labels=n["label"], key=n["key"], **props)
-    for i, r in enumerate(rels):
+    edges = 0
+    for r in iter_rels(store):
         props = {k: _scalar(v) for k, v in r["props"].items() if k not in ("label", "type")}
-        g.add_edge(gid[r["start"]], gid[r["end"]], key=f"e{i}", label=r["type"], type=r["type"], **props)
+        g.add_edge(gid[r["start"]], gid[r["end"]], key=f"e{edges}", label=r["type"], type=r["type"], **props)
+        edges += 1
+    _check_unchanged(store, before)
     # One GraphML type per attribute: a column that holds 3 and 3.5 becomes double, not two keys.
     nx.write_graphml(g, path, infer_numeric_types=True)
-    return len(nodes), len(rels)
+    return len(gid), edges
 
 
 # neo4j-admin's property types (Neo4j 5 operations manual, "Import": header format).
@@ -137,13 +263,162 @@ def _header(props: list[dict[str, Any]], dates: frozenset[str] = frozenset()) ->
     return out
 
 
+class _Column:
+    """What ``_header`` needs to know of a column's values, gathered one value at a time: the
+    types of its scalars and of its lists' items, whether an int needs 64 bits, whether a
+    value of a date column is not a date."""
+
+    __slots__ = ("date", "scalars", "items", "is_list", "long", "long_item", "not_date", "not_date_item")
+
+    def __init__(self, date: bool) -> None:
+        self.date = date
+        self.scalars: set[type] = set()
+        self.items: set[type] = set()
+        self.is_list = self.long = self.long_item = False
+        self.not_date = self.not_date_item = not date  # only a date column is checked
+
+    def add_list(self, v: list[Any]) -> None:
+        self.is_list = True
+        for x in v:
+            if x is None:
+                continue
+            t = type(x)
+            self.items.add(t)
+            if t is int and not _I32_MIN <= x <= _I32_MAX:
+                self.long_item = True
+            if not self.not_date_item and not _is_date(x):
+                self.not_date_item = True
+
+    @staticmethod
+    def _type(kinds: set[type], long: bool, not_date: bool) -> str:
+        # The decisions of _csv_type, from the summary instead of the values.
+        if kinds == {bool}:
+            return "boolean"
+        if kinds and kinds <= {int}:
+            return "long" if long else "int"
+        if kinds and kinds <= {int, float}:
+            return "double"
+        if kinds and not not_date:
+            return "date"
+        return "string"
+
+    def header(self, key: str) -> str:
+        # A column with any list is an array, typed by its lists' items (``_header``).
+        if self.is_list:
+            return f"{key}:{self._type(self.items, self.long_item, self.not_date_item)}[]"
+        return f"{key}:{self._type(self.scalars, self.long, self.not_date)}"
+
+
+_I32_MIN, _I32_MAX = -(2**31), 2**31 - 1
+
+
+class _StreamedTable:
+    """One CSV file written as its rows arrive, its typed header known only at the end.
+
+    The rows of the first page are held until ``flush`` (the end of a page) and written with the
+    columns they have, sorted; later rows are written at once, a column first seen later added at
+    the end (the rows before it are shorter). Meanwhile each column's values are summed up
+    (``_Column``). Rows go to ``<name>.part``; ``close`` writes the header, then the body: copied
+    as bytes when the columns are in sorted order and no row is short, else read back and put in
+    order. Memory: a page and the columns' summaries, never the whole table.
+    """
+
+    def __init__(self, path: Path, lead: list[str], last: str, tail: str, dates: frozenset[str],
+                 skip: str | None = None) -> None:
+        # lead: the headers of the cells before the properties (ids); last: the header of the
+        # cell after them (":LABEL", ":TYPE"), whose value is tail in every row.
+        self.path, self.lead, self.last, self.tail, self.dates, self.skip = path, lead, last, tail, dates, skip
+        self.part = path.with_name(path.name + ".part")
+        self.fh = open(self.part, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self.write = csv.writer(self.fh).writerow
+        self.order: list[str] = []
+        self.columns: dict[str, _Column] = {}
+        self.pending: list[tuple[Any, Any, dict[str, Any]]] | None = []
+        self.short = False
+
+    def add(self, a: Any, b: Any, props: dict[str, Any]) -> None:
+        """A row: its lead cells (``a``, and ``b`` unless None), its properties."""
+        columns = self.columns
+        for k in props:
+            if k not in columns and k != self.skip:
+                columns[k] = _Column(k in self.dates)
+                self.order.append(k)
+                if self.pending is None:
+                    self.short = True
+        if self.pending is not None:
+            self.pending.append((a, b, props))
+            return
+        self._row(a, b, props)
+
+    def _row(self, a: Any, b: Any, props: dict[str, Any]) -> None:
+        cells = [a] if b is None else [a, b]
+        columns = self.columns
+        for k in self.order:
+            v = props.get(k)
+            if v is None:
+                cells.append("")
+                continue
+            t = type(v)
+            c = columns[k]
+            if t is str:
+                c.scalars.add(t)
+                if not c.not_date and not _is_date(v):
+                    c.not_date = True
+                cells.append(v)
+            elif t is list:
+                c.add_list(v)
+                cells.append(_cell(v))
+            else:
+                c.scalars.add(t)
+                if t is int and not _I32_MIN <= v <= _I32_MAX:
+                    c.long = True
+                if not c.not_date:
+                    c.not_date = True
+                cells.append(_cell(v))
+        cells.append(self.tail)
+        self.write(cells)
+
+    def flush(self) -> None:
+        """The end of a page: the first page's rows are written, in sorted columns."""
+        if self.pending is not None:
+            self.order.sort()
+            pending, self.pending = self.pending, None
+            for row in pending:
+                self._row(*row)
+
+    def close(self) -> None:
+        self.flush()
+        self.fh.close()
+        keys = sorted(self.order)
+        with open(self.path, "w", newline="", encoding="utf-8") as out:
+            w = csv.writer(out)
+            w.writerow([*self.lead, *(self.columns[k].header(k) for k in keys), self.last])
+            if keys == self.order and not self.short:
+                out.flush()
+                with open(self.part, "rb") as body:
+                    shutil.copyfileobj(body, out.buffer, 1 << 20)
+            else:
+                where = {k: i for i, k in enumerate(self.order)}
+                index, n = [where[k] for k in keys], len(self.lead)
+                with open(self.part, encoding="utf-8", newline="") as body:
+                    for row in csv.reader(body):
+                        props = row[n:-1]
+                        w.writerow([*row[:n], *(props[i] if i < len(props) else "" for i in index), row[-1]])
+        os.unlink(self.part)
+
+    def discard(self) -> None:
+        if not self.fh.closed:
+            self.fh.close()
+        self.part.unlink(missing_ok=True)
+
+
 def _cell(v: Any) -> Any:
     if v is None:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, list):
-        return ";".join(_cell(x) for x in v)
+        return ";".join(str(_cell(x)) for x in v)  # a list of numbers too
     return v
 
 
@@ -152,43 +427,69 @@ def _date_keys() -> frozenset[str]:
     return frozenset({s.key("issuedOn"), s.key("publishedOn")})
 
 
-def write_csv(store: Any, directory: Path) -> tuple[int, int]:
+def _csv_pages(store: Any, page: int, batch: int,
+               rel_batch: int) -> Iterator[tuple[str, list[Any], Iterator[list[Any]]]]:
+    """(label, nodes, their outgoing relationships) a batch at a time, label by label; a label's
+    last batch is followed by (label, [], no relationships)."""
+    for label in node_labels(store):
+        for ids in _batches(store, label, page, batch):
+            yield label, _nodes_of(store, label, ids), _rels_of(store, label, ids, rel_batch)
+        yield label, [], iter(())
+
+
+def write_csv(store: Any, directory: Path, page: int = ID_PAGE, batch: int = NODE_BATCH,
+              rel_batch: int = REL_BATCH) -> tuple[int, int]:
     """One node file per label and one relationship file per (type, start label, end label).
 
     Ids live in one ID space per label (a Tier and an AdministrativeLevel can both be "county").
+
+    Streamed: label by label, keyset pages of ids (``_id_pages``); a batch of those nodes
+    (``_nodes_of``) is written to its label's file, then their outgoing relationships
+    (``_rels_of``) to theirs: memory holds a page of ids and a batch whatever the graph's size. Rows and files are those of ``dump``, in its order. Raises ``GraphChanged`` if the graph was
+    written meanwhile.
     """
-    nodes, rels = dump(store)
     dates = _date_keys()
     directory.mkdir(parents=True, exist_ok=True)
-    by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for n in nodes:
-        by_label[n["label"]].append(n)
-    label_of = {n["key"]: n["label"] for n in nodes}
-    node_id = {n["key"]: str(n["props"].get("id", n["key"])) for n in nodes}
-    node_files, rel_files = [], []
-    for label, items in sorted(by_label.items()):
-        header = _header([{k: v for k, v in n["props"].items() if k != "id"} for n in items], dates)
-        name = f"nodes_{label}.csv"
-        with open(directory / name, "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow([f"id:ID({label})", *(h for _, h in header), ":LABEL"])
-            for n in items:
-                w.writerow([node_id[n["key"]], *(_cell(n["props"].get(k)) for k, _ in header), label])
-        node_files.append((label, name))
-    by_type: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    for r in rels:
-        by_type[(r["type"], label_of[r["start"]], label_of[r["end"]])].append(r)
-    for (rtype, a, b), items in sorted(by_type.items()):
-        header = _header([r["props"] for r in items], dates)
-        name = f"rels_{rtype}_{a}_{b}.csv"
-        with open(directory / name, "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow([f":START_ID({a})", f":END_ID({b})", *(h for _, h in header), ":TYPE"])
-            for r in items:
-                w.writerow([node_id[r["start"]], node_id[r["end"]], *(_cell(r["props"].get(k)) for k, _ in header), rtype])
-        rel_files.append(name)
-    (directory / "IMPORT.md").write_text(import_instructions([f for _, f in node_files], rel_files), encoding="utf-8")
-    return len(nodes), len(rels)
+    before = store.graph_version()
+    node_files, rel_files, nodes, rels = [], [], 0, 0
+    open_tables: list[_StreamedTable] = []
+    table: _StreamedTable | None = None  # made with a label's first node: a label without nodes has no file
+    by_type: dict[tuple[str, str], _StreamedTable] = {}
+    try:
+        for label, rows, label_rels in _csv_pages(store, page, batch, rel_batch):
+            if not rows:  # the label's end
+                for t in open_tables:
+                    t.close()
+                if table is not None:
+                    node_files.append(table.path.name)
+                open_tables, table, by_type = [], None, {}
+                continue
+            if table is None:
+                table = _StreamedTable(directory / f"nodes_{label}.csv", [f"id:ID({label})"], ":LABEL", label,
+                                       dates, skip="id")
+                open_tables.append(table)
+            for node_id, props in rows:
+                table.add(str(node_id), None, props)
+            nodes += len(rows)
+            for start, rtype, end_label, end, props in label_rels:
+                out = by_type.get((rtype, end_label))
+                if out is None:
+                    rname = f"rels_{rtype}_{label}_{end_label}.csv"
+                    out = by_type[(rtype, end_label)] = _StreamedTable(
+                        directory / rname, [f":START_ID({label})", f":END_ID({end_label})"], ":TYPE", rtype, dates)
+                    open_tables.append(out)
+                    rel_files.append((rtype, label, end_label, rname))
+                out.add(str(start), str(end), props)
+                rels += 1
+            for t in open_tables:
+                t.flush()
+        _check_unchanged(store, before)
+    finally:
+        for t in open_tables:
+            t.discard()
+    (directory / "IMPORT.md").write_text(import_instructions(node_files, [f for *_, f in sorted(rel_files)]),
+                                         encoding="utf-8")
+    return nodes, rels
 
 
 def import_options(node_files: list[str], rel_files: list[str], root: str = "/import") -> list[str]:

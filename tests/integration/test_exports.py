@@ -219,3 +219,91 @@ def test_export_command_writes_jsonld_with_context(corpus_store, tmp_path: Path)
     export(fmt="jsonld", out=out, store_uri=None, data_dir=corpus_store.data_dir, validate=False)
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["@context"]["hgv"] == str(HGV)
+
+
+# --- streamed reading and CSV (bounded memory) ------------------------------------------------
+
+
+def _csv_from_dump(nodes: list[dict], rels: list[dict], directory: Path) -> None:
+    """The CSV files as the whole-graph writer made them (from ``dump``): the reference the
+    streamed ``write_csv`` must match byte for byte."""
+    from collections import defaultdict
+
+    dates = ex._date_keys()
+    directory.mkdir()
+    by_label: dict[str, list[dict]] = defaultdict(list)
+    for n in nodes:
+        by_label[n["label"]].append(n)
+    label_of = {n["key"]: n["label"] for n in nodes}
+    node_id = {n["key"]: str(n["props"]["id"]) for n in nodes}
+    for label, items in sorted(by_label.items()):
+        header = ex._header([{k: v for k, v in n["props"].items() if k != "id"} for n in items], dates)
+        with open(directory / f"nodes_{label}.csv", "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow([f"id:ID({label})", *(h for _, h in header), ":LABEL"])
+            for n in items:
+                w.writerow([node_id[n["key"]], *(ex._cell(n["props"].get(k)) for k, _ in header), label])
+    by_type: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rels:
+        by_type[(r["type"], label_of[r["start"]], label_of[r["end"]])].append(r)
+    for (rtype, a, b), items in sorted(by_type.items()):
+        header = ex._header([r["props"] for r in items], dates)
+        with open(directory / f"rels_{rtype}_{a}_{b}.csv", "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow([f":START_ID({a})", f":END_ID({b})", *(h for _, h in header), ":TYPE"])
+            for r in items:
+                w.writerow([node_id[r["start"]], node_id[r["end"]], *(ex._cell(r["props"].get(k)) for k, _ in header),
+                            rtype])
+
+
+def test_streamed_reading_is_dump_in_its_order(corpus_store, dumped) -> None:
+    nodes, rels = dumped
+    # Small pages and batches: many keyset pages per label, relationship batches within a page.
+    assert list(ex.iter_nodes(corpus_store, page=7, batch=3)) == nodes
+    assert list(ex.iter_nodes(corpus_store, page=30, batch=7)) == nodes
+    assert list(ex.iter_rels(corpus_store, page=7, batch=3)) == rels
+    assert list(ex.iter_rels(corpus_store)) == rels
+
+
+@pytest.mark.parametrize(("page", "batch", "rel_batch"), [(ex.ID_PAGE, ex.NODE_BATCH, ex.REL_BATCH), (30, 7, 3)])
+def test_streamed_csv_is_the_whole_graph_csv_byte_for_byte(corpus_store, dumped, tmp_path: Path, page, batch,
+                                                           rel_batch) -> None:
+    nodes, rels = dumped
+    _csv_from_dump(nodes, rels, tmp_path / "reference")
+    assert ex.write_csv(corpus_store, tmp_path / "streamed", page=page, batch=batch,
+                        rel_batch=rel_batch) == (len(nodes), len(rels))
+    reference = sorted(f.name for f in (tmp_path / "reference").glob("*.csv"))
+    assert sorted(f.name for f in (tmp_path / "streamed").glob("*.csv")) == reference
+    for name in reference:
+        assert (tmp_path / "streamed" / name).read_bytes() == (tmp_path / "reference" / name).read_bytes(), name
+    assert not list((tmp_path / "streamed").glob("*.part"))
+
+
+def test_streamed_table_orders_columns_that_come_late(tmp_path: Path) -> None:
+    """A column first seen after the first page is put in its sorted place; earlier rows get ''."""
+    path = tmp_path / "t.csv"
+    t = ex._StreamedTable(path, ["id:ID(X)"], ":LABEL", "X", frozenset({"on"}), skip="id")
+    t.add("a", None, {"id": "a", "z": 1, "m": "x"})
+    t.flush()
+    t.add("b", None, {"id": "b", "c": [1, 2], "z": 2**40, "on": "2024-01-02"})
+    t.add("c", None, {"id": "c", "m": "two\nlines", "on": "2024-02-30"})
+    t.close()
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows == [["id:ID(X)", "c:int[]", "m:string", "on:string", "z:long", ":LABEL"],
+                    ["a", "", "x", "", "1", "X"],
+                    ["b", "1;2", "", "2024-01-02", str(2**40), "X"],
+                    ["c", "", "two\nlines", "2024-02-30", "", "X"]]
+    assert not (tmp_path / "t.csv.part").exists()
+    expected = ex._header([{"z": 1, "m": "x"}, {"c": [1, 2], "z": 2**40, "on": "2024-01-02"},
+                           {"m": "two\nlines", "on": "2024-02-30"}], frozenset({"on"}))
+    assert rows[0][1:-1] == [h for _, h in expected]
+
+
+def test_csv_export_refuses_a_graph_written_meanwhile(corpus_store, tmp_path: Path, monkeypatch) -> None:
+    """The pages are separate transactions: a write between them (the version moved) fails the export."""
+    versions = iter([("epoch", 1), ("epoch", 2)])
+    monkeypatch.setattr(corpus_store, "graph_version", lambda: next(versions))
+    with pytest.raises(ex.GraphChanged, match="written during the export"):
+        ex.write_csv(corpus_store, tmp_path / "csv")
+    assert not list((tmp_path / "csv").glob("*.part"))
