@@ -100,6 +100,22 @@ def render(r: dict[str, dict[int, dict]]) -> str:
             parts.append("Unchanged-file check side by side (same graph, same run):\n\n" + table(
                 ["N", "files", "sha256 of files s", "one has_content query per file s", "one loaded_hashes query s",
                  "ratio"], rows))
+    if "export" in r:
+        rows = []
+        for n, d in sorted(r["export"].items()):
+            for arm in ("baseline", "current"):
+                x = d.get(arm)
+                if not x:
+                    continue
+                b = x["best"]
+                rows.append([n, x.get("ref", "this checkout") if arm == "baseline" else "this checkout",
+                             b["nodes"] + b["relationships"], f"{b['bytes'] / 1e6:.0f}",
+                             ", ".join(str(y["seconds"]) for y in x["all"]), b["rows_per_s"], x["max_peak_rss_mb"],
+                             b.get("engine_rss_mb", ""), "yes" if d.get("identical_files") else "", d["date"]])
+        parts.append("### `healthgov export --format csv` (side by side with the code before streaming, alternating; "
+                     "files compared byte for byte)\n\n" + table(
+            ["N", "code", "rows", "MB", "seconds", "rows/s (best)", "peak RSS MB", "engine RSS MB", "files identical",
+             "date"], rows))
     if "first_page" in r:
         for n, d in sorted(r["first_page"].items()):
             rows = [[q["query"], ", ".join(f"{k}={v}" for k, v in q["params"].items()) or "defaults",
