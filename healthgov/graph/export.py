@@ -14,150 +14,25 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from healthgov.graph.readback import records_from_store
+from healthgov.graph.scan import (  # noqa: F401 - callers import them from here
+    ID_PAGE,
+    NODE_BATCH,
+    REL_BATCH,
+    GraphChanged,
+    check_unchanged,
+    dump,
+    id_batches,
+    iter_nodes,
+    iter_rels,
+    node_labels,
+    nodes_of,
+    rels_of,
+)
 from healthgov.graph.schema import load_schema
-from healthgov.graph.version import META_LABEL
-
-# --- a raw dump ----------------------------------------------------------------------------
-
-
-def dump(store: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Every node (key, label, properties) and relationship (start, end, type, properties).
-
-    The graph's version node (``healthgov.graph.version``) is bookkeeping, not data: left out.
-    """
-    nodes = store.read(f"MATCH (n) WHERE NOT n:{META_LABEL} "
-                       "RETURN elementId(n) AS eid, labels(n)[0] AS label, properties(n) AS props")
-    rels = store.read(
-        "MATCH (a)-[r]->(b) RETURN elementId(a) AS s, elementId(b) AS e, type(r) AS type, properties(r) AS props"
-    )
-    # Stable, engine-independent keys: elementId differs between engines and between builds.
-    key = {n["eid"]: f"{n['label']}:{n['props'].get('id', n['eid'])}" for n in nodes}
-    out_nodes = sorted(({"key": key[n["eid"]], "label": n["label"], "props": n["props"]} for n in nodes),
-                       key=lambda n: n["key"])
-    out_rels = sorted(({"start": key[r["s"]], "end": key[r["e"]], "type": r["type"], "props": r["props"]}
-                       for r in rels), key=lambda r: (r["start"], r["type"], r["end"], json.dumps(r["props"], sort_keys=True)))
-    return out_nodes, out_rels
-
-
-# --- the same, streamed: label by label, in keyset pages ------------------------------------
-
-# Ids per keyset page (a few MB), nodes per properties statement, start nodes per relationship
-# statement: an export holds one page of ids, one batch of nodes and one of relationships.
-ID_PAGE = 100_000
-NODE_BATCH = 5000
-REL_BATCH = 1000
-
-
-class GraphChanged(RuntimeError):
-    """The graph was written while it was being exported: the pages may not fit together."""
-
-
-def node_labels(store: Any) -> list[str]:
-    """The graph's node labels, sorted; the version node's label left out."""
-    rows = store.read("CALL db.labels() YIELD label RETURN label")
-    return sorted(r["label"] for r in rows if r["label"] != META_LABEL)
-
-
-def _ids_statement(label: str, size: int) -> str:
-    # Keyset paging on the unique ``id`` (each label's constraint), never ``SKIP`` (which costs
-    # the rows it skips, on ArcadeDB). Measured on ArcadeDB 26.10 at 10,000 documents, a page
-    # still costs a scan of the ids after it (0.8 s for the first 1,000 of 230,000 tasks,
-    # 0.15 s near the end): hence pages of many ids, and the nodes read by id in batches.
-    # Collected into one record: over Bolt a record costs more than its values, on the engine
-    # and in the driver.
-    return f"MATCH (n:{label}) WHERE n.id > $after WITH n.id AS id ORDER BY id LIMIT {size} RETURN collect(id) AS ids"
-
-
-def _id_pages(store: Any, label: str, size: int) -> Iterator[list[Any]]:
-    """The ids of one label's nodes in pages of ``size``, in ``id`` order (code points, as ``sorted``).
-
-    Every node of a label healthgov creates has a unique string ``id``; a node without one
-    would be skipped by the paging, so the count is checked at the end.
-    """
-    statement, after, seen = _ids_statement(label, size), "", 0
-    while True:
-        page = sorted(store.read_rows(statement, {"after": after})[0][0])
-        if not page:
-            break
-        seen += len(page)
-        yield page
-        if len(page) < size:
-            break
-        after = page[-1]
-    total = store.read_rows(f"MATCH (n:{label}) RETURN count(n) AS c")[0][0]
-    if total != seen:
-        raise GraphChanged(f"{label}: {seen} nodes read by id, {total} in the graph "
-                           "(a node without an id, or the graph changed during the export)")
-
-
-def _nodes_of(store: Any, label: str, ids: list[Any]) -> list[tuple[Any, dict[str, Any]]]:
-    """(id, properties) of these nodes, in the order of ``ids``."""
-    rows = store.read_rows(f"UNWIND $ids AS x MATCH (n:{label} {{id: x}}) RETURN collect([x, properties(n)]) AS nodes",
-                           {"ids": ids})
-    props = dict(rows[0][0])
-    return [(i, props[i]) for i in ids if i in props]
-
-
-def _rels_statement(label: str) -> str:
-    # A page of ids first, then their outgoing relationships by the same index: ArcadeDB may lose
-    # the order of an ORDER BY/LIMIT before a following MATCH, so the order is made here.
-    return (f"UNWIND $ids AS x MATCH (a:{label} {{id: x}})-[r]->(b) "
-            "RETURN collect([x, type(r), labels(b)[0], b.id, properties(r)]) AS rels")
-
-
-def _rels_of(store: Any, label: str, ids: list[Any], batch: int) -> Iterator[list[Any]]:
-    """The outgoing relationships of these nodes (ids in order) as [start id, type, end label,
-    end id, properties], in ``dump``'s order (start, type, end key, properties)."""
-    statement = _rels_statement(label)
-    by_ends = itemgetter(0, 1, 2, 3)
-    for i in range(0, len(ids), batch):
-        rels = store.read_rows(statement, {"ids": ids[i:i + batch]})[0][0]
-        # (end label, end id) sorts as dump's key "Label:id": labels are letters, ":" sorts first.
-        rels.sort(key=by_ends)
-        # Parallel relationships (same ends and type) in the order of their properties, as
-        # ``dump``: serialised only where there is a tie.
-        j = 0
-        while j < len(rels):
-            k = j + 1
-            while k < len(rels) and by_ends(rels[k]) == by_ends(rels[j]):
-                k += 1
-            if k - j > 1:
-                rels[j:k] = sorted(rels[j:k], key=lambda r: json.dumps(r[4], sort_keys=True))
-            j = k
-        yield from rels
-
-
-def _batches(store: Any, label: str, page: int, batch: int) -> Iterator[list[Any]]:
-    """One label's ids in order, ``batch`` at a time, from keyset pages of ``page``."""
-    for ids in _id_pages(store, label, page):
-        for i in range(0, len(ids), batch):
-            yield ids[i:i + batch]
-
-
-def iter_nodes(store: Any, page: int = ID_PAGE, batch: int = NODE_BATCH) -> Iterator[dict[str, Any]]:
-    """``dump``'s nodes, in its order, read a batch at a time."""
-    for label in node_labels(store):
-        for ids in _batches(store, label, page, batch):
-            for node_id, props in _nodes_of(store, label, ids):
-                yield {"key": f"{label}:{node_id}", "label": label, "props": props}
-
-
-def iter_rels(store: Any, page: int = ID_PAGE, batch: int = REL_BATCH) -> Iterator[dict[str, Any]]:
-    """``dump``'s relationships, in its order (by start node, type, end node, properties)."""
-    for label in node_labels(store):
-        for ids in _id_pages(store, label, page):
-            for start, rtype, end_label, end, props in _rels_of(store, label, ids, batch):
-                yield {"start": f"{label}:{start}", "end": f"{end_label}:{end}", "type": rtype, "props": props}
-
-
-def _check_unchanged(store: Any, before: tuple[str, int]) -> None:
-    if store.graph_version() != before:
-        raise GraphChanged("the graph was written during the export (a build?): export again")
 
 
 def _scalar(v: Any) -> Any:
@@ -212,7 +87,7 @@ def write_graphml(store: Any, path: Path) -> tuple[int, int]:
         props = {k: _scalar(v) for k, v in r["props"].items() if k not in ("label", "type")}
         g.add_edge(gid[r["start"]], gid[r["end"]], key=f"e{edges}", label=r["type"], type=r["type"], **props)
         edges += 1
-    _check_unchanged(store, before)
+    check_unchanged(store, before)
     # One GraphML type per attribute: a column that holds 3 and 3.5 becomes double, not two keys.
     nx.write_graphml(g, path, infer_numeric_types=True)
     return len(gid), edges
@@ -432,8 +307,8 @@ def _csv_pages(store: Any, page: int, batch: int,
     """(label, nodes, their outgoing relationships) a batch at a time, label by label; a label's
     last batch is followed by (label, [], no relationships)."""
     for label in node_labels(store):
-        for ids in _batches(store, label, page, batch):
-            yield label, _nodes_of(store, label, ids), _rels_of(store, label, ids, rel_batch)
+        for ids in id_batches(store, label, page, batch):
+            yield label, nodes_of(store, label, ids), rels_of(store, label, ids, rel_batch)
         yield label, [], iter(())
 
 
@@ -443,9 +318,9 @@ def write_csv(store: Any, directory: Path, page: int = ID_PAGE, batch: int = NOD
 
     Ids live in one ID space per label (a Tier and an AdministrativeLevel can both be "county").
 
-    Streamed: label by label, keyset pages of ids (``_id_pages``); a batch of those nodes
-    (``_nodes_of``) is written to its label's file, then their outgoing relationships
-    (``_rels_of``) to theirs: memory holds a page of ids and a batch whatever the graph's size. Rows and files are those of ``dump``, in its order. Raises ``GraphChanged`` if the graph was
+    Streamed: label by label, keyset pages of ids (``id_pages``); a batch of those nodes
+    (``nodes_of``) is written to its label's file, then their outgoing relationships
+    (``rels_of``) to theirs: memory holds a page of ids and a batch whatever the graph's size. Rows and files are those of ``dump``, in its order. Raises ``GraphChanged`` if the graph was
     written meanwhile.
     """
     dates = _date_keys()
@@ -483,7 +358,7 @@ def write_csv(store: Any, directory: Path, page: int = ID_PAGE, batch: int = NOD
                 rels += 1
             for t in open_tables:
                 t.flush()
-        _check_unchanged(store, before)
+        check_unchanged(store, before)
     finally:
         for t in open_tables:
             t.discard()
