@@ -112,6 +112,14 @@ class _ProgressBar:
     def warning(self, message: str) -> None:
         self.console.print(f"[yellow]warning:[/] {message}")
 
+    def keeping(self, done: int, total: int) -> None:
+        """The build's last step: answers kept per place (healthgov.queries.kept)."""
+        if self.task is None:
+            self.bar.start()
+        if getattr(self, "kept_task", None) is None:
+            self.kept_task = self.bar.add_task("keeping answers per place", total=total)
+        self.bar.update(self.kept_task, completed=done)
+
     def stop(self) -> None:
         if self.task is not None:
             self.bar.stop()
@@ -152,6 +160,8 @@ def build(
         where = store.uri if store.kind == "neo4j" else f"bundled engine ({store.data_dir})"
     _summary(console, where, report.loaded, report.skipped, report.failures, report.nodes, report.rels,
              time.monotonic() - started, report.written)
+    if report.kept:
+        console.print(f"kept {report.kept} per-place answers of the filter-free questions in {report.kept_seconds:.1f} s")
     if report.lost:
         from healthgov.graph.store import public_uri
 

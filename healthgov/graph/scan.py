@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from operator import itemgetter
 from typing import Any
 
-from healthgov.graph.version import META_LABEL
+from healthgov.graph.version import BOOKKEEPING, NOT_BOOKKEEPING
 
 # --- a raw dump ----------------------------------------------------------------------------
 
@@ -20,7 +20,7 @@ def dump(store: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
     The graph's version node (``healthgov.graph.version``) is bookkeeping, not data: left out.
     """
-    nodes = store.read(f"MATCH (n) WHERE NOT n:{META_LABEL} "
+    nodes = store.read(f"MATCH (n) WHERE {NOT_BOOKKEEPING} "
                        "RETURN elementId(n) AS eid, labels(n)[0] AS label, properties(n) AS props")
     rels = store.read(
         "MATCH (a)-[r]->(b) RETURN elementId(a) AS s, elementId(b) AS e, type(r) AS type, properties(r) AS props"
@@ -50,7 +50,7 @@ class GraphChanged(RuntimeError):
 def node_labels(store: Any) -> list[str]:
     """The graph's node labels, sorted; the version node's label left out."""
     rows = store.read("CALL db.labels() YIELD label RETURN label")
-    return sorted(r["label"] for r in rows if r["label"] != META_LABEL)
+    return sorted(r["label"] for r in rows if r["label"] not in BOOKKEEPING)
 
 
 def _ids_statement(label: str, size: int) -> str:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from rdflib import OWL, RDF, Graph, URIRef
 
+from healthgov.graph.version import KEPT_LABEL
+
 ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology" / "healthgov.ttl"
 HG = "https://w3id.org/healthgov/ontology#"
 
@@ -102,6 +104,10 @@ class GraphSchema:
             except KeyError:  # an ontology without the term: nothing to index
                 continue
             out.append(f"CREATE INDEX {snake(label)}_{key} IF NOT EXISTS FOR (n:{label}) ON (n.{key})")
+        # The kept answers (healthgov.queries.kept): read by slot, forgotten by place.
+        out += [f"CREATE CONSTRAINT healthgov_kept_id IF NOT EXISTS FOR (n:{KEPT_LABEL}) REQUIRE n.id IS UNIQUE",
+                f"CREATE INDEX healthgov_kept_slot IF NOT EXISTS FOR (n:{KEPT_LABEL}) ON (n.slot)",
+                f"CREATE INDEX healthgov_kept_jurisdiction IF NOT EXISTS FOR (n:{KEPT_LABEL}) ON (n.jurisdiction)"]
         return out
 
 

@@ -28,6 +28,11 @@ import neo4j
 
 META_LABEL = "HealthgovMeta"
 META_ID = "graph"
+# Answers the graph keeps for its filter-free questions (``healthgov.queries.kept``): derived,
+# rebuilt from the data at any time, so bookkeeping too.
+KEPT_LABEL = "HealthgovKept"
+BOOKKEEPING = (META_LABEL, KEPT_LABEL)
+NOT_BOOKKEEPING = " AND ".join(f"NOT n:{label}" for label in BOOKKEEPING)  # on a node named n
 
 CONSTRAINT = f"CREATE CONSTRAINT healthgov_meta_id IF NOT EXISTS FOR (n:{META_LABEL}) REQUIRE n.id IS UNIQUE"
 BUMP = (

@@ -29,7 +29,7 @@ from typing import Any, Literal, TypeVar
 import neo4j
 
 from healthgov.graph.schema import GraphSchema, load_schema
-from healthgov.graph.version import META_LABEL
+from healthgov.graph.version import NOT_BOOKKEEPING
 from healthgov.loaders.batch import BatchWriter, unwind
 from healthgov.loaders.cypher import Statements
 from healthgov.loaders.rows import DocumentRows, document_rows
@@ -280,7 +280,7 @@ class Loader:
 def graph_counts(store: Any) -> tuple[dict[str, int], dict[str, int]]:
     """Nodes by label and relationships by type (one label per node: see docs/graph.md)."""
     # The version node is bookkeeping, not data: not counted.
-    nodes = store.read(f"MATCH (n) WHERE NOT n:{META_LABEL} RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label")
+    nodes = store.read(f"MATCH (n) WHERE {NOT_BOOKKEEPING} RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label")
     rels = store.read("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n ORDER BY type")
     return {r["label"]: r["n"] for r in nodes}, {r["type"]: r["n"] for r in rels}
 

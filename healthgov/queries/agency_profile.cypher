@@ -9,6 +9,9 @@
 // With jurisdictions given, their policies are found from the Jurisdiction nodes and only their
 // tasks are read; with none, the agencies of the type are found first and their tasks read
 // backwards (the branches exclude each other: UNWIND of an empty list skips one).
+// kept: jurisdiction, agency_type
+// The answer with no filter but places and the agency type is kept per place by the build and
+// read back (healthgov.queries.kept): a filter-free first page reads a few kept answers.
 CALL () {
   MATCH (j:Jurisdiction)
   WHERE j.name IN $jurisdiction

@@ -12,6 +12,9 @@
 // different places (two "市卫生健康委"): pool by agency_type to compare across places.
 // With jurisdictions given, their policies are found from the Jurisdiction nodes before any
 // task is read (the branches exclude each other: UNWIND of an empty list skips one).
+// kept: jurisdiction
+// The answer with no filter but places is kept per place by the build and
+// read back (healthgov.queries.kept): a filter-free first page reads a few kept answers.
 CALL () {
   MATCH (j:Jurisdiction)
   WHERE j.name IN $jurisdiction

@@ -11,6 +11,9 @@
 // Agencies without an agency type and policies without a jurisdiction are left out.
 // Policies are found from the Jurisdiction nodes (a few hundred), filtered by name and level,
 // before their tasks are expanded.
+// kept: jurisdiction
+// The answer with no filter but places is kept per place by the build and
+// read back (healthgov.queries.kept): a filter-free first page reads a few kept answers.
 MATCH (j:Jurisdiction)
 WHERE (size($jurisdiction) = 0 OR j.name IN $jurisdiction)
   AND ($level IS NULL OR j.level = $level)

@@ -16,7 +16,7 @@ so that pages cut from it (limit/offset) are stable between calls.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +24,7 @@ from typing import Any
 
 from neo4j.exceptions import ClientError, DatabaseError
 
-from healthgov.queries import chunks
+from healthgov.queries import chunks, kept
 from healthgov.queries.cache import QueryCache, freeze
 from healthgov.queries.evidence import POSTPROCESS
 from healthgov.queries.execute import QueryTimeout, ReadResult, _is_timeout, read
@@ -55,6 +55,9 @@ class QuerySpec:
     # "policies": the query also takes $chunk, a list of policy ids, and then reads only those
     # (healthgov.queries.chunks pages and streams it a few policies at a time).
     chunked: str | None = None
+    # ("jurisdiction", *params): the answer with no filter but places (and these parameters) is
+    # kept per place by the build (healthgov.queries.kept) and read back, not computed.
+    kept: tuple[str, ...] = ()
 
     def param(self, name: str) -> ParamSpec | None:
         return next((p for p in self.params if p.name == name), None)
@@ -92,7 +95,7 @@ class QueryResult:
         return self.rows[start:] if limit is None else self.rows[start:start + limit]
 
 
-_HEADER_KEY = re.compile(r"^//\s*(@param|name|description|columns|chunked)\s*:?\s*(.*)$")
+_HEADER_KEY = re.compile(r"^//\s*(@param|name|description|columns|chunked|kept)\s*:?\s*(.*)$")
 CHUNK_KINDS = ("policies", "agencies")
 
 
@@ -132,12 +135,15 @@ def parse_query(text: str, path: Path | None = None) -> QuerySpec:
         if chunked not in CHUNK_KINDS:
             raise ValueError(f"{where}: chunked: must be one of {', '.join(CHUNK_KINDS)}")
         declared.add("chunk")
+    kept_by = tuple(k.strip() for k in header.get("kept", "").split(",") if k.strip())
+    if kept_by and (kept_by[0] != "jurisdiction" or not {*kept_by[1:], "jurisdiction"} <= {p.name for p in params}):
+        raise ValueError(f"{where}: kept: must be 'jurisdiction' then parameters of the query")
     undeclared = used - declared
     if undeclared:
         raise ValueError(f"{where}: parameters used but not declared: {', '.join(sorted(undeclared))}")
     columns = tuple(c.strip() for c in header["columns"].split(",") if c.strip())
     return QuerySpec(header["name"], header["description"], tuple(params), columns, body, " ".join(notes), path,
-                     chunked)
+                     chunked, kept_by)
 
 
 @lru_cache(maxsize=1)
@@ -184,7 +190,7 @@ def run(
     """
     spec = get(name)
     values = bind(spec.params, raw_params or {})
-    paged = window is not None and spec.chunked is not None
+    paged = window is not None and (spec.chunked is not None or bool(spec.kept))
 
     def compute(version: tuple[Any, ...] | None) -> QueryResult:
         if paged:
@@ -208,6 +214,8 @@ def stream(store: Any, name: str, raw_params: dict[str, Any] | None = None, *,
     whole first. Parameters are checked at once."""
     spec = get(name)
     values = bind(spec.params, raw_params or {})
+    if spec.kept and (plan := _kept_plan(store, spec, values, timeout)) is not None:
+        return spec, _shown(values), plan.total, kept.stream(plan)
     if spec.chunked is None:
         result = _run_bound(store, spec, values, timeout)
         return spec, result.params, result.total, iter(result.rows)
@@ -222,10 +230,31 @@ def _shown(values: dict[str, Any]) -> dict[str, Any]:
 
 def _run_window(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: float,
                 offset: int, limit: int | None) -> QueryResult:
+    if spec.kept:
+        plan = _kept_plan(store, spec, values, timeout)
+        if plan is None:
+            result = _run_bound(store, spec, values, timeout)
+            end = None if limit is None else offset + limit
+            return QueryResult(spec.name, result.params, result.columns, result.rows[offset:end], offset=offset,
+                               total_rows=len(result.rows))
+        rows, total = kept.window(plan, offset, limit)
+        return QueryResult(spec.name, _shown(values), list(spec.columns), rows, offset=offset, total_rows=total)
     order = chunks.order_of(spec, store, values, timeout)
     rows, total = chunks.window(spec, values, order, lambda ids: _chunk_rows(store, spec, values, timeout, ids),
                                 offset, limit)
     return QueryResult(spec.name, _shown(values), list(spec.columns), rows, offset=offset, total_rows=total)
+
+
+def _kept_plan(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: float) -> kept.Plan | None:
+    return kept.plan(store, spec, values, lambda v: _run_bound(store, spec, v, timeout).rows, timeout)
+
+
+def keep_answers(store: Any, *, timeout: float = DEFAULT_TIMEOUT,
+                 progress: Callable[[int, int], None] | None = None) -> int:
+    """Compute the kept answers (``healthgov.queries.kept``) of every place that has none; the
+    number of (query, place) answers computed. A build's last step."""
+    specs = [s for s in load_queries().values() if s.kept]
+    return kept.refresh(store, specs, lambda spec, v: _run_bound(store, spec, v, timeout).rows, timeout, progress)
 
 
 def _chunk_rows(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: float,

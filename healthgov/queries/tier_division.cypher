@@ -8,6 +8,9 @@
 // With jurisdictions given, their policies are found from the Jurisdiction nodes and only their
 // tasks are read; with none, the tasks are read backwards from the tier nodes (the branches
 // exclude each other: UNWIND of an empty list skips one).
+// kept: jurisdiction
+// The answer with no filter but places is kept per place by the build and
+// read back (healthgov.queries.kept): a filter-free first page reads a few kept answers.
 CALL () {
   MATCH (j:Jurisdiction)
   WHERE j.name IN $jurisdiction
