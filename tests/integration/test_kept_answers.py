@@ -1,0 +1,162 @@
+"""Kept answers (``healthgov.queries.kept``): the per-place filter-free answers a build keeps are
+exactly the live queries' rows, whole, paged and streamed; a rebuild forgets the answers of the
+places it changes (and only those), including a place whose documents name a body another
+place's document renames; answers kept by another version are not read. Real bundled engine.
+
+The documents below are made up for this test (not copies of any text).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from healthgov.graph import engine
+from healthgov.graph.scan import node_labels
+from healthgov.graph.store import open_store
+from healthgov.graph.version import KEPT_LABEL
+from healthgov.loaders.build import build
+from healthgov.queries import kept, registry
+from healthgov.queries.params import bind
+
+ROOT = Path(__file__).resolve().parents[2]
+EXTRA = ROOT.parent / "shared" / "extra"
+KEPT = ("co-responsibility", "lead-matrix", "tier-division", "agency-profile")
+
+PROVINCE = """广东省卫生健康委员会关于印发基层医疗卫生服务能力提升方案的通知
+（本文为测试用虚构文本）
+一、重点任务
+（一）推进紧密型医共体建设。（牵头单位：广州市卫生健康委员会；配合单位：省财政厅、省医保局）
+（二）加强乡村医生队伍建设。（牵头单位：省卫生健康委；配合单位：广州市卫生健康委员会、省财政厅）
+广东省卫生健康委员会
+2024年3月1日
+"""
+CITY = """广州市卫生健康委员会关于加强家庭医生签约服务的通知
+（本文为测试用虚构文本）
+一、工作任务
+（一）完善家庭医生签约服务。（牵头单位：广州市卫健委；配合单位：市医保局、市财政局）
+广州市卫生健康委员会
+2024年5月6日
+"""
+
+
+def _param_sets(store: Any, name: str) -> list[dict[str, str]]:
+    if name != "agency-profile":
+        return [{}, {"jurisdiction": "广东省,重庆市"}]
+    types = store.read("MATCH (a:Agency) WHERE a.agency_type IS NOT NULL RETURN DISTINCT a.agency_type AS t ORDER BY t")
+    return [{"agency_type": r["t"]} for r in types]
+
+
+def _live(store: Any, name: str, params: dict[str, str]) -> list[dict[str, Any]]:
+    spec = registry.get(name)
+    return registry._run_bound(store, spec, bind(spec.params, params), 60).rows
+
+
+def _kept_places(store: Any) -> dict[str, str]:
+    """Place of each kept answer marker -> the node's element id (a new node when recomputed)."""
+    rows = store.read(f"MATCH (k:{KEPT_LABEL}) WHERE k.slot = 'co-responsibility|*' "
+                      "RETURN k.jurisdiction AS j, elementId(k) AS e")
+    return {r["j"]: r["e"] for r in rows}
+
+
+def assert_kept_is_live(store: Any) -> int:
+    """Every kept query's answer read from kept answers equals the live query's; the number of sets."""
+    checked = 0
+    for name in KEPT:
+        spec = registry.get(name)
+        for params in _param_sets(store, name):
+            live = _live(store, name, params)
+            plan = registry._kept_plan(store, spec, bind(spec.params, params), 60)
+            assert plan is not None, (name, params)
+            assert not plan.live, f"{name} {params}: places not kept after the build: {sorted(plan.live)}"
+            whole = registry.run(store, name, params, window=(0, None))
+            assert whole.rows == live and whole.total == len(live), (name, params)
+            _spec, _shown, total, rows = registry.stream(store, name, params)
+            assert list(rows) == live and total == len(live), (name, params)
+            n = len(live)
+            for offset, limit in [(0, 100), (0, 1), (3, 7), (max(n - 5, 0), 100), (n, 10), (0, 0)]:
+                got = registry.run(store, name, params, window=(offset, limit))
+                assert got.total == n and got.rows == live[offset:offset + limit], (name, params, offset, limit)
+            checked += 1
+    return checked
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    base = tmp_path_factory.mktemp("kept")
+    docs = base / "docs"
+    shutil.copytree(ROOT / "corpus", docs)
+    (docs / "SOURCES.md").unlink(missing_ok=True)
+    (docs / "900_province.txt").write_text(PROVINCE, encoding="utf-8")
+    data = base / "data"
+    store = open_store(data_dir=data)
+    try:
+        report = build([docs, EXTRA], store)
+        assert report.loaded and not report.failures, report
+        assert report.kept >= 4 * 5, report.kept  # four queries, several places
+        yield store, docs
+    finally:
+        store.close()
+        engine.stop(data)
+
+
+def test_the_kept_queries_are_declared() -> None:
+    assert {n for n in registry.names() if registry.get(n).kept} == set(KEPT)
+    assert registry.get("agency-profile").kept == ("jurisdiction", "agency_type")
+
+
+def test_kept_answers_are_the_live_answers(built) -> None:
+    store, _docs = built
+    assert assert_kept_is_live(store) >= 7
+
+
+def test_filters_other_than_places_are_computed_live(built) -> None:
+    store, _docs = built
+    for name, params in [("co-responsibility", {"pooled": "true"}), ("co-responsibility", {"min_shared": "2"}),
+                         ("lead-matrix", {"role": "any"}), ("tier-division", {"tier": "township"})]:
+        spec = registry.get(name)
+        assert registry._kept_plan(store, spec, bind(spec.params, params), 60) is None
+        live = _live(store, name, params)
+        assert registry.run(store, name, params, window=(0, None)).rows == live
+
+
+def test_a_rebuild_forgets_the_places_it_changes_and_no_other(built) -> None:
+    store, docs = built
+    before = _kept_places(store)
+    assert "广州市" not in before and "广东省" in before
+    (docs / "901_city.txt").write_text(CITY, encoding="utf-8")
+    name_before = store.read("MATCH (a:Agency {id: '广州市/health-commission'}) RETURN a.name AS n")[0]["n"]
+    report = build([docs, EXTRA], store)
+    assert report.loaded == 1 and not report.failures
+    name_after = store.read("MATCH (a:Agency {id: '广州市/health-commission'}) RETURN a.name AS n")[0]["n"]
+    # The city's document renames the body the province's document names (a shorter form of its own place).
+    assert (name_before, name_after) == ("广州市卫生健康委员会", "广州市卫健委")
+    after = _kept_places(store)
+    assert "广州市" in after
+    assert after["广东省"] != before["广东省"], "the province's answers name the renamed body: recomputed"
+    unchanged = [j for j in before if j != "广东省" and after.get(j) == before[j]]
+    assert unchanged, "answers of places the write did not touch are kept, not recomputed"
+    assert report.kept == 4 * 2  # two places, four queries
+    rows = registry.run(store, "co-responsibility", {"jurisdiction": "广东省"}, window=(0, None)).rows
+    assert any("广州市卫健委" in (r["agency_a"], r["agency_b"]) for r in rows)
+    assert_kept_is_live(store)
+
+
+def test_answers_of_another_version_are_not_read(built) -> None:
+    store, _docs = built
+    store.write(f"MATCH (k:{KEPT_LABEL}) WHERE k.slot = 'lead-matrix|*' SET k.stamp = 'another'")
+    spec = registry.get("lead-matrix")
+    plan = registry._kept_plan(store, spec, bind(spec.params, {}), 60)
+    assert plan is not None and plan.live  # computed for the request
+    assert registry.run(store, "lead-matrix", {}, window=(0, None)).rows == _live(store, "lead-matrix", {})
+    assert registry.keep_answers(store) == len(plan.places)  # the next build keeps them again
+    assert not registry._kept_plan(store, spec, bind(spec.params, {}), 60).live
+
+
+def test_kept_answers_are_bookkeeping_not_data(built) -> None:
+    store, _docs = built
+    assert KEPT_LABEL not in node_labels(store)
+    assert kept.stamp(registry.get("lead-matrix")) != kept.stamp(registry.get("tier-division"))
