@@ -104,10 +104,10 @@ class GraphSchema:
             except KeyError:  # an ontology without the term: nothing to index
                 continue
             out.append(f"CREATE INDEX {snake(label)}_{key} IF NOT EXISTS FOR (n:{label}) ON (n.{key})")
-        # The kept answers (healthgov.queries.kept): read by slot, forgotten by place.
+        # The kept answers (healthgov.queries.kept): read by slot, forgotten by part (a place, an indicator).
         out += [f"CREATE CONSTRAINT healthgov_kept_id IF NOT EXISTS FOR (n:{KEPT_LABEL}) REQUIRE n.id IS UNIQUE",
                 f"CREATE INDEX healthgov_kept_slot IF NOT EXISTS FOR (n:{KEPT_LABEL}) ON (n.slot)",
-                f"CREATE INDEX healthgov_kept_jurisdiction IF NOT EXISTS FOR (n:{KEPT_LABEL}) ON (n.jurisdiction)"]
+                f"CREATE INDEX healthgov_kept_part IF NOT EXISTS FOR (n:{KEPT_LABEL}) ON (n.part)"]
         return out
 
 

@@ -213,10 +213,14 @@ class BatchWriter:
         """Every statement of the plan, in one transaction (the caller's)."""
         q, docs = self.q, plan.docs
         places = {d.policy_jurisdiction for d in docs if d.policy_jurisdiction}
+        indicators = {r.get("indicator") or "" for d in docs for r in d.targets}
         if plan.replaces:
             places.update(r["name"] for r in run(tx, q.policy_place, id=docs[0].policy_id))
+            indicators.update(r["id"] for r in run(tx, q.prior_indicators, id=docs[0].policy_id))
         named = sorted({r["id"] for d in docs for r in d.agencies})
         before = self._agency_state(tx, named) if named else {}
+        chain = sorted({r["id"] for d in docs for r in d.jurisdictions})
+        levels = self._place_state(tx, chain)
         old_agencies, old_cited = self._clear(tx, docs[0].policy_id) if plan.replaces else ([], [])
         if others := [a for a in old_agencies if a not in before]:
             before.update(self._agency_state(tx, others))  # names are recomputed only below
@@ -248,7 +252,12 @@ class BatchWriter:
             self._rename(tx, old_agencies)
         if stale_cited := [c for c in old_cited if c != docs[0].policy_id]:
             tx.run(q.orphan_placeholders, {"ids": stale_cited}).consume()
-        self._forget_kept(tx, places, before)
+        if relevelled := [j for j, state in self._place_state(tx, chain).items() if j in levels and levels[j] != state]:
+            # A place's level is in every row of its documents: its answers, and every indicator's.
+            places.update(levels[j][0] for j in relevelled)
+            indicators.update(r["id"] for r in run(tx, q.all_indicators))
+            indicators.add("")
+        self._forget_kept(tx, places, indicators, before)
 
     def _agency_state(self, tx: Any, ids: list[str]) -> dict[str, tuple[Any, ...]]:
         out: dict[str, tuple[Any, ...]] = {}
@@ -257,20 +266,28 @@ class BatchWriter:
                 out[r["id"]] = (r["name"], r["agency_type"], r["collective"])
         return out
 
-    def _forget_kept(self, tx: Any, places: set[str], before: dict[str, tuple[Any, ...]]) -> None:
-        """Forget the kept answers (``healthgov.queries.kept``) of every place this write may change:
-        the places of the documents written (and of the version replaced), and the places whose
-        documents name an agency whose name, type or class this write changed (an agency keeps
-        the best of the names all documents give it, so a document of one place can rename a
-        body in the answers of another)."""
+    def _place_state(self, tx: Any, ids: list[str]) -> dict[str, tuple[Any, ...]]:
+        out: dict[str, tuple[Any, ...]] = {}
+        for i in range(0, len(ids), ROWS_PER_STATEMENT):
+            for r in run(tx, self.q.place_state, ids=ids[i : i + ROWS_PER_STATEMENT]):
+                out[r["id"]] = (r["name"], r["level"])
+        return out
+
+    def _forget_kept(self, tx: Any, places: set[str], indicators: set[str], before: dict[str, tuple[Any, ...]]) -> None:
+        """Forget the kept answers (``healthgov.queries.kept``) this write may change: of the places
+        of the documents written (and of the versions replaced), of the places whose documents name
+        an agency whose name, type or class this write changed (an agency keeps the best of the
+        names all documents give it, so a document of one place can rename a body in the answers
+        of another), and of the indicators their targets measure."""
         ids = sorted(before)
         after = self._agency_state(tx, ids) if ids else {}
         # New agencies are in no other place's answers; deleted ones were named nowhere else.
         changed = [i for i in ids if i in after and before[i] != after[i]]
         for i in range(0, len(changed), ROWS_PER_STATEMENT):
             places.update(r["name"] for r in run(tx, self.q.places_naming, ids=changed[i : i + ROWS_PER_STATEMENT]))
-        if places:
-            tx.run(self.q.forget_kept, {"names": sorted(places)}).consume()
+        parts = sorted({f"jurisdiction:{j}" for j in places} | {f"indicator:{i}" for i in indicators})
+        if parts:
+            tx.run(self.q.forget_kept, {"parts": parts}).consume()
 
     def _clear(self, tx: Any, pid: str) -> tuple[list[str], list[str]]:
         """Delete what a document in the graph owns; return the agencies and policies it pointed at."""

@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -43,16 +44,43 @@ from healthgov.queries.execute import read
 
 KEPT_DIR = Path(__file__).parent / "kept"
 VOCABULARIES = Path(__file__).resolve().parent.parent / "ontology"
-PLACES_PER_STATEMENT = 32  # places computed (or read) per statement
+PIECE = 500  # rows per kept node: a first page reads one or two
+PIECES_PER_STATEMENT = 32
 MARKER = "*"
 
-# Every place that has a policy, in the order the kept queries sort their rows by.
-PLACES = """MATCH (j:Jurisdiction)
+
+@dataclass(frozen=True)
+class Partition:
+    """What a kept query's rows are grouped and sorted by first."""
+
+    name: str  # the parameter and the row column: jurisdiction, indicator
+    listing: str  # Cypher: every part that can have rows, in row order ($names: only these)
+    # The part of rows whose column is null (they sort last), when it is kept; None: such rows
+    # make the answer live (see UNPLACED).
+    trailing: str | None = None
+    per_statement: int = 32  # parts computed per statement (each in the engine's heap at once)
+
+    def key(self, value: Any) -> str:
+        """The ``part`` property of a kept answer of ``value`` (what a write forgets it by)."""
+        return f"{self.name}:{'' if value is None else value}"
+
+
+PARTITIONS = {
+    # Every place that has a policy.
+    "jurisdiction": Partition("jurisdiction", """MATCH (j:Jurisdiction)
 WHERE size($names) = 0 OR j.name IN $names
 WITH j
 WHERE EXISTS { MATCH (j)<-[:HAS_JURISDICTION]-(:Policy) }
 RETURN DISTINCT j.name AS name
-ORDER BY name"""
+ORDER BY name"""),
+    # Every indicator that is measured, then the targets that measure none ("").
+    "indicator": Partition("indicator", """MATCH (i:Indicator)
+WHERE size($names) = 0 OR i.id IN $names
+WITH i
+WHERE EXISTS { MATCH (i)<-[:MEASURES]-(:Target) }
+RETURN i.id AS name
+ORDER BY name""", trailing="", per_statement=1),
+}
 # One loaded policy without a place (its rows sort last and are never kept), if any.
 UNPLACED = """MATCH (p:Policy)
 WHERE coalesce(p.loaded, true) AND NOT EXISTS { MATCH (p)-[:HAS_JURISDICTION]->(:Jurisdiction) }
@@ -60,13 +88,13 @@ RETURN p.id AS id
 LIMIT 1"""
 COUNTS = f"""MATCH (k:{KEPT_LABEL})
 WHERE k.slot = $slot
-RETURN k.jurisdiction AS name, k.count AS count, k.stamp AS stamp"""
+RETURN k.part AS part, k.piece AS piece, k.count AS count, k.stamp AS stamp"""
 ROWS = f"""UNWIND $ids AS kid
 MATCH (k:{KEPT_LABEL} {{id: kid}})
 RETURN k.id AS id, k.rows AS rows, k.stamp AS stamp"""
 VERSION = f"MATCH (m:{META_LABEL} {{id: '{META_ID}'}}) RETURN m.version AS version"
-FORGET = f"""UNWIND $names AS name
-MATCH (k:{KEPT_LABEL} {{jurisdiction: name}})
+FORGET = f"""UNWIND $parts AS part
+MATCH (k:{KEPT_LABEL} {{part: part}})
 WHERE k.query = $query
 DETACH DELETE k"""
 KEEP = f"""UNWIND $rows AS row
@@ -77,9 +105,15 @@ Rows = list[dict[str, Any]]
 RunRows = Callable[[dict[str, Any]], Rows]  # the query's rows for these parameter values
 
 
+def partition(spec: Any) -> Partition:
+    return PARTITIONS[spec.kept[0]]
+
+
 def grouped(spec: Any) -> str | None:
-    """The grouped form of a query kept per value of a parameter (``kept/<file name>``)."""
-    if len(spec.kept) < 2 or spec.path is None:
+    """The grouped form of a kept query (``kept/<file name>``), if it has one: its rows for a list of
+    parts (``$parts``; ``$trailing``: also the null part) and every value of the parameters it is
+    kept per, in one statement."""
+    if spec.path is None or not (KEPT_DIR / spec.path.name).exists():
         return None
     text = (KEPT_DIR / spec.path.name).read_text(encoding="utf-8")
     return "\n".join(ln for ln in text.splitlines() if not ln.strip().startswith("//")).strip()
@@ -102,12 +136,13 @@ def stamp(spec: Any) -> str:
 
 
 def servable(spec: Any, values: dict[str, Any]) -> bool:
-    """True when the answer to ``values`` is the kept answers of its places, one after the other:
-    every parameter at its default but the places and the parameter answers are kept per value of."""
+    """True when the answer to ``values`` is the kept answers of its parts, one after the other:
+    every parameter at its default but the places (of a query kept per place) and the parameters
+    the answer is kept per value of."""
     if not spec.kept:
         return False
     for p in spec.params:
-        if p.name == "jurisdiction":
+        if p.name == "jurisdiction" == spec.kept[0]:
             continue
         value = values.get(p.name)
         if p.name in spec.kept[1:]:
@@ -122,100 +157,125 @@ def _slot(spec: Any, values: dict[str, Any]) -> str:
     return f"{spec.name}|{'|'.join(str(values.get(k)) for k in spec.kept[1:])}"
 
 
-def _places(store: Any, names: list[str], timeout: float) -> list[str]:
-    return [r["name"] for r in read(store, PLACES, {"names": names}, timeout=timeout).dicts()]
+def _parts(store: Any, part: Partition, names: list[str], timeout: float) -> list[str]:
+    out = [r["name"] for r in read(store, part.listing, {"names": names}, timeout=timeout).dicts()]
+    return out if part.trailing is None or names else [*out, part.trailing]
 
 
-def _counts(store: Any, slot: str, current: str, timeout: float) -> dict[str, int]:
+def _by_part(rows: Rows, column: str, parts: list[str]) -> dict[str, Rows]:
+    out: dict[str, Rows] = {j: [] for j in parts}
+    for r in rows:
+        value = r[column]
+        out.setdefault("" if value is None else value, []).append(r)
+    return out
+
+
+def _compute(store: Any, spec: Any, values: dict[str, Any], parts: list[str], run_rows: RunRows,
+             timeout: float) -> Rows:
+    """The rows of ``parts`` as the query gives them (its grouped form for a query kept per indicator)."""
+    part = partition(spec)
+    if part.name == "jurisdiction":
+        return run_rows({**values, "jurisdiction": parts})
+    form = grouped(spec)
+    assert form is not None, f"{spec.name}: a query kept per {part.name} needs kept/{spec.path.name}"
+    named = [p for p in parts if p != part.trailing]
+    return read(store, form, {**values, "parts": named, "trailing": part.trailing in parts}, timeout=timeout).dicts()
+
+
+class Plan:
+    """The parts of an answer in order, the rows each has, and where they are read from."""
+
+    def __init__(self, store: Any, spec: Any, values: dict[str, Any], run_rows: RunRows, timeout: float) -> None:
+        self.store, self.spec, self.values, self.run_rows, self.timeout = store, spec, values, run_rows, timeout
+        self.partition = partition(spec)
+        self.current = stamp(spec)
+        self.slot = _slot(spec, values)
+        names = list(values.get("jurisdiction") or []) if self.partition.name == "jurisdiction" else []
+        self.parts = _parts(store, self.partition, names, timeout)
+        computed = _pieces(store, f"{spec.name}|{MARKER}", self.current, timeout)
+        kept = _pieces(store, self.slot, self.current, timeout)
+        # Rows of each piece of each part, in order (a part computed here: one piece, in ``live``).
+        self.pieces: dict[str, list[int]] = {j: kept.get(j, []) for j in self.parts if j in computed}
+        self.live: dict[str, Rows] = {}
+        missing = [j for j in self.parts if j not in computed]
+        step = self.partition.per_statement
+        for i in range(0, len(missing), step):
+            some = missing[i:i + step]
+            by_part = _by_part(_compute(store, spec, values, some, run_rows, timeout), self.partition.name, some)
+            self.live.update(by_part)
+            self.pieces.update({j: [len(r)] for j, r in by_part.items()})
+
+    @property
+    def total(self) -> int:
+        return sum(sum(n) for n in self.pieces.values())
+
+    def _id(self, j: str, piece: int) -> str:
+        return f"{self.slot}|{self.partition.key(j)}#{piece}"
+
+    def read(self, wanted: list[tuple[str, int]]) -> Iterator[Rows]:
+        """The rows of each (part, piece) of ``wanted``, in that order, kept ones a few statements at a time."""
+        for i in range(0, len(wanted), PIECES_PER_STATEMENT):
+            some = wanted[i:i + PIECES_PER_STATEMENT]
+            ids = [self._id(j, k) for j, k in some if j not in self.live]
+            got = {r["id"]: r for r in read(self.store, ROWS, {"ids": ids}, timeout=self.timeout).dicts()} if ids else {}
+            for j, k in some:
+                if j in self.live:
+                    yield self.live[j]
+                    continue
+                r = got.get(self._id(j, k))
+                if r is None or r["stamp"] != self.current:
+                    # Forgotten by a write since the counts were read: the answer is not one graph's.
+                    raise KeptAnswerChanged(f"the graph changed while {self.spec.name} was read; ask again")
+                yield json.loads(r["rows"])
+
+
+class KeptAnswerChanged(RuntimeError):
+    """A write forgot kept answers while a page or a stream was being read from them."""
+
+
+def _pieces(store: Any, slot: str, current: str, timeout: float) -> dict[str, list[int]]:
+    """Part -> the rows of each of its pieces, in order (markers: one count each)."""
     try:
         rows = read(store, COUNTS, {"slot": slot}, timeout=timeout).dicts()
     except Exception:  # noqa: BLE001 - a graph built before kept answers existed: none kept
         return {}
-    return {r["name"]: r["count"] for r in rows if r["stamp"] == current}
-
-
-class Plan:
-    """The places of an answer in order, the rows each has, and where they are read from."""
-
-    def __init__(self, store: Any, spec: Any, values: dict[str, Any], run_rows: RunRows, timeout: float) -> None:
-        self.store, self.spec, self.values, self.run_rows, self.timeout = store, spec, values, run_rows, timeout
-        self.current = stamp(spec)
-        self.slot = _slot(spec, values)
-        self.places = _places(store, list(values.get("jurisdiction") or []), timeout)
-        computed = _counts(store, f"{spec.name}|{MARKER}", self.current, timeout)
-        kept = _counts(store, self.slot, self.current, timeout)
-        self.counts: dict[str, int] = {}
-        self.live: dict[str, Rows] = {}
-        missing = [j for j in self.places if j not in computed]
-        for j in self.places:
-            if j in computed:
-                self.counts[j] = kept.get(j, 0)
-        for i in range(0, len(missing), PLACES_PER_STATEMENT):
-            part = missing[i:i + PLACES_PER_STATEMENT]
-            by_place = _by_place(run_rows({**values, "jurisdiction": part}), part)
-            self.live.update(by_place)
-            self.counts.update({j: len(r) for j, r in by_place.items()})
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    def rows_of(self, places: list[str]) -> Iterator[tuple[str, Rows]]:
-        """The rows of each of ``places`` (in that order), kept ones read a statement at a time."""
-        for i in range(0, len(places), PLACES_PER_STATEMENT):
-            part = places[i:i + PLACES_PER_STATEMENT]
-            ids = [f"{self.slot}|{j}" for j in part if j not in self.live and self.counts.get(j)]
-            got = {r["id"]: r for r in read(self.store, ROWS, {"ids": ids}, timeout=self.timeout).dicts()} if ids else {}
-            for j in part:
-                if j in self.live:
-                    yield j, self.live[j]
-                elif not self.counts.get(j):
-                    yield j, []
-                else:
-                    r = got.get(f"{self.slot}|{j}")
-                    if r is None or r["stamp"] != self.current:  # forgotten since the counts were read
-                        yield j, _by_place(self.run_rows({**self.values, "jurisdiction": [j]}), [j])[j]
-                    else:
-                        yield j, json.loads(r["rows"])
-
-
-def _by_place(rows: Rows, places: list[str]) -> dict[str, Rows]:
-    out: dict[str, Rows] = {j: [] for j in places}
+    out: dict[str, dict[int, int]] = {}
     for r in rows:
-        out.setdefault(r["jurisdiction"], []).append(r)
-    return out
+        if r["stamp"] == current:
+            out.setdefault(r["part"].split(":", 1)[1], {})[r["piece"] or 0] = r["count"]
+    return {j: [n for _k, n in sorted(by.items())] for j, by in out.items()}
 
 
 def plan(store: Any, spec: Any, values: dict[str, Any], run_rows: RunRows, timeout: float) -> Plan | None:
     """How to read the answer from kept answers, or None when it cannot be (the caller runs the query)."""
     if not servable(spec, values):
         return None
-    if not values.get("jurisdiction") and read(store, UNPLACED, {}, timeout=timeout).rows:
+    if partition(spec).trailing is None and not values.get("jurisdiction") \
+            and read(store, UNPLACED, {}, timeout=timeout).rows:
         return None  # rows of a policy without a place are never kept
     return Plan(store, spec, values, run_rows, timeout)
 
 
 def window(p: Plan, offset: int, limit: int | None) -> tuple[Rows, int]:
-    """(rows ``offset`` .. ``offset + limit`` of the answer, the total): only the places that hold them are read."""
+    """(rows ``offset`` .. ``offset + limit`` of the answer, the total): only the pieces that hold them are read."""
     total = p.total
     end = total if limit is None else min(offset + limit, total)
-    position, wanted = 0, []
-    for j in p.places:
-        n = p.counts.get(j, 0)
-        if n and position + n > offset and position < end:
-            wanted.append((j, position))
-        position += n
+    position, wanted, starts = 0, [], []
+    for j in p.parts:
+        for k, n in enumerate(p.pieces.get(j, [])):
+            if n and position + n > offset and position < end:
+                wanted.append((j, k))
+                starts.append(position)
+            position += n
     rows: Rows = []
-    starts = dict(wanted)
-    for j, got in p.rows_of([j for j, _ in wanted]):
-        at = starts[j]
+    for at, got in zip(starts, p.read(wanted), strict=True):
         rows.extend(got[max(offset - at, 0):max(end - at, 0)])
     return rows, total
 
 
 def stream(p: Plan) -> Iterator[dict[str, Any]]:
-    """Every row of the answer, place by place."""
-    for _j, got in p.rows_of(p.places):
+    """Every row of the answer, piece by piece."""
+    for got in p.read([(j, k) for j in p.parts for k, n in enumerate(p.pieces.get(j, [])) if n]):
         yield from got
 
 
@@ -224,61 +284,68 @@ def stream(p: Plan) -> Iterator[dict[str, Any]]:
 
 def refresh(store: Any, specs: list[Any], run_rows: Callable[[Any, dict[str, Any]], Rows], timeout: float,
             progress: Callable[[int, int], None] | None = None) -> int:
-    """Compute and keep the answers of every place that has none (at the current stamp) for every
-    kept query; returns the number of places computed. ``progress(done, total)`` after each part."""
+    """Compute and keep the answers of every part that has none (at the current stamp) for every
+    kept query; returns the number of (query, part) answers computed. ``progress(done, total)``."""
     todo: list[tuple[Any, list[str]]] = []
-    places = _places(store, [], timeout)
+    listed: dict[str, list[str]] = {}
     for spec in specs:
-        have = _counts(store, f"{spec.name}|{MARKER}", stamp(spec), timeout)
-        todo.append((spec, [j for j in places if j not in have]))
+        part = partition(spec)
+        if part.name not in listed:
+            listed[part.name] = _parts(store, part, [], timeout)
+        have = set(_pieces(store, f"{spec.name}|{MARKER}", stamp(spec), timeout))
+        todo.append((spec, [j for j in listed[part.name] if j not in have]))
     total, done = sum(len(t) for _s, t in todo), 0
     for spec, missing in todo:
-        for i in range(0, len(missing), PLACES_PER_STATEMENT):
-            part = missing[i:i + PLACES_PER_STATEMENT]
-            _keep(store, spec, part, lambda values, spec=spec: run_rows(spec, values), timeout)
-            done += len(part)
+        step = partition(spec).per_statement
+        for i in range(0, len(missing), step):
+            some = missing[i:i + step]
+            _keep(store, spec, some, lambda values, spec=spec: run_rows(spec, values), timeout)
+            done += len(some)
             if progress is not None:
                 progress(done, total)
     return done
 
 
-def _keep(store: Any, spec: Any, part: list[str], run_rows: RunRows, timeout: float) -> bool:
+def _keep(store: Any, spec: Any, parts: list[str], run_rows: RunRows, timeout: float) -> bool:
     version = store.read(VERSION)
     before = version[0]["version"] if version else None
+    part = partition(spec)
     values = {p.name: p.default_value() for p in spec.params}
-    values["jurisdiction"] = part
-    form = grouped(spec)
-    if form is None:
-        rows = run_rows(values)
-        keys = [tuple(values.get(k) for k in spec.kept[1:])]
-        by_key = {keys[0]: _by_place(rows, part)}
-    else:
-        by_key = {}
-        for r in read(store, form, {**values, "jurisdiction": part}, timeout=timeout).dicts():
+    by_key: dict[tuple[Any, ...], dict[str, Rows]] = {}
+    if len(spec.kept) == 1:
+        rows = _compute(store, spec, values, parts, run_rows, timeout)
+        by_key[()] = _by_part(rows, part.name, parts)
+    else:  # kept per value of a parameter: the grouped form gives every value's rows at once
+        form = grouped(spec)
+        assert form is not None, f"{spec.name}: kept per {', '.join(spec.kept[1:])} needs kept/{spec.path.name}"
+        for r in read(store, form, {**values, "parts": parts}, timeout=timeout).dicts():
             key = tuple(r.get(k) for k in spec.kept[1:])
-            by_key.setdefault(key, {j: [] for j in part}).setdefault(r["jurisdiction"], []).append(r)
+            value = r[part.name]
+            by_key.setdefault(key, {}).setdefault("" if value is None else value, []).append(r)
     current = stamp(spec)
     out: list[dict[str, Any]] = []
-    for j in part:
+    for j in parts:
         n = 0
-        for key, by_place in by_key.items():
-            got = by_place.get(j) or []
-            if got:
-                slot = f"{spec.name}|{'|'.join(str(k) for k in key)}"
-                out.append({"id": f"{slot}|{j}", "slot": slot, "query": spec.name, "jurisdiction": j,
-                            "count": len(got), "rows": json.dumps(got, ensure_ascii=False), "stamp": current})
-                n += len(got)
+        for key, by_part in by_key.items():
+            got = by_part.get(j) or []
+            slot = f"{spec.name}|{'|'.join(str(k) for k in key)}"
+            for k in range(0, len(got), PIECE):
+                piece = got[k:k + PIECE]
+                out.append({"id": f"{slot}|{part.key(j)}#{k // PIECE}", "slot": slot, "query": spec.name,
+                            "part": part.key(j), "piece": k // PIECE, "count": len(piece),
+                            "rows": json.dumps(piece, ensure_ascii=False), "stamp": current})
+            n += len(got)
         slot = f"{spec.name}|{MARKER}"
-        out.append({"id": f"{slot}|{j}", "slot": slot, "query": spec.name, "jurisdiction": j, "count": n,
+        out.append({"id": f"{slot}|{part.key(j)}", "slot": slot, "query": spec.name, "part": part.key(j), "count": n,
                     "stamp": current})
 
     def work(tx: Any) -> bool:
         now = tx.run(VERSION).data()
         if (now[0]["version"] if now else None) != before:
             return False  # written meanwhile: these rows may describe a graph that is gone
-        tx.run(FORGET, {"names": part, "query": spec.name}).consume()
-        for i in range(0, len(out), 200):
-            tx.run(KEEP, {"rows": out[i:i + 200]}).consume()
+        tx.run(FORGET, {"parts": [part.key(j) for j in parts], "query": spec.name}).consume()
+        for i in range(0, len(out), 50):
+            tx.run(KEEP, {"rows": out[i:i + 50]}).consume()
         return True
 
     return bool(store.execute_write(work))

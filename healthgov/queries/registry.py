@@ -136,8 +136,8 @@ def parse_query(text: str, path: Path | None = None) -> QuerySpec:
             raise ValueError(f"{where}: chunked: must be one of {', '.join(CHUNK_KINDS)}")
         declared.add("chunk")
     kept_by = tuple(k.strip() for k in header.get("kept", "").split(",") if k.strip())
-    if kept_by and (kept_by[0] != "jurisdiction" or not {*kept_by[1:], "jurisdiction"} <= {p.name for p in params}):
-        raise ValueError(f"{where}: kept: must be 'jurisdiction' then parameters of the query")
+    if kept_by and (kept_by[0] not in kept.PARTITIONS or not set(kept_by) <= {p.name for p in params}):
+        raise ValueError(f"{where}: kept: must be one of {', '.join(kept.PARTITIONS)} then parameters of the query")
     undeclared = used - declared
     if undeclared:
         raise ValueError(f"{where}: parameters used but not declared: {', '.join(sorted(undeclared))}")
@@ -237,7 +237,14 @@ def _run_window(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: fl
             end = None if limit is None else offset + limit
             return QueryResult(spec.name, result.params, result.columns, result.rows[offset:end], offset=offset,
                                total_rows=len(result.rows))
-        rows, total = kept.window(plan, offset, limit)
+        for attempt in range(3):
+            try:
+                rows, total = kept.window(plan, offset, limit)
+                break
+            except kept.KeptAnswerChanged:  # a build wrote meanwhile: read the new graph's answer
+                if attempt == 2:
+                    raise
+                plan = _kept_plan(store, spec, values, timeout) or plan
         return QueryResult(spec.name, _shown(values), list(spec.columns), rows, offset=offset, total_rows=total)
     order = chunks.order_of(spec, store, values, timeout)
     rows, total = chunks.window(spec, values, order, lambda ids: _chunk_rows(store, spec, values, timeout, ids),

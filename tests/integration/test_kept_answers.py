@@ -24,7 +24,7 @@ from healthgov.queries.params import bind
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTRA = ROOT.parent / "shared" / "extra"
-KEPT = ("co-responsibility", "lead-matrix", "tier-division", "agency-profile")
+KEPT = ("co-responsibility", "lead-matrix", "tier-division", "agency-profile", "compare-targets")
 
 PROVINCE = """广东省卫生健康委员会关于印发基层医疗卫生服务能力提升方案的通知
 （本文为测试用虚构文本）
@@ -37,13 +37,15 @@ PROVINCE = """广东省卫生健康委员会关于印发基层医疗卫生服务
 CITY = """广州市卫生健康委员会关于加强家庭医生签约服务的通知
 （本文为测试用虚构文本）
 一、工作任务
-（一）完善家庭医生签约服务。（牵头单位：广州市卫健委；配合单位：市医保局、市财政局）
+（一）完善家庭医生签约服务。到2025年，全市每千人口执业（助理）医师数不低于3.5人。（牵头单位：广州市卫健委；配合单位：市医保局、市财政局）
 广州市卫生健康委员会
 2024年5月6日
 """
 
 
 def _param_sets(store: Any, name: str) -> list[dict[str, str]]:
+    if name == "compare-targets":
+        return [{}]
     if name != "agency-profile":
         return [{}, {"jurisdiction": "广东省,重庆市"}]
     types = store.read("MATCH (a:Agency) WHERE a.agency_type IS NOT NULL RETURN DISTINCT a.agency_type AS t ORDER BY t")
@@ -58,8 +60,8 @@ def _live(store: Any, name: str, params: dict[str, str]) -> list[dict[str, Any]]
 def _kept_places(store: Any) -> dict[str, str]:
     """Place of each kept answer marker -> the node's element id (a new node when recomputed)."""
     rows = store.read(f"MATCH (k:{KEPT_LABEL}) WHERE k.slot = 'co-responsibility|*' "
-                      "RETURN k.jurisdiction AS j, elementId(k) AS e")
-    return {r["j"]: r["e"] for r in rows}
+                      "RETURN k.part AS j, elementId(k) AS e")
+    return {r["j"].removeprefix("jurisdiction:"): r["e"] for r in rows}
 
 
 def assert_kept_is_live(store: Any) -> int:
@@ -96,7 +98,7 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     try:
         report = build([docs, EXTRA], store)
         assert report.loaded and not report.failures, report
-        assert report.kept >= 4 * 5, report.kept  # four queries, several places
+        assert report.kept >= 4 * 5, report.kept  # four queries per place, one per indicator
         yield store, docs
     finally:
         store.close()
@@ -137,9 +139,15 @@ def test_a_rebuild_forgets_the_places_it_changes_and_no_other(built) -> None:
     after = _kept_places(store)
     assert "广州市" in after
     assert after["广东省"] != before["广东省"], "the province's answers name the renamed body: recomputed"
+    measured = store.read("MATCH (:Policy {title: $t})-[:HAS_TASK]->()-[:HAS_TARGET]->()-[:MEASURES]->(i) RETURN i.id AS i",
+                          {"t": CITY.splitlines()[0]})
+    assert measured, "the city's target measures an indicator other documents measure too"
+    others = registry.run(store, "compare-targets", {"indicator": measured[0]["i"]}).rows
+    assert len({r["policy_id"] for r in others}) > 1
     unchanged = [j for j in before if j != "广东省" and after.get(j) == before[j]]
     assert unchanged, "answers of places the write did not touch are kept, not recomputed"
-    assert report.kept == 4 * 2  # two places, four queries
+    # Two places, four queries; compare-targets: the indicators of the new document's targets.
+    assert report.kept >= 4 * 2
     rows = registry.run(store, "co-responsibility", {"jurisdiction": "广东省"}, window=(0, None)).rows
     assert any("广州市卫健委" in (r["agency_a"], r["agency_b"]) for r in rows)
     assert_kept_is_live(store)
@@ -152,7 +160,7 @@ def test_answers_of_another_version_are_not_read(built) -> None:
     plan = registry._kept_plan(store, spec, bind(spec.params, {}), 60)
     assert plan is not None and plan.live  # computed for the request
     assert registry.run(store, "lead-matrix", {}, window=(0, None)).rows == _live(store, "lead-matrix", {})
-    assert registry.keep_answers(store) == len(plan.places)  # the next build keeps them again
+    assert registry.keep_answers(store) == len(plan.parts)  # the next build keeps them again
     assert not registry._kept_plan(store, spec, bind(spec.params, {}), 60).live
 
 

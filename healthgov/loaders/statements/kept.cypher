@@ -1,6 +1,6 @@
 // The answers the graph keeps for its filter-free questions (healthgov.queries.kept) are of one
-// place each: a write forgets those of every place whose answers it may change, in its own
-// transaction, so a kept answer never describes a graph that is gone.
+// part each (a place, an indicator): a write forgets those of every part whose answers it may
+// change, in its own transaction, so a kept answer never describes a graph that is gone.
 
 // name: policy_place
 MATCH (p:{{Policy}} {id: $id})-[:{{hasJurisdiction}}]->(j:{{Jurisdiction}}) RETURN j.name AS name
@@ -11,6 +11,15 @@ UNWIND $ids AS aid
 MATCH (a:{{Agency}} {id: aid})
 RETURN a.id AS id, a.{{name}} AS name, a.agency_type AS agency_type, a.{{collective}} AS collective
 
+// name: place_state
+// What of a place the kept answers show besides its documents: its level.
+UNWIND $ids AS jid
+MATCH (j:{{Jurisdiction}} {id: jid})
+RETURN j.id AS id, j.name AS name, j.level AS level
+
+// name: all_indicators
+MATCH (i:{{Indicator}}) RETURN i.id AS id
+
 // name: places_naming
 // The places whose documents give these agencies a task.
 UNWIND $ids AS aid
@@ -18,7 +27,13 @@ MATCH (a:{{Agency}} {id: aid})<-[:{{leadAgency}}|{{supportingAgency}}]-(:{{Task}
 MATCH (p)-[:{{hasJurisdiction}}]->(j:{{Jurisdiction}})
 RETURN DISTINCT j.name AS name
 
+// name: prior_indicators
+// The indicators the targets of a document measure ('' for a target that measures none).
+MATCH (p:{{Policy}} {id: $id})-[:{{hasTask}}|{{hasTarget}}*1..2]->(g:{{Target}})
+OPTIONAL MATCH (g)-[:{{measures}}]->(i:{{Indicator}})
+RETURN DISTINCT coalesce(i.id, '') AS id
+
 // name: forget_kept
-UNWIND $names AS name
-MATCH (k:HealthgovKept {jurisdiction: name})
+UNWIND $parts AS part
+MATCH (k:HealthgovKept {part: part})
 DETACH DELETE k

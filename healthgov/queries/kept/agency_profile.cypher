@@ -1,8 +1,8 @@
-// agency-profile for every agency type at once, over the places in $jurisdiction: the rows
+// agency-profile for every agency type at once, over the places in $parts: the rows
 // agency-profile gives for each type (healthgov.queries.kept keeps them per type and place).
 // Only the grouping differs from agency_profile.cypher's place branch: the type is the row's.
 MATCH (j:Jurisdiction)
-WHERE j.name IN $jurisdiction
+WHERE j.name IN $parts
 MATCH (j)<-[:HAS_JURISDICTION]-(p:Policy)
 MATCH (p)-[:HAS_TASK]->(t:Task)-[r:LEAD_AGENCY|SUPPORTING_AGENCY]->(a:Agency)
 WHERE a.agency_type IS NOT NULL
