@@ -6,7 +6,7 @@ import functools
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -125,6 +125,20 @@ class _ProgressBar:
             self.bar.stop()
 
 
+def _keep_answers(store: Any, bar: _ProgressBar) -> tuple[int, float]:
+    """A build's last step: the filter-free questions answered per place (per indicator) for the
+    parts whose documents changed (``healthgov.queries.kept``), instead of on a first request."""
+    from healthgov.queries.registry import keep_answers
+
+    started = time.monotonic()
+    try:
+        kept = keep_answers(store, progress=bar.keeping)
+    except Exception as e:  # noqa: BLE001 - the graph is whole; those answers are then computed per request
+        bar.warning(f"answers not kept (each request computes them): {e}")
+        kept = 0
+    return kept, time.monotonic() - started
+
+
 def build(
     paths: Annotated[list[Path], typer.Argument(help="Policy documents or directories (searched recursively).")],
     store_uri: StoreOpt = None,
@@ -153,15 +167,18 @@ def build(
     options = loading.BuildOptions(force=force, jobs=jobs, batch_docs=batch_docs, counts=counts)
     with open_store(store_uri, data_dir) as store:
         bar = _ProgressBar(console)
+        kept, kept_seconds = 0, 0.0
         try:
             report = loading.build(sources, store, options, bar)
+            if not report.stopped:
+                kept, kept_seconds = _keep_answers(store, bar)
         finally:
             bar.stop()
         where = store.uri if store.kind == "neo4j" else f"bundled engine ({store.data_dir})"
     _summary(console, where, report.loaded, report.skipped, report.failures, report.nodes, report.rels,
              time.monotonic() - started, report.written)
-    if report.kept:
-        console.print(f"kept {report.kept} per-place answers of the filter-free questions in {report.kept_seconds:.1f} s")
+    if kept:
+        console.print(f"kept {kept} answers of the filter-free questions (per place or indicator) in {kept_seconds:.1f} s")
     if report.lost:
         from healthgov.graph.store import public_uri
 

@@ -45,7 +45,6 @@ class BuildOptions:
     batch_docs: int = 100  # new documents per transaction (1: one transaction per document)
     max_bytes: int = DEFAULT_MAX_BYTES  # a larger file fails (extraction refuses it)
     counts: bool = False  # count every relationship by type at the end (reads all of them)
-    keep: bool = True  # compute the kept answers of the places that have none (healthgov.queries.kept)
 
 
 class BuildProgress(Protocol):
@@ -106,8 +105,6 @@ class BuildReport:
     seconds: float = 0.0
     lost: str | None = None  # the store was lost: why
     disk_full: str | None = None  # the bundled engine's disk is full: what to do
-    kept: int = 0  # (query, place) answers computed and kept at the end
-    kept_seconds: float = 0.0
 
     @property
     def stopped(self) -> bool:
@@ -146,27 +143,12 @@ def build(paths: Sources | Iterable[Path], store: Any, options: BuildOptions | N
         read = {name for _f, name in todo}
         skipped = {name: f for f, name in sources.files if name not in read}
         _link_late_annexes(annexes, loader, options, report, progress, skipped)
-    if options.keep and not report.stopped:
-        _keep_answers(store, report, progress)
     if options.counts and not report.lost:
         report.nodes, report.rels = graph_counts(store)
     elif not report.lost:
         report.nodes = node_counts(store, schema)
     report.seconds = time.monotonic() - started
     return report
-
-
-def _keep_answers(store: Any, report: BuildReport, progress: BuildProgress) -> None:
-    """The last step: the per-place answers of the filter-free questions, computed once here
-    instead of on a researcher's first request (only for places whose documents changed)."""
-    from healthgov.queries.registry import keep_answers  # computed by the named queries themselves
-
-    started = time.monotonic()
-    try:
-        report.kept = keep_answers(store, progress=getattr(progress, "keeping", None))
-    except Exception as e:  # noqa: BLE001 - the graph is whole; the answers are then computed on request
-        _warn(report, progress, f"answers not kept (each request computes them): {e}")
-    report.kept_seconds = time.monotonic() - started
 
 
 def _warn(report: BuildReport, progress: BuildProgress, message: str) -> None:

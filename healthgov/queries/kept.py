@@ -241,7 +241,7 @@ def _pieces(store: Any, slot: str, current: str, timeout: float) -> dict[str, li
         return {}
     out: dict[str, dict[int, int]] = {}
     for r in rows:
-        if r["stamp"] == current:
+        if r["stamp"] == current and isinstance(r["part"], str):
             out.setdefault(r["part"].split(":", 1)[1], {})[r["piece"] or 0] = r["count"]
     return {j: [n for _k, n in sorted(by.items())] for j, by in out.items()}
 
