@@ -263,7 +263,7 @@ class BatchWriter:
         out: dict[str, tuple[Any, ...]] = {}
         for i in range(0, len(ids), ROWS_PER_STATEMENT):
             for r in run(tx, self.q.agency_state, ids=ids[i : i + ROWS_PER_STATEMENT]):
-                out[r["id"]] = (r["name"], r["agency_type"], r["collective"])
+                out[r["id"]] = (r["name"], r["agency_type"], r["collective"], r["level"])
         return out
 
     def _place_state(self, tx: Any, ids: list[str]) -> dict[str, tuple[Any, ...]]:
@@ -276,7 +276,7 @@ class BatchWriter:
     def _forget_kept(self, tx: Any, places: set[str], indicators: set[str], before: dict[str, tuple[Any, ...]]) -> None:
         """Forget the kept answers (``healthgov.queries.kept``) this write may change: of the places
         of the documents written (and of the versions replaced), of the places whose documents name
-        an agency whose name, type or class this write changed (an agency keeps the best of the
+        an agency whose name, type, class or level this write changed (an agency keeps the best of the
         names all documents give it, so a document of one place can rename a body in the answers
         of another), and of the indicators their targets measure."""
         ids = sorted(before)

@@ -58,7 +58,7 @@ class Partition:
     # The part of rows whose column is null (they sort last), when it is kept; None: such rows
     # make the answer live (see UNPLACED).
     trailing: str | None = None
-    per_statement: int = 32  # parts computed per statement (each in the engine's heap at once)
+    per_statement: int = 8  # parts computed per statement (their rows in the engine's heap at once)
 
     def key(self, value: Any) -> str:
         """The ``part`` property of a kept answer of ``value`` (what a write forgets it by)."""
@@ -311,6 +311,7 @@ def _keep(store: Any, spec: Any, parts: list[str], run_rows: RunRows, timeout: f
     before = version[0]["version"] if version else None
     part = partition(spec)
     values = {p.name: p.default_value() for p in spec.params}
+    values.update({f"{p.name}_raw": p.default_value() for p in spec.params if p.type.base == "zh"})
     by_key: dict[tuple[Any, ...], dict[str, Rows]] = {}
     if len(spec.kept) == 1:
         rows = _compute(store, spec, values, parts, run_rows, timeout)

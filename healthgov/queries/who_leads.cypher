@@ -17,6 +17,9 @@
 // found from the filter: a policy by its id (index), a jurisdiction or level from the
 // Jurisdiction nodes (a few hundred) to its documents; only with none of the three is every
 // policy read. The branches exclude each other (UNWIND of an empty list skips one).
+// kept: jurisdiction
+// With no filter but places (role lead, collective bodies in), the answer is kept per place by
+// the build and read back (healthgov.queries.kept): a first page and a whole CSV read kept rows.
 // chunked: policies
 // Paged and streamed answers run it over a few policies at a time ($chunk: their ids, in the
 // order of jurisdiction and id that the rows are sorted by; healthgov.queries.chunks): a page

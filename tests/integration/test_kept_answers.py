@@ -24,7 +24,7 @@ from healthgov.queries.params import bind
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTRA = ROOT.parent / "shared" / "extra"
-KEPT = ("co-responsibility", "lead-matrix", "tier-division", "agency-profile", "compare-targets")
+KEPT = ("co-responsibility", "lead-matrix", "tier-division", "agency-profile", "compare-targets", "who-leads")
 
 PROVINCE = """广东省卫生健康委员会关于印发基层医疗卫生服务能力提升方案的通知
 （本文为测试用虚构文本）

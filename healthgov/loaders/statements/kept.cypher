@@ -6,10 +6,10 @@
 MATCH (p:{{Policy}} {id: $id})-[:{{hasJurisdiction}}]->(j:{{Jurisdiction}}) RETURN j.name AS name
 
 // name: agency_state
-// What of an agency the kept answers show besides its tasks: its name, type and class.
+// What of an agency the kept answers show besides its tasks: its name, type, class and level.
 UNWIND $ids AS aid
 MATCH (a:{{Agency}} {id: aid})
-RETURN a.id AS id, a.{{name}} AS name, a.agency_type AS agency_type, a.{{collective}} AS collective
+RETURN a.id AS id, a.{{name}} AS name, a.agency_type AS agency_type, a.{{collective}} AS collective, a.level AS level
 
 // name: place_state
 // What of a place the kept answers show besides its documents: its level.
