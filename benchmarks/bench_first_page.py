@@ -14,9 +14,11 @@ commission; policy-summary/lineage: a national document; task-detail: its first 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import time
+from pathlib import Path
 
 from common import HEALTHGOV, Timer, corpus, data_dir, ensure_built, write_result
 
@@ -44,6 +46,21 @@ def timed_page(store, name: str, params: dict[str, str]) -> tuple[float | None, 
         return None, str(exc)[:200], None
 
 
+def engine_memory(d) -> dict[str, object]:
+    """The engine JVM's resident memory now and at its peak (MB), and the Java options it runs with."""
+    from healthgov.graph import engine
+
+    state = engine.status(d)
+    out: dict[str, object] = {"java_opts": os.environ.get("HEALTHGOV_ENGINE_JAVA_OPTS", "")}
+    if state is None:
+        return out
+    for line in Path(f"/proc/{state.java_pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            out[{"VmRSS": "rss_mb", "VmHWM": "peak_rss_mb"}[key]] = round(int(value.split()[0]) / 1024)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=1000)
@@ -65,7 +82,8 @@ def main() -> None:
             warm_ok = [w for w in warm if w is not None]
             rows.append({"query": name, "params": params, "cold_ms": None if cold is None else round(cold * 1000, 1),
                          "warm_median_ms": round(statistics.median(warm_ok) * 1000, 1) if warm_ok else None,
-                         "total": total, "error": error, "chunked": registry.get(name).chunked is not None})
+                         "total": total, "error": error, "chunked": registry.get(name).chunked is not None,
+                         "kept": bool(registry.get(name).kept)})
             print(rows[-1], flush=True)
         # The whole who-leads (default parameters), streamed vs unsliced, alternating.
         whole: dict[str, list[float]] = {"streamed": [], "unsliced": []}
@@ -83,9 +101,12 @@ def main() -> None:
         figures = {name: {"seconds": [round(s, 2) for s in v], "rows_per_s": round(count / min(v)) if v else None}
                    for name, v in whole.items()}
         print(figures)
+        memory = engine_memory(d)
+        print(memory)
     cold_ok = [r["cold_ms"] for r in rows if r["cold_ms"] is not None]
     data = {"pages": rows, "who_leads_whole": {"rows": count, **figures},
             "cold_max_ms": max(cold_ok), "cold_median_ms": statistics.median(cold_ok), "engine_restarted": True,
+            "engine_memory": memory,
             "timestamp": time.time()}
     if not a.no_write:
         write_result("first_page", a.n, data, f"python benchmarks/bench_first_page.py --n {a.n} --runs {a.runs}")

@@ -125,16 +125,21 @@ Chunk = Callable[[list[str]], list[dict[str, Any]]]
 
 
 def window(spec: Any, values: dict[str, Any], order: list[PolicyCounts], run_chunk: Chunk,
-           offset: int, limit: int | None) -> tuple[list[dict[str, Any]], int]:
-    """(rows ``offset`` .. ``offset + limit`` of the answer, the total)."""
+           offset: int, limit: int | None, count: Callable[[], int] | None = None) -> tuple[list[dict[str, Any]], int]:
+    """(rows ``offset`` .. ``offset + limit`` of the answer, the total). ``count``: the total, asked
+    of the engine when the per-item counts cannot tell it (a query's ``counts/`` statement)."""
     role, collective = values.get("role", "any"), bool(values.get("collective", True))
     total = counted_total(spec, values, order)
+    per_item = total is not None  # the counts of each item are known, not only the total
+    if total is None and count is not None and limit is not None:
+        total = count()
     known = total is not None
     end = None if limit is None else offset + limit
     rows: list[dict[str, Any]] = []
     position = 0  # absolute index of the next row read
     first = 0
-    if total is not None:
+    per_policy: list[int | None] = []
+    if per_item:
         per_policy = [p.rows(role, collective) for p in order]
         # Skip whole policies before the window: their rows are counted, not read.
         while first < len(order) and position + (per_policy[first] or 0) <= offset:
@@ -142,9 +147,11 @@ def window(spec: Any, values: dict[str, Any], order: list[PolicyCounts], run_chu
             first += 1
         if end is not None and end <= position:
             return [], total
+    if known and not per_item and end is not None and total is not None and offset >= total:
+        return [], total
     ids = [p.id for p in order[first:]]
     slices = _slices(len(ids), FIRST_CHUNK if end is not None else STREAM_CHUNK)
-    if known and end is not None:
+    if per_item and end is not None:
         # The counts say which policies hold the window: read exactly those, in one statement
         # (or a few of MAX_CHUNK policies).
         covered, reach = 0, position

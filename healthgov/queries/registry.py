@@ -247,9 +247,22 @@ def _run_window(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: fl
                 plan = _kept_plan(store, spec, values, timeout) or plan
         return QueryResult(spec.name, _shown(values), list(spec.columns), rows, offset=offset, total_rows=total)
     order = chunks.order_of(spec, store, values, timeout)
+    count = None
+    if (statement := count_statement(spec)) is not None:
+        def count() -> int:
+            return int(read(store, statement, values, timeout=timeout).dicts()[0]["total"])
     rows, total = chunks.window(spec, values, order, lambda ids: _chunk_rows(store, spec, values, timeout, ids),
-                                offset, limit)
+                                offset, limit, count)
     return QueryResult(spec.name, _shown(values), list(spec.columns), rows, offset=offset, total_rows=total)
+
+
+def count_statement(spec: QuerySpec) -> str | None:
+    """The statement counting a chunked query's rows for the same parameters (``counts/<file>``), if any."""
+    path = None if spec.path is None else spec.path.parent / "counts" / spec.path.name
+    if path is None or not path.exists():
+        return None
+    text = path.read_text(encoding="utf-8")
+    return "\n".join(ln for ln in text.splitlines() if not ln.strip().startswith("//")).strip()
 
 
 def _kept_plan(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: float) -> kept.Plan | None:

@@ -8,7 +8,19 @@
 // With jurisdictions given, only their policies' tasks are read (found from the Jurisdiction
 // nodes); with none, the tasks are scanned and only the matching ones' policies read (the
 // branches exclude each other: UNWIND of an empty list skips one).
+// chunked: policies
+// A page reads a few policies' tasks at a time ($chunk: their ids, in row order;
+// healthgov.queries.chunks) and takes its total from counts/search.cypher (the matching tasks
+// counted, not joined and sorted).
 CALL () {
+  UNWIND $chunk AS chunk_id
+  MATCH (p:Policy {id: chunk_id})
+  MATCH (p)-[:HAS_TASK]->(t:Task)
+  WHERE coalesce(t.text_simplified, t.text) CONTAINS $phrase OR t.text CONTAINS $phrase_raw
+  OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
+  RETURN p, t, j
+  UNION ALL
+  UNWIND CASE WHEN size($chunk) = 0 THEN [1] ELSE [] END AS one
   MATCH (j:Jurisdiction)
   WHERE j.name IN $jurisdiction
   MATCH (j)<-[:HAS_JURISDICTION]-(p:Policy)
@@ -16,7 +28,7 @@ CALL () {
   WHERE coalesce(t.text_simplified, t.text) CONTAINS $phrase OR t.text CONTAINS $phrase_raw
   RETURN p, t, j
   UNION ALL
-  UNWIND CASE WHEN size($jurisdiction) = 0 THEN [1] ELSE [] END AS one
+  UNWIND CASE WHEN size($chunk) = 0 AND size($jurisdiction) = 0 THEN [1] ELSE [] END AS one
   MATCH (t:Task)
   WHERE coalesce(t.text_simplified, t.text) CONTAINS $phrase OR t.text CONTAINS $phrase_raw
   MATCH (t)<-[:HAS_TASK]-(p:Policy)

@@ -91,3 +91,21 @@ def test_agencies_pages_are_the_whole_answer(corpus_store, slices, params: dict[
     for offset, limit in [(0, 100), (0, 1), (3, 7), (max(n - 5, 0), 100), (n, 10), (0, 0), (2, None)]:
         got = registry.run(corpus_store, "agencies", params, window=(offset, limit))
         assert got.total == n and got.page(offset, limit) == whole[offset: None if limit is None else offset + limit]
+
+
+SEARCHES = [{"phrase": "医共体"}, {"phrase": "醫療"}, {"phrase": "卫生", "jurisdiction": "重庆市,杭州市"},
+            {"phrase": "不会出现在任何文件里的短语"}]
+
+
+@pytest.mark.parametrize("params", SEARCHES, ids=lambda p: ",".join(f"{k}={v}" for k, v in p.items()))
+def test_search_pages_are_the_whole_answer(corpus_store, slices, params: dict[str, str]) -> None:
+    # search is chunked by policies, its total counted by counts/search.cypher (not by the rows).
+    assert registry.get("search").chunked == "policies"
+    whole = registry.run(corpus_store, "search", params).rows
+    _spec, _shown, _total, streamed = registry.stream(corpus_store, "search", params)
+    assert list(streamed) == whole
+    n = len(whole)
+    for offset, limit in [(0, 100), (0, 1), (3, 7), (max(n - 5, 0), 100), (n, 10), (n + 50, 10), (0, 0), (2, None)]:
+        got = registry.run(corpus_store, "search", params, window=(offset, limit))
+        assert got.total == n, (offset, limit)
+        assert got.page(offset, limit) == whole[offset: None if limit is None else offset + limit], (offset, limit)
