@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from healthgov.queries.execute import read
@@ -34,6 +35,24 @@ WHERE (size($jurisdiction) = 0 OR j.name IN $jurisdiction) AND ($level IS NULL O
 RETURN j.name AS jurisdiction, p.id AS id, p.lead_rows AS lead_rows, p.support_rows AS support_rows,
        p.named_lead_rows AS named_lead_rows, p.named_support_rows AS named_support_rows
 ORDER BY jurisdiction, id"""
+
+# The same order read lazily, a few places at a time (when no total is summed from the counts):
+# the places in name order, each one's policies by id, then the policies without a place.
+PLACES = """MATCH (j:Jurisdiction)
+WHERE (size($jurisdiction) = 0 OR j.name IN $jurisdiction) AND ($level IS NULL OR j.level = $level)
+RETURN DISTINCT j.name AS name
+ORDER BY name"""
+PLACE_POLICIES = """MATCH (j:Jurisdiction)
+WHERE j.name IN $names AND ($level IS NULL OR j.level = $level)
+MATCH (j)<-[:HAS_JURISDICTION]-(p:Policy)
+WHERE coalesce(p.loaded, true)
+RETURN DISTINCT j.name AS jurisdiction, p.id AS id
+ORDER BY jurisdiction, id"""
+UNPLACED_POLICIES = """MATCH (p:Policy)
+WHERE coalesce(p.loaded, true) AND NOT EXISTS { MATCH (p)-[:HAS_JURISDICTION]->(:Jurisdiction) }
+RETURN p.id AS id
+ORDER BY id"""
+PLACES_PER_READ = 8
 
 # Every agency a chunked agency query lists, in its row order (agency id), with its filters.
 AGENCY_ORDER = """MATCH (a:Agency)
@@ -79,15 +98,35 @@ def policy_order(store: Any, values: dict[str, Any], timeout: float) -> list[Pol
     return out
 
 
+def lazy_policy_order(store: Any, values: dict[str, Any], timeout: float) -> Iterator[PolicyCounts]:
+    """``policy_order``'s policies, read as they are needed (no counts): a first page of a query
+    whose total is not summed from counts reads the policies of a few places, not of every one."""
+    if values.get("policy") is not None:
+        yield from policy_order(store, values, timeout)
+        return
+    params = {"jurisdiction": values.get("jurisdiction") or [], "level": values.get("level")}
+    names = [r["name"] for r in read(store, PLACES, params, timeout=timeout).dicts()]
+    for i in range(0, len(names), PLACES_PER_READ):
+        for row in read(store, PLACE_POLICIES, {"names": names[i:i + PLACES_PER_READ], "level": params["level"]},
+                        timeout=timeout).dicts():
+            yield PolicyCounts(row["id"], {})
+    if not params["jurisdiction"] and params["level"] is None:
+        for row in read(store, UNPLACED_POLICIES, {}, timeout=timeout).dicts():
+            yield PolicyCounts(row["id"], {})
+
+
 def agency_order(store: Any, values: dict[str, Any], timeout: float) -> list[PolicyCounts]:
     params = {"agency_type": values.get("agency_type"), "jurisdiction": values.get("jurisdiction") or []}
     return [PolicyCounts(row["id"], {"one": 1}) for row in read(store, AGENCY_ORDER, params, timeout=timeout).dicts()]
 
 
-def order_of(spec: Any, store: Any, values: dict[str, Any], timeout: float) -> list[PolicyCounts]:
-    """The items (policies, agencies) a chunked query is run over, in its row order."""
+def order_of(spec: Any, store: Any, values: dict[str, Any], timeout: float) -> list[PolicyCounts] | Iterator[PolicyCounts]:
+    """The items (policies, agencies) a chunked query is run over, in its row order: a list when
+    their counts give the total, else read lazily."""
     if spec.chunked == "agencies":
         return agency_order(store, values, timeout)
+    if not counted(spec, values):
+        return lazy_policy_order(store, values, timeout)
     return policy_order(store, values, timeout)
 
 
@@ -104,9 +143,9 @@ def counted(spec: Any, values: dict[str, Any]) -> bool:
     return True
 
 
-def counted_total(spec: Any, values: dict[str, Any], order: list[PolicyCounts]) -> int | None:
+def counted_total(spec: Any, values: dict[str, Any], order: list[PolicyCounts] | Iterator[PolicyCounts]) -> int | None:
     """The number of rows from the per-policy counts, or None when they cannot tell it."""
-    if not counted(spec, values):
+    if not isinstance(order, list) or not counted(spec, values):
         return None
     role, collective = values.get("role", "any"), bool(values.get("collective", True))
     per_policy = [p.rows(role, collective) for p in order]
@@ -129,7 +168,7 @@ def window(spec: Any, values: dict[str, Any], order: list[PolicyCounts], run_chu
     """(rows ``offset`` .. ``offset + limit`` of the answer, the total). ``count``: the total, asked
     of the engine when the per-item counts cannot tell it (a query's ``counts/`` statement)."""
     role, collective = values.get("role", "any"), bool(values.get("collective", True))
-    total = counted_total(spec, values, order)
+    total = counted_total(spec, values, order) if isinstance(order, list) else None
     per_item = total is not None  # the counts of each item are known, not only the total
     if total is None and count is not None and limit is not None:
         total = count()
@@ -149,6 +188,8 @@ def window(spec: Any, values: dict[str, Any], order: list[PolicyCounts], run_chu
             return [], total
     if known and not per_item and end is not None and total is not None and offset >= total:
         return [], total
+    if not isinstance(order, list):
+        return _lazy_window(order, run_chunk, offset, end, total)
     ids = [p.id for p in order[first:]]
     slices = _slices(len(ids), FIRST_CHUNK if end is not None else STREAM_CHUNK)
     if per_item and end is not None:
@@ -170,8 +211,24 @@ def window(spec: Any, values: dict[str, Any], order: list[PolicyCounts], run_chu
     return rows, total if total is not None else position
 
 
-def stream(order: list[PolicyCounts], run_chunk: Chunk) -> Iterator[dict[str, Any]]:
+def _lazy_window(order: Iterator[PolicyCounts], run_chunk: Chunk, offset: int, end: int | None,
+                 total: int | None) -> tuple[list[dict[str, Any]], int]:
+    rows: list[dict[str, Any]] = []
+    position, size = 0, FIRST_CHUNK if end is not None else STREAM_CHUNK
+    while ids := [p.id for p in islice(order, size)]:
+        got = run_chunk(ids)
+        lo = max(offset - position, 0)
+        hi = len(got) if end is None else max(min(end - position, len(got)), 0)
+        rows.extend(got[lo:hi])
+        position += len(got)
+        if total is not None and end is not None and position >= end:
+            return rows, total
+        size = min(size * 2, MAX_CHUNK)
+    return rows, total if total is not None else position
+
+
+def stream(order: list[PolicyCounts] | Iterator[PolicyCounts], run_chunk: Chunk) -> Iterator[dict[str, Any]]:
     """Every row of the answer, slice by slice."""
-    ids = [p.id for p in order]
-    for a in range(0, len(ids), STREAM_CHUNK):
-        yield from run_chunk(ids[a:a + STREAM_CHUNK])
+    it = iter(order)
+    while ids := [p.id for p in islice(it, STREAM_CHUNK)]:
+        yield from run_chunk(ids)
