@@ -230,13 +230,8 @@ def _shown(values: dict[str, Any]) -> dict[str, Any]:
 
 def _run_window(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: float,
                 offset: int, limit: int | None) -> QueryResult:
-    if spec.kept:
-        plan = _kept_plan(store, spec, values, timeout)
-        if plan is None:
-            result = _run_bound(store, spec, values, timeout)
-            end = None if limit is None else offset + limit
-            return QueryResult(spec.name, result.params, result.columns, result.rows[offset:end], offset=offset,
-                               total_rows=len(result.rows))
+    plan = _kept_plan(store, spec, values, timeout) if spec.kept else None
+    if plan is not None:
         for attempt in range(3):
             try:
                 rows, total = kept.window(plan, offset, limit)
@@ -246,11 +241,16 @@ def _run_window(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: fl
                     raise
                 plan = _kept_plan(store, spec, values, timeout) or plan
         return QueryResult(spec.name, _shown(values), list(spec.columns), rows, offset=offset, total_rows=total)
+    if spec.chunked is None:  # a kept query, not kept for these parameters: the whole answer, cut
+        result = _run_bound(store, spec, values, timeout)
+        end = None if limit is None else offset + limit
+        return QueryResult(spec.name, result.params, result.columns, result.rows[offset:end], offset=offset,
+                           total_rows=len(result.rows))
     order = chunks.order_of(spec, store, values, timeout)
     count = None
     if (statement := count_statement(spec)) is not None:
         def count() -> int:
-            return int(read(store, statement, values, timeout=timeout).dicts()[0]["total"])
+            return int(read(store, statement, {**values, "chunk": []}, timeout=timeout).dicts()[0]["total"])
     rows, total = chunks.window(spec, values, order, lambda ids: _chunk_rows(store, spec, values, timeout, ids),
                                 offset, limit, count)
     return QueryResult(spec.name, _shown(values), list(spec.columns), rows, offset=offset, total_rows=total)
