@@ -15,10 +15,15 @@ def cell(value: Any) -> str:
     "; " keeps list cells readable in a spreadsheet; values never contain it ambiguously enough to
     matter for ids and agency names, and nested structures stay lossless as JSON.
     """
+    kind = type(value)
+    if kind is str:  # most cells: first, and by type identity (this runs once per cell of a CSV)
+        return value
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "true" if value else "false"
+    if kind is int:
+        return str(value)
     if isinstance(value, float) and value.is_integer():
         return repr(value)
     if isinstance(value, str | int | float):
@@ -33,21 +38,32 @@ def cell(value: Any) -> str:
 BOM = "\ufeff"
 
 
+ROWS_PER_PIECE = 2000  # rows encoded per piece of text a CSV stream yields
+
+
 def iter_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]], *, bom: bool = False) -> Iterator[str]:
-    """The CSV text line by line (a header, then one line per row), so a large result can be
-    sent as it is encoded instead of built whole first."""
+    """The CSV text in pieces (the header, then a few thousand rows at a time), so a large result
+    can be sent as it is encoded instead of built whole first, without a write per line."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-
-    def line(values: list[str]) -> str:
-        buf.seek(0)
-        buf.truncate()
-        writer.writerow(values)
-        return buf.getvalue()
-
-    yield (BOM if bom else "") + line(list(columns))
+    columns = list(columns)
+    writer.writerow(columns)
+    yield (BOM if bom else "") + buf.getvalue()
+    batch: list[list[str]] = []
     for row in rows:
-        yield line([cell(row.get(c)) for c in columns])
+        batch.append([cell(v) for v in map(row.get, columns)])
+        if len(batch) >= ROWS_PER_PIECE:
+            yield _encoded(buf, writer, batch)
+            batch = []
+    if batch:
+        yield _encoded(buf, writer, batch)
+
+
+def _encoded(buf: io.StringIO, writer: Any, batch: list[list[str]]) -> str:
+    buf.seek(0)
+    buf.truncate()
+    writer.writerows(batch)
+    return buf.getvalue()
 
 
 def to_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]], *, bom: bool = False) -> str:
