@@ -51,7 +51,7 @@ def iter_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]], *, bom: boo
     yield (BOM if bom else "") + buf.getvalue()
     batch: list[list[str]] = []
     for row in rows:
-        batch.append([cell(v) for v in map(row.get, columns)])
+        batch.append([v if type(v) is str else cell(v) for v in map(row.get, columns)])
         if len(batch) >= ROWS_PER_PIECE:
             yield _encoded(buf, writer, batch)
             batch = []
