@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 
 from common import HEALTHGOV, Timer, corpus, data_dir, write_result
@@ -47,9 +48,12 @@ def main() -> None:
     size = sum(f.stat().st_size for f in src.glob("*.txt"))
     cmd = [HEALTHGOV, "build", str(src), "--data-dir", str(d), "--jobs", str(a.jobs)]
     with Timer() as t:
-        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        out = p.stdout.read().decode() if p.stdout else ""
-        _, status, usage = os.wait4(p.pid, 0)
+        with tempfile.TemporaryFile() as err:
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err)
+            out = p.stdout.read().decode() if p.stdout else ""
+            _, status, usage = os.wait4(p.pid, 0)
+            err.seek(0)
+            errors = err.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"build failed:\n{out}")
     # A second build with nothing changed: every document skipped by content hash.
@@ -63,6 +67,8 @@ def main() -> None:
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux: KiB
         "engine_rss_mb": engine_rss_mb(d),
         "unchanged_rebuild_seconds": round(t2.seconds, 2),
+        # The build's last step (healthgov.queries.kept), included in build_seconds.
+        "kept": next((" ".join(line.split()) for line in errors.replace("\n", " ").split("kept ")[1:2]), None),
         "summary": summary, "graph": out.split("\n", 2)[-1][:2000],
     }
     print({k: v for k, v in res.items() if k != "graph"})

@@ -110,8 +110,9 @@ def query_endpoint(
         bom = kwargs.pop("bom", None)
         raw = {k: v for k, v in kwargs.items() if v is not None}
         whole_csv = wants_csv(request, fmt) and "limit" not in request.query_params
-        if whole_csv and spec.chunked is not None and offset == 0:
-            # Every row, streamed as the engine reads it a few policies at a time (bounded memory).
+        if whole_csv and (spec.chunked is not None or spec.kept) and offset == 0:
+            # Every row, streamed as it is read: kept answers piece by piece, or the engine's rows a
+            # few policies at a time (bounded memory either way).
             version, total, rows = request.app.state.stream_query(spec.name, raw)
             etag = etag_for(request, version, fmt)
             unchanged = not_modified(request, etag)

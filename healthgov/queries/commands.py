@@ -120,8 +120,8 @@ def query(
     try:
         with open_store(store_uri, data_dir) as store:
             require_built(store)
-            if fmt == "csv" and limit is None and offset == 0 and spec.chunked is not None:
-                # Every row, written as the engine reads it a few policies at a time.
+            if fmt == "csv" and limit is None and offset == 0 and (spec.chunked is not None or spec.kept):
+                # Every row, written as it is read: kept answers piece by piece, or a few policies at a time.
                 _spec, _shown, _total, rows = registry.stream(store, name, raw)
                 sys.stdout.flush()
                 out = sys.stdout.buffer
