@@ -132,7 +132,7 @@ def _keep_answers(store: Any, bar: _ProgressBar) -> tuple[int, float]:
 
     started = time.monotonic()
     try:
-        kept = keep_answers(store, progress=bar.keeping)
+        kept = keep_answers(store, progress=bar.keeping, warn=bar.warning)
     except Exception as e:  # noqa: BLE001 - the graph is whole; those answers are then computed per request
         bar.warning(f"answers not kept (each request computes them): {e}")
         kept = 0

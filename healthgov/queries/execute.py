@@ -22,6 +22,16 @@ class QueryTimeout(RuntimeError):
     """The query ran past its time limit; the message says which limit."""
 
 
+class QueryTooLarge(RuntimeError):
+    """The engine refused the query for lack of memory (its heap budget): a 503 naming the limit."""
+
+    def __init__(self, name: str, detail: str) -> None:
+        super().__init__(f"query {name!r} needs more memory than the graph engine allows a query ({detail.strip()}); "
+                         "narrow it with a filter (jurisdiction, level, agency_type ...), or raise the engine's heap "
+                         "(HEALTHGOV_ENGINE_JAVA_OPTS, docs/graph.md)")
+        self.name = name
+
+
 class StoreUnavailable(RuntimeError):
     """The graph engine cannot be reached."""
 
@@ -128,3 +138,23 @@ def read_with_deadline(
             raise QueryTimeout(f"the query did not finish within the {timeout:g} s time limit") from err
         raise err
     return box["result"]
+
+
+def read_query(store: Any, name: str, cypher: str, params: dict[str, Any] | None, timeout: float) -> ReadResult:
+    """``read`` for a named query (or a statement of one): the engine's timeout and its refusal for
+    lack of memory become ``QueryTimeout`` and ``QueryTooLarge`` (a 504 and a 503 naming the limit)."""
+    try:
+        return read(store, cypher, params, timeout=timeout)
+    except neo4j.exceptions.ClientError as exc:
+        if _is_timeout(exc.code):
+            raise QueryTimeout(f"query {name!r} did not finish within {timeout:g} s") from exc
+        raise
+    except neo4j.exceptions.DatabaseError as exc:
+        if _is_memory(exc):
+            raise QueryTooLarge(name, exc.message or str(exc)) from exc
+        raise
+
+
+def _is_memory(exc: neo4j.exceptions.DatabaseError) -> bool:
+    text = f"{exc.message or ''} {exc}".lower()
+    return "heap budget" in text or "outofmemory" in text or "out of memory" in text or "memorypool" in text

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from healthgov.graph.version import KEPT_LABEL, META_ID, META_LABEL
-from healthgov.queries.execute import read
+from healthgov.queries.execute import read, read_query
 
 KEPT_DIR = Path(__file__).parent / "kept"
 VOCABULARIES = Path(__file__).resolve().parent.parent / "ontology"
@@ -183,7 +183,8 @@ def _compute(store: Any, spec: Any, values: dict[str, Any], parts: list[str], ru
     form = grouped(spec)
     assert form is not None, f"{spec.name}: a query kept per {part.name} needs kept/{spec.path.name}"
     named = [p for p in parts if p != part.trailing]
-    return read(store, form, {**values, "parts": named, "trailing": part.trailing in parts}, timeout=timeout).dicts()
+    return read_query(store, spec.name, form, {**values, "parts": named, "trailing": part.trailing in parts},
+                      timeout).dicts()
 
 
 class Plan:
@@ -288,9 +289,12 @@ def stream(p: Plan) -> Iterator[dict[str, Any]]:
 
 
 def refresh(store: Any, specs: list[Any], run_rows: Callable[[Any, dict[str, Any]], Rows], timeout: float,
-            progress: Callable[[int, int], None] | None = None) -> int:
+            progress: Callable[[int, int], None] | None = None,
+            skip: tuple[type[BaseException], ...] = (), warn: Callable[[str], None] | None = None) -> int:
     """Compute and keep the answers of every part that has none (at the current stamp) for every
-    kept query; returns the number of (query, part) answers computed. ``progress(done, total)``."""
+    kept query; returns the number of (query, part) answers computed. ``progress(done, total)``.
+    Parts whose computation raises one of ``skip`` (the engine refused it for lack of memory)
+    stay without kept answers (computed per request) and are told to ``warn``."""
     todo: list[tuple[Any, list[str]]] = []
     listed: dict[str, list[str]] = {}
     for spec in specs:
@@ -304,7 +308,11 @@ def refresh(store: Any, specs: list[Any], run_rows: Callable[[Any, dict[str, Any
         step = partition(spec).per_statement
         for i in range(0, len(missing), step):
             some = missing[i:i + step]
-            _keep(store, spec, some, lambda values, spec=spec: run_rows(spec, values), timeout)
+            try:
+                _keep(store, spec, some, lambda values, spec=spec: run_rows(spec, values), timeout)
+            except skip as e:
+                if warn is not None:
+                    warn(f"{spec.name}: answers of {', '.join(some)} not kept (each request computes them): {e}")
             done += len(some)
             if progress is not None:
                 progress(done, total)
@@ -324,7 +332,7 @@ def _keep(store: Any, spec: Any, parts: list[str], run_rows: RunRows, timeout: f
     else:  # kept per value of a parameter: the grouped form gives every value's rows at once
         form = grouped(spec)
         assert form is not None, f"{spec.name}: kept per {', '.join(spec.kept[1:])} needs kept/{spec.path.name}"
-        for r in read(store, form, {**values, "parts": parts}, timeout=timeout).dicts():
+        for r in read_query(store, spec.name, form, {**values, "parts": parts}, timeout).dicts():
             key = tuple(r.get(k) for k in spec.kept[1:])
             value = r[part.name]
             by_key.setdefault(key, {}).setdefault("" if value is None else value, []).append(r)

@@ -22,12 +22,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from neo4j.exceptions import ClientError, DatabaseError
-
 from healthgov.queries import chunks, kept
 from healthgov.queries.cache import QueryCache, freeze
 from healthgov.queries.evidence import POSTPROCESS
-from healthgov.queries.execute import QueryTimeout, ReadResult, _is_timeout, read
+from healthgov.queries.execute import QueryTimeout, QueryTooLarge, ReadResult, read, read_query
 from healthgov.queries.params import ParamSpec, bind, parse_param_line
 
 QUERY_DIR = Path(__file__).parent
@@ -250,7 +248,7 @@ def _run_window(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: fl
     count = None
     if (statement := count_statement(spec)) is not None:
         def count() -> int:
-            return int(read(store, statement, {**values, "chunk": []}, timeout=timeout).dicts()[0]["total"])
+            return int(read_query(store, spec.name, statement, {**values, "chunk": []}, timeout).dicts()[0]["total"])
     rows, total = chunks.window(spec, values, order, lambda ids: _chunk_rows(store, spec, values, timeout, ids),
                                 offset, limit, count)
     return QueryResult(spec.name, _shown(values), list(spec.columns), rows, offset=offset, total_rows=total)
@@ -270,11 +268,13 @@ def _kept_plan(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: flo
 
 
 def keep_answers(store: Any, *, timeout: float = DEFAULT_TIMEOUT,
-                 progress: Callable[[int, int], None] | None = None) -> int:
-    """Compute the kept answers (``healthgov.queries.kept``) of every place that has none; the
-    number of (query, place) answers computed. A build's last step."""
+                 progress: Callable[[int, int], None] | None = None, warn: Callable[[str], None] | None = None) -> int:
+    """Compute the kept answers (``healthgov.queries.kept``) of every place (indicator) that has
+    none; the number of (query, part) answers computed. A build's last step. A part the engine
+    refuses for lack of memory is left to be computed per request, and told to ``warn``."""
     specs = [s for s in load_queries().values() if s.kept]
-    return kept.refresh(store, specs, lambda spec, v: _run_bound(store, spec, v, timeout).rows, timeout, progress)
+    return kept.refresh(store, specs, lambda spec, v: _run_bound(store, spec, v, timeout).rows, timeout, progress,
+                        skip=(QueryTooLarge, QueryTimeout), warn=warn)
 
 
 def _chunk_rows(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: float,
@@ -286,16 +286,7 @@ def _run_bound(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: flo
                chunk: list[str] | None = None) -> QueryResult:
     name = spec.name
     params = {**values, "chunk": chunk or []} if spec.chunked is not None else values
-    try:
-        result: ReadResult = read(store, spec.cypher, params, timeout=timeout)
-    except ClientError as exc:
-        if _is_timeout(exc.code):
-            raise QueryTimeout(f"query {name!r} did not finish within {timeout:g} s") from exc
-        raise
-    except DatabaseError as exc:
-        if _is_memory(exc):
-            raise QueryTooLarge(name, exc.message or str(exc)) from exc
-        raise
+    result: ReadResult = read_query(store, name, spec.cypher, params, timeout)
     if tuple(result.columns) != spec.columns and result.rows:
         # A header that lies about its columns would break CSV consumers silently.
         raise RuntimeError(f"query {name!r} returned columns {result.columns}, header says {list(spec.columns)}")
@@ -304,21 +295,6 @@ def _run_bound(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: flo
     if post is not None:
         post(rows)
     return QueryResult(name, _shown(values), list(spec.columns), rows)
-
-
-class QueryTooLarge(RuntimeError):
-    """The engine refused the query for lack of memory (its heap budget): a 503 naming the limit."""
-
-    def __init__(self, name: str, detail: str) -> None:
-        super().__init__(f"query {name!r} needs more memory than the graph engine allows a query ({detail.strip()}); "
-                         "narrow it with a filter (jurisdiction, level, agency_type ...), or raise the engine's heap "
-                         "(HEALTHGOV_ENGINE_JAVA_OPTS, docs/graph.md)")
-        self.name = name
-
-
-def _is_memory(exc: DatabaseError) -> bool:
-    text = f"{exc.message or ''} {exc}".lower()
-    return "heap budget" in text or "outofmemory" in text or "out of memory" in text or "memorypool" in text
 
 
 COUNTED_LABELS = ("Policy", "Section", "Task", "Agency", "Target", "Jurisdiction")
