@@ -119,21 +119,37 @@ def render(r: dict[str, dict[int, dict]]) -> str:
     if "first_page" in r:
         for n, d in sorted(r["first_page"].items()):
             rows = [[q["query"], ", ".join(f"{k}={v}" for k, v in q["params"].items()) or "defaults",
-                     "yes" if q["chunked"] else "", q["total"] if q["total"] is not None else "",
+                     "kept" if q.get("kept") else "chunked" if q["chunked"] else "",
+                     q["total"] if q["total"] is not None else "",
                      q["cold_ms"] if q["cold_ms"] is not None else "refused", q["warm_median_ms"] or "",
                      "met" if q["cold_ms"] is not None and q["cold_ms"] < 1000 else "not met"]
                     for q in d["pages"]]
             parts.append(f"### First page of every named query at N={n} (limit 100, no query cache, engine restarted "
                          f"first; {d['date']})\n\n" + table(
-                ["query", "parameters", "chunked", "total rows", "cold ms", "warm median ms", "cold < 1 s"], rows))
+                ["query", "parameters", "read from", "total rows", "cold ms", "warm median ms", "cold < 1 s"], rows)
+                + f"\n\nCold: median {d['cold_median_ms']} ms, max {d['cold_max_ms']} ms."
+                + (f" Engine JVM after the run: {m.get('rss_mb')} MB resident, peak {m.get('peak_rss_mb')} MB "
+                   f"(Java options: `{m.get('java_opts') or 'default heap'}`)." if (m := d.get("engine_memory")) else ""))
             w = d["who_leads_whole"]
             parts.append(f"The whole who-leads at N={n} ({w['rows']} rows, default parameters), side by side, "
                          "alternating:\n\n" + table(
                 ["path", "seconds (each run)", "rows/s (best)"],
-                [["streamed a few policies at a time (`registry.stream`, the CSV download)",
+                [["streamed (`registry.stream`, the CSV download: kept pieces when kept, else a few policies at a time)",
                   ", ".join(map(str, w["streamed"]["seconds"])), w["streamed"]["rows_per_s"]],
                  ["unsliced (`registry.run` without a window, the path before chunking)",
                   ", ".join(map(str, w["unsliced"]["seconds"])), w["unsliced"]["rows_per_s"]]]))
+    if "duckdb" in r:
+        rows = []
+        for n, d in sorted(r["duckdb"].items()):
+            for arm, label in (("healthgov_in_process", "healthgov in process (`registry.stream` → CSV, as the API)"),
+                               ("healthgov_cli", "`healthgov query who-leads --format csv` (a new process)"),
+                               ("duckdb", "DuckDB over `healthgov export --format csv` (8 tables joined, sorted)")):
+                rows.append([n, label, ", ".join(map(str, d["seconds"][arm])), d["rows_per_s"][arm],
+                             f"{d['ratio_to_duckdb'][arm]}x" if arm in d["ratio_to_duckdb"] else "1x",
+                             d["rows"], "yes" if d["same_rows"] else "NO", d["date"]])
+        parts.append("### The whole who-leads as CSV, side by side with DuckDB (alternating rounds; the answers "
+                     "compared row by row)\n\n" + table(
+            ["N", "path", "seconds", "rows/s (best)", "best vs DuckDB", "rows", "same rows", "date"], rows))
     return "\n\n".join(parts) + "\n"
 
 
