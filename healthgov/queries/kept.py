@@ -1,32 +1,37 @@
-"""Answers the graph keeps: the per-place questions, answered once per place and read back.
+"""Answers the graph keeps: the filter-free questions, answered once per place (or indicator) and read back.
 
-A query whose rows are grouped by the jurisdiction of the policies (co-responsibility, lead-matrix,
-tier-division, agency-profile) declares it in its header (``// kept: jurisdiction`` and, for a
-parameter the answer is kept per value of, ``, agency_type``). With no filter but places (and
-that parameter), its answer is the answers of its places one after the other, in place order:
-``refresh`` (run by every build) computes each place's rows with the query itself
-(``$jurisdiction = [place]``, or a grouped form of it, ``kept/*.cypher``, for every value of the
-parameter at once) and keeps them in ``(:HealthgovKept)`` nodes, one per (query, value, place):
+A query whose rows are grouped and sorted first by the jurisdiction of the policies (who-leads,
+co-responsibility, lead-matrix, tier-division, agency-profile) or by indicator (compare-targets)
+declares it in its header: ``// kept: jurisdiction`` (and, for a parameter the answer is kept per
+value of, ``, agency_type``), ``// kept: indicator``. With no filter but places (and that
+parameter), its answer is the answers of its parts one after the other, in order. ``refresh``
+(``healthgov build``'s last step) computes each part's rows with the query itself
+(``$jurisdiction = [a few places]``) or its grouped form (``kept/<file>``: every agency type, or
+every target of a few indicators, at once) and keeps them in ``(:HealthgovKept)`` nodes of at most
+``PIECE`` rows:
 
     {id: "lead-matrix||jurisdiction:杭州市#0", slot: "lead-matrix|", part: "jurisdiction:杭州市", piece: 0,
-     count, rows (JSON), stamp}
+     count, rows (JSON value lists), stamp, kept_at}
 
-and a marker per (query, place), slot ``"lead-matrix|*"``, that says the place was computed
-(a place with no rows for a value has a marker and no node). A page or a whole answer then reads
-the counts of every place (a few hundred small nodes from the ``slot`` index) and the rows of the
-places it covers: at 10,000 documents the first page of co-responsibility is read, not computed.
+and a marker per (query, part), slot ``"lead-matrix|*"``, that says the part was computed (a part
+with no rows for a value has a marker and no piece). A page reads the counts of every part (a few
+hundred small nodes from the ``slot`` index) and the pieces that hold its rows; a whole answer
+reads every piece in order.
 
 Correctness before speed:
 
-- A write forgets, in its own transaction, the kept answers of every place it may change
-  (``healthgov/loaders/statements/kept.cypher``): the places of the documents written and of the
-  versions replaced, and the places whose documents name an agency whose name, type or class the
-  write changed. A place without answers is computed live from the graph, for that request.
-- ``stamp`` is a digest of the query's text (and its grouped form) and the vocabularies: answers
-  kept by another version of healthgov are not read.
+- A write forgets, in its own transaction, the kept answers of every part it may change
+  (``healthgov/loaders/statements/kept.cypher``, ``BatchWriter._forget_kept``): the places of the
+  documents written and of the versions replaced, the places whose documents name an agency whose
+  name, type, class or level the write changed, a place whose level changed, and the indicators
+  the written and replaced targets measure. A part without answers is computed from the graph for
+  the request.
+- ``stamp`` is a digest of the storage format, the query's text, its grouped form and the
+  vocabularies: answers kept by another version of healthgov are not read. ``kept_at`` is the
+  graph version a part was computed at: a reader never cuts one version's rows by another's counts.
 - Rows of policies without a place sort last and are never kept: while such a policy is loaded,
-  the filter-free answer is the live query's.
-- ``refresh`` writes a place's answers only if the graph's version is still the one they were
+  the filter-free answer of a per-place query is the live query's.
+- ``refresh`` writes a part's answers only if the graph's version is still the one they were
   computed at (the write transaction checks it): a build running meanwhile makes it skip them.
 """
 
@@ -92,10 +97,10 @@ RETURN p.id AS id
 LIMIT 1"""
 COUNTS = f"""MATCH (k:{KEPT_LABEL})
 WHERE k.slot = $slot
-RETURN k.part AS part, k.piece AS piece, k.count AS count, k.stamp AS stamp"""
+RETURN k.part AS part, k.piece AS piece, k.count AS count, k.stamp AS stamp, k.kept_at AS kept_at"""
 ROWS = f"""UNWIND $ids AS kid
 MATCH (k:{KEPT_LABEL} {{id: kid}})
-RETURN k.id AS id, k.rows AS rows, k.stamp AS stamp"""
+RETURN k.id AS id, k.rows AS rows, k.stamp AS stamp, k.kept_at AS kept_at"""
 VERSION = f"MATCH (m:{META_LABEL} {{id: '{META_ID}'}}) RETURN m.version AS version"
 FORGET = f"""UNWIND $parts AS part
 MATCH (k:{KEPT_LABEL} {{part: part}})
@@ -199,10 +204,15 @@ class Plan:
         self.parts = _parts(store, self.partition, names, timeout)
         computed = _pieces(store, f"{spec.name}|{MARKER}", self.current, timeout)
         kept = _pieces(store, self.slot, self.current, timeout)
+        # A part's marker and pieces are written in one transaction, with the graph version they were
+        # computed at: pieces of another version (a part forgotten and kept again between these two
+        # reads) make the part computed here instead.
+        self.kept_at = {j: at for j, (at, _n) in computed.items()
+                        if j not in kept or kept[j][0] == at}
         # Rows of each piece of each part, in order (a part computed here: one piece, in ``live``).
-        self.pieces: dict[str, list[int]] = {j: kept.get(j, []) for j in self.parts if j in computed}
+        self.pieces: dict[str, list[int]] = {j: kept.get(j, (None, []))[1] for j in self.parts if j in self.kept_at}
         self.live: dict[str, Rows] = {}
-        missing = [j for j in self.parts if j not in computed]
+        missing = [j for j in self.parts if j not in self.kept_at]
         step = self.partition.per_statement
         for i in range(0, len(missing), step):
             some = missing[i:i + step]
@@ -228,7 +238,7 @@ class Plan:
                     yield self.live[j]
                     continue
                 r = got.get(self._id(j, k))
-                if r is None or r["stamp"] != self.current:
+                if r is None or r["stamp"] != self.current or r["kept_at"] != self.kept_at[j]:
                     # Forgotten by a write since the counts were read: the answer is not one graph's.
                     raise KeptAnswerChanged(f"the graph changed while {self.spec.name} was read; ask again")
                 columns = self.spec.columns
@@ -239,17 +249,20 @@ class KeptAnswerChanged(RuntimeError):
     """A write forgot kept answers while a page or a stream was being read from them."""
 
 
-def _pieces(store: Any, slot: str, current: str, timeout: float) -> dict[str, list[int]]:
-    """Part -> the rows of each of its pieces, in order (markers: one count each)."""
+def _pieces(store: Any, slot: str, current: str, timeout: float) -> dict[str, tuple[Any, list[int]]]:
+    """Part -> (the graph version it was kept at, the rows of each of its pieces in order); a
+    marker is one piece whose count is the part's rows."""
     try:
         rows = read(store, COUNTS, {"slot": slot}, timeout=timeout).dicts()
     except Exception:  # noqa: BLE001 - a graph built before kept answers existed: none kept
         return {}
-    out: dict[str, dict[int, int]] = {}
+    out: dict[str, tuple[Any, dict[int, int]]] = {}
     for r in rows:
         if r["stamp"] == current and isinstance(r["part"], str):
-            out.setdefault(r["part"].split(":", 1)[1], {})[r["piece"] or 0] = r["count"]
-    return {j: [n for _k, n in sorted(by.items())] for j, by in out.items()}
+            at, by = out.setdefault(r["part"].split(":", 1)[1], (r["kept_at"], {}))
+            by[r["piece"] or 0] = r["count"] if at == r["kept_at"] else -1  # -1: two versions mixed
+    return {j: (at, [n for _k, n in sorted(by.items())]) for j, (at, by) in out.items()
+            if all(n >= 0 for n in by.values())}
 
 
 def plan(store: Any, spec: Any, values: dict[str, Any], run_rows: RunRows, timeout: float) -> Plan | None:
@@ -346,13 +359,13 @@ def _keep(store: Any, spec: Any, parts: list[str], run_rows: RunRows, timeout: f
             for k in range(0, len(got), PIECE):
                 piece = got[k:k + PIECE]
                 out.append({"id": f"{slot}|{part.key(j)}#{k // PIECE}", "slot": slot, "query": spec.name,
-                            "part": part.key(j), "piece": k // PIECE, "count": len(piece),
+                            "part": part.key(j), "piece": k // PIECE, "count": len(piece), "kept_at": before,
                             "rows": json.dumps([[row[c] for c in spec.columns] for row in piece], ensure_ascii=False),
                             "stamp": current})
             n += len(got)
         slot = f"{spec.name}|{MARKER}"
         out.append({"id": f"{slot}|{part.key(j)}", "slot": slot, "query": spec.name, "part": part.key(j), "count": n,
-                    "stamp": current})
+                    "stamp": current, "kept_at": before})
 
     def work(tx: Any) -> bool:
         now = tx.run(VERSION).data()
