@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -265,9 +266,15 @@ def _pieces(store: Any, slot: str, current: str, timeout: float) -> dict[str, tu
             if all(n >= 0 for n in by.values())}
 
 
+def enabled() -> bool:
+    """False when ``HEALTHGOV_KEPT`` is 0/off/false/no: every answer computed by its query (to compare,
+    or to read a graph whose kept answers are in doubt)."""
+    return os.environ.get("HEALTHGOV_KEPT", "1").strip().lower() not in ("0", "off", "false", "no")
+
+
 def plan(store: Any, spec: Any, values: dict[str, Any], run_rows: RunRows, timeout: float) -> Plan | None:
     """How to read the answer from kept answers, or None when it cannot be (the caller runs the query)."""
-    if not servable(spec, values):
+    if not servable(spec, values) or not enabled():
         return None
     if partition(spec).trailing is None and not values.get("jurisdiction") \
             and read(store, UNPLACED, {}, timeout=timeout).rows:
