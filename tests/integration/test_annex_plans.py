@@ -35,7 +35,7 @@ AGENCIES = ("MATCH (a:Policy {annex_label: '附件1'})-[:HAS_TASK]->(:Task)-[:LE
             "RETURN DISTINCT g.id AS id, g.jurisdiction AS jurisdiction, g.level AS level ORDER BY id")
 # Everything the graph holds (but its version counter), comparable: nodes by id with their
 # properties, and their edges.
-SNAPSHOT = ("MATCH (n) WHERE n.id IS NOT NULL AND NOT n:HealthgovMeta WITH n ORDER BY n.id "
+SNAPSHOT = ("MATCH (n) WHERE n.id IS NOT NULL AND NOT n:HealthgovMeta AND NOT n:HealthgovKept WITH n ORDER BY n.id "
             "OPTIONAL MATCH (n)-[r]->(m) WITH n, r, m ORDER BY type(r), m.id "
             "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props, "
             "collect([type(r), m.id, properties(r)]) AS out")
