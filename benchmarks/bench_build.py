@@ -66,6 +66,7 @@ def main() -> None:
         "docs_per_s": round(a.n / t.seconds, 1),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux: KiB
         "engine_rss_mb": engine_rss_mb(d),
+        "java_opts": os.environ.get("HEALTHGOV_ENGINE_JAVA_OPTS", ""),
         "unchanged_rebuild_seconds": round(t2.seconds, 2),
         # The build's last step (healthgov.queries.kept), included in build_seconds.
         "kept": next((" ".join(line.split()) for line in errors.replace("\n", " ").split("kept ")[1:2]), None),

@@ -81,8 +81,15 @@ def summary_ms(seconds: list[float]) -> dict[str, float]:
             "min_ms": round(min(ms), 2), "max_ms": round(max(ms), 2)}
 
 
+def variant() -> str:
+    """A suffix naming the engine's Java options when they are set (a bounded heap is another result)."""
+    opts = os.environ.get("HEALTHGOV_ENGINE_JAVA_OPTS", "").strip()
+    return "_" + "".join(ch for ch in opts.lower() if ch.isalnum()) if opts else ""
+
+
 def write_result(name: str, n: int, data: dict[str, Any], command: str) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
+    name += variant()
     out = RESULTS / f"{name}-N{n}.json"
     doc = {"benchmark": name, "n": n, "seed": SEED, "date": datetime.now(UTC).isoformat(timespec="seconds"),
            "command": command, "machine": machine(), **data}

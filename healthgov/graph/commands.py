@@ -126,7 +126,7 @@ class _ProgressBar:
 
 
 def _keep_answers(store: Any, bar: _ProgressBar) -> tuple[int, float]:
-    """A build's last step: the filter-free questions answered per place (per indicator) for the
+    """A build's last step: the filter-free questions answered per place for the
     parts whose documents changed (``healthgov.queries.kept``), instead of on a first request."""
     from healthgov.queries.registry import keep_answers
 
@@ -178,7 +178,7 @@ def build(
     _summary(console, where, report.loaded, report.skipped, report.failures, report.nodes, report.rels,
              time.monotonic() - started, report.written)
     if kept:
-        console.print(f"kept {kept} answers of the filter-free questions (per place or indicator) in {kept_seconds:.1f} s")
+        console.print(f"kept {kept} answers of the filter-free questions (per place) in {kept_seconds:.1f} s")
     if report.lost:
         from healthgov.graph.store import public_uri
 

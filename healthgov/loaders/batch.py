@@ -213,10 +213,8 @@ class BatchWriter:
         """Every statement of the plan, in one transaction (the caller's)."""
         q, docs = self.q, plan.docs
         places = {d.policy_jurisdiction for d in docs if d.policy_jurisdiction}
-        indicators = {r.get("indicator") or "" for d in docs for r in d.targets}
         if plan.replaces:
             places.update(r["name"] for r in run(tx, q.policy_place, id=docs[0].policy_id))
-            indicators.update(r["id"] for r in run(tx, q.prior_indicators, id=docs[0].policy_id))
         named = sorted({r["id"] for d in docs for r in d.agencies})
         before = self._agency_state(tx, named) if named else {}
         chain = sorted({r["id"] for d in docs for r in d.jurisdictions})
@@ -253,11 +251,9 @@ class BatchWriter:
         if stale_cited := [c for c in old_cited if c != docs[0].policy_id]:
             tx.run(q.orphan_placeholders, {"ids": stale_cited}).consume()
         if relevelled := [j for j, state in self._place_state(tx, chain).items() if j in levels and levels[j] != state]:
-            # A place's level is in every row of its documents: its answers, and every indicator's.
+            # A place's level is in every row of its documents' answers.
             places.update(levels[j][0] for j in relevelled)
-            indicators.update(r["id"] for r in run(tx, q.all_indicators))
-            indicators.add("")
-        self._forget_kept(tx, places, indicators, before)
+        self._forget_kept(tx, places, before)
 
     def _agency_state(self, tx: Any, ids: list[str]) -> dict[str, tuple[Any, ...]]:
         out: dict[str, tuple[Any, ...]] = {}
@@ -273,19 +269,19 @@ class BatchWriter:
                 out[r["id"]] = (r["name"], r["level"])
         return out
 
-    def _forget_kept(self, tx: Any, places: set[str], indicators: set[str], before: dict[str, tuple[Any, ...]]) -> None:
+    def _forget_kept(self, tx: Any, places: set[str], before: dict[str, tuple[Any, ...]]) -> None:
         """Forget the kept answers (``healthgov.queries.kept``) this write may change: of the places
         of the documents written (and of the versions replaced), of the places whose documents name
         an agency whose name, type, class or level this write changed (an agency keeps the best of the
         names all documents give it, so a document of one place can rename a body in the answers
-        of another), and of the indicators their targets measure."""
+        of another)."""
         ids = sorted(before)
         after = self._agency_state(tx, ids) if ids else {}
         # New agencies are in no other place's answers; deleted ones were named nowhere else.
         changed = [i for i in ids if i in after and before[i] != after[i]]
         for i in range(0, len(changed), ROWS_PER_STATEMENT):
             places.update(r["name"] for r in run(tx, self.q.places_naming, ids=changed[i : i + ROWS_PER_STATEMENT]))
-        parts = sorted({f"jurisdiction:{j}" for j in places} | {f"indicator:{i}" for i in indicators})
+        parts = sorted(f"jurisdiction:{j}" for j in places)
         if parts:
             tx.run(self.q.forget_kept, {"parts": parts}).consume()
 

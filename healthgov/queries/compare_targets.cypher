@@ -9,9 +9,10 @@
 // Targets are found from the filter: an indicator's from its node (index), a jurisdiction's
 // from its policies (their tasks' targets and their own); only with neither is every target
 // read (the branches exclude each other: UNWIND of an empty list skips one).
-// kept: indicator
-// Every target (no filter) is kept per indicator by the build and read back
-// (healthgov.queries.kept, with kept/compare_targets.cypher): a first page reads one indicator's.
+// kept: jurisdiction
+// kept within: indicator
+// Every target (no filter but places) is kept per place by the build, split by indicator, and read
+// back indicator by indicator (healthgov.queries.kept): a first page reads one indicator's pieces.
 CALL () {
   MATCH (:Indicator {id: $indicator})<-[:MEASURES]-(g:Target)
   RETURN g

@@ -1,36 +1,38 @@
 """Answers the graph keeps: the filter-free questions, answered once per place (or indicator) and read back.
 
 A query whose rows are grouped and sorted first by the jurisdiction of the policies (who-leads,
-co-responsibility, lead-matrix, tier-division, agency-profile) or by indicator (compare-targets)
-declares it in its header: ``// kept: jurisdiction`` (and, for a parameter the answer is kept per
-value of, ``, agency_type``), ``// kept: indicator``. With no filter but places (and that
-parameter), its answer is the answers of its parts one after the other, in order. ``refresh``
-(``healthgov build``'s last step) computes each part's rows with the query itself
-(``$jurisdiction = [a few places]``) or its grouped form (``kept/<file>``: every agency type, or
-every target of a few indicators, at once) and keeps them in ``(:HealthgovKept)`` nodes of at most
-``PIECE`` rows:
+co-responsibility, lead-matrix, tier-division, agency-profile) declares it in its header:
+``// kept: jurisdiction`` (and, for a parameter the answer is kept per value of, ``, agency_type``).
+With no filter but places (and that parameter), its answer is the answers of its places one after
+the other, in order. A query sorted by another column first and by place second (compare-targets:
+indicator, then place) adds ``// kept within: indicator``: each place's rows are kept split by
+that column's value, and the answer reads, for each value in order, every place's rows of it.
+``refresh`` (``healthgov build``'s last step) computes each place's rows with the query itself
+(``$jurisdiction = [a few places]``) or its grouped form (``kept/<file>``: every agency type at
+once) and keeps them in ``(:HealthgovKept)`` nodes of at most ``PIECE`` rows:
 
     {id: "lead-matrix||jurisdiction:杭州市#0", slot: "lead-matrix|", part: "jurisdiction:杭州市", piece: 0,
-     count, rows (JSON value lists), stamp, kept_at}
+     count, rows (JSON value lists), stamp, kept_at}   (and ``sub``, the value, with ``kept within``)
 
-and a marker per (query, part), slot ``"lead-matrix|*"``, that says the part was computed (a part
-with no rows for a value has a marker and no piece). A page reads the counts of every part (a few
-hundred small nodes from the ``slot`` index) and the pieces that hold its rows; a whole answer
-reads every piece in order.
+and a marker per (query, place), slot ``"lead-matrix|*"``, that says the place was computed (a
+place with no rows for a value has a marker and no piece). A page reads the counts of every piece
+(small nodes from the ``slot`` index) and the pieces that hold its rows; a whole answer reads every
+piece in order. Keeping per place means a changed document costs its own place's answers: an
+answer kept per indicator instead would be recomputed whole (every place's targets of it) for one
+document's target.
 
 Correctness before speed:
 
 - A write forgets, in its own transaction, the kept answers of every part it may change
   (``healthgov/loaders/statements/kept.cypher``, ``BatchWriter._forget_kept``): the places of the
   documents written and of the versions replaced, the places whose documents name an agency whose
-  name, type, class or level the write changed, a place whose level changed, and the indicators
-  the written and replaced targets measure. A part without answers is computed from the graph for
-  the request.
+  name, type, class or level the write changed, and a place whose level changed. A place without
+  answers is computed from the graph for the request.
 - ``stamp`` is a digest of the storage format, the query's text, its grouped form and the
   vocabularies: answers kept by another version of healthgov are not read. ``kept_at`` is the
   graph version a part was computed at: a reader never cuts one version's rows by another's counts.
-- Rows of policies without a place sort last and are never kept: while such a policy is loaded,
-  the filter-free answer of a per-place query is the live query's.
+- Rows of policies without a place are never kept: while such a policy is loaded, the filter-free
+  answer of a kept query is the live query's.
 - ``refresh`` writes a part's answers only if the graph's version is still the one they were
   computed at (the write transaction checks it): a build running meanwhile makes it skip them.
 """
@@ -61,13 +63,10 @@ FORMAT = 2
 
 @dataclass(frozen=True)
 class Partition:
-    """What a kept query's rows are grouped and sorted by first."""
+    """What a kept query's answers are kept per (the row column, and the parameter that filters it)."""
 
-    name: str  # the parameter and the row column: jurisdiction, indicator
+    name: str  # the parameter and the row column: jurisdiction
     listing: str  # Cypher: every part that can have rows, in row order ($names: only these)
-    # The part of rows whose column is null (they sort last), when it is kept; None: such rows
-    # make the answer live (see UNPLACED).
-    trailing: str | None = None
     per_statement: int = 8  # parts computed per statement (their rows in the engine's heap at once)
 
     def key(self, value: Any) -> str:
@@ -83,22 +82,24 @@ WITH j
 WHERE EXISTS { MATCH (j)<-[:HAS_JURISDICTION]-(:Policy) }
 RETURN DISTINCT j.name AS name
 ORDER BY name"""),
-    # Every indicator that is measured, then the targets that measure none ("").
-    "indicator": Partition("indicator", """MATCH (i:Indicator)
-WHERE size($names) = 0 OR i.id IN $names
-WITH i
-WHERE EXISTS { MATCH (i)<-[:MEASURES]-(:Target) }
-RETURN i.id AS name
-ORDER BY name""", trailing="", per_statement=1),
 }
-# One loaded policy without a place (its rows sort last and are never kept), if any.
+# One loaded policy without a place (its rows are never kept), if any: a scan of every policy.
 UNPLACED = """MATCH (p:Policy)
 WHERE coalesce(p.loaded, true) AND NOT EXISTS { MATCH (p)-[:HAS_JURISDICTION]->(:Jurisdiction) }
 RETURN p.id AS id
 LIMIT 1"""
+# The scan's answer "none" is kept with the graph version it holds at (``refresh``'s last write):
+# a request reads it from two nodes by id, and any later write makes it stale (the scan again).
+PLACED_ID = "unplaced|none"
+PLACED = f"""MATCH (m:{META_LABEL} {{id: '{META_ID}'}})
+OPTIONAL MATCH (k:{KEPT_LABEL} {{id: '{PLACED_ID}'}})
+RETURN m.version AS version, k.kept_at AS at"""
+KEEP_PLACED = f"""MERGE (k:{KEPT_LABEL} {{id: '{PLACED_ID}'}})
+SET k.slot = 'unplaced', k.kept_at = $at"""
+FORGET_PLACED = f"MATCH (k:{KEPT_LABEL} {{id: '{PLACED_ID}'}}) DETACH DELETE k"
 COUNTS = f"""MATCH (k:{KEPT_LABEL})
 WHERE k.slot = $slot
-RETURN k.part AS part, k.piece AS piece, k.count AS count, k.stamp AS stamp, k.kept_at AS kept_at"""
+RETURN k.part AS part, k.sub AS sub, k.piece AS piece, k.count AS count, k.stamp AS stamp, k.kept_at AS kept_at"""
 ROWS = f"""UNWIND $ids AS kid
 MATCH (k:{KEPT_LABEL} {{id: kid}})
 RETURN k.id AS id, k.rows AS rows, k.stamp AS stamp, k.kept_at AS kept_at"""
@@ -113,6 +114,12 @@ SET k = row"""
 
 Rows = list[dict[str, Any]]
 RunRows = Callable[[dict[str, Any]], Rows]  # the query's rows for these parameter values
+# A run of rows of the answer: (part, value of the ``kept within`` column or None, piece number).
+Unit = tuple[str, Any, int]
+
+
+class KeptFormMissing(RuntimeError):
+    """A query kept per a parameter's values has no grouped form (``kept/<file>``): a packaging error."""
 
 
 def partition(spec: Any) -> Partition:
@@ -121,8 +128,7 @@ def partition(spec: Any) -> Partition:
 
 def grouped(spec: Any) -> str | None:
     """The grouped form of a kept query (``kept/<file name>``), if it has one: its rows for a list of
-    parts (``$parts``; ``$trailing``: also the null part) and every value of the parameters it is
-    kept per, in one statement."""
+    places (``$parts``) and every value of the parameters it is kept per, in one statement."""
     if spec.path is None or not (KEPT_DIR / spec.path.name).exists():
         return None
     text = (KEPT_DIR / spec.path.name).read_text(encoding="utf-8")
@@ -139,7 +145,7 @@ def _vocabularies() -> str:
 
 def stamp(spec: Any) -> str:
     """What kept answers of ``spec`` must carry to be read: the query, its grouped form, the vocabularies."""
-    h = hashlib.sha256(f"{FORMAT}\n{spec.cypher}".encode())
+    h = hashlib.sha256(f"{FORMAT}\n{spec.cypher}\n{spec.kept_within}".encode())
     h.update((grouped(spec) or "").encode())
     h.update(_vocabularies().encode())
     return h.hexdigest()[:16]
@@ -168,8 +174,7 @@ def _slot(spec: Any, values: dict[str, Any]) -> str:
 
 
 def _parts(store: Any, part: Partition, names: list[str], timeout: float) -> list[str]:
-    out = [r["name"] for r in read(store, part.listing, {"names": names}, timeout=timeout).dicts()]
-    return out if part.trailing is None or names else [*out, part.trailing]
+    return [r["name"] for r in read(store, part.listing, {"names": names}, timeout=timeout).dicts()]
 
 
 def _by_part(rows: Rows, column: str, parts: list[str]) -> dict[str, Rows]:
@@ -180,17 +185,24 @@ def _by_part(rows: Rows, column: str, parts: list[str]) -> dict[str, Rows]:
     return out
 
 
-def _compute(store: Any, spec: Any, values: dict[str, Any], parts: list[str], run_rows: RunRows,
-             timeout: float) -> Rows:
-    """The rows of ``parts`` as the query gives them (its grouped form for a query kept per indicator)."""
-    part = partition(spec)
-    if part.name == "jurisdiction":
-        return run_rows({**values, "jurisdiction": parts})
-    form = grouped(spec)
-    assert form is not None, f"{spec.name}: a query kept per {part.name} needs kept/{spec.path.name}"
-    named = [p for p in parts if p != part.trailing]
-    return read_query(store, spec.name, form, {**values, "parts": named, "trailing": part.trailing in parts},
-                      timeout).dicts()
+def _by_sub(rows: Rows, within: str | None) -> dict[Any, Rows]:
+    """A part's rows by the value of the ``kept within`` column (they come sorted by it), or all under None."""
+    if within is None:
+        return {None: rows} if rows else {}
+    out: dict[Any, Rows] = {}
+    for r in rows:
+        out.setdefault(r[within], []).append(r)
+    return out
+
+
+def _sub_order(value: Any) -> tuple[bool, Any]:
+    """Cypher's ascending order of one column's values: nulls last."""
+    return (value is None, "" if value is None else value)
+
+
+def _compute(store: Any, spec: Any, values: dict[str, Any], parts: list[str], run_rows: RunRows) -> Rows:
+    """The rows of ``parts`` as the query gives them."""
+    return run_rows({**values, partition(spec).name: parts})
 
 
 class Plan:
@@ -201,7 +213,7 @@ class Plan:
         self.partition = partition(spec)
         self.current = stamp(spec)
         self.slot = _slot(spec, values)
-        names = list(values.get("jurisdiction") or []) if self.partition.name == "jurisdiction" else []
+        names = list(values.get("jurisdiction") or [])
         self.parts = _parts(store, self.partition, names, timeout)
         computed = _pieces(store, f"{spec.name}|{MARKER}", self.current, timeout)
         kept = _pieces(store, self.slot, self.current, timeout)
@@ -210,60 +222,73 @@ class Plan:
         # reads) make the part computed here instead.
         self.kept_at = {j: at for j, (at, _n) in computed.items()
                         if j not in kept or kept[j][0] == at}
-        # Rows of each piece of each part, in order (a part computed here: one piece, in ``live``).
-        self.pieces: dict[str, list[int]] = {j: kept.get(j, (None, []))[1] for j in self.parts if j in self.kept_at}
-        self.live: dict[str, Rows] = {}
+        # Row count of each (part, sub, piece) (a part computed here: one piece per sub, in ``live``).
+        counts: dict[str, dict[tuple[Any, int], int]] = {
+            j: kept.get(j, (None, {}))[1] for j in self.parts if j in self.kept_at}
+        self.live: dict[tuple[str, Any], Rows] = {}
         missing = [j for j in self.parts if j not in self.kept_at]
         step = self.partition.per_statement
         for i in range(0, len(missing), step):
             some = missing[i:i + step]
-            by_part = _by_part(_compute(store, spec, values, some, run_rows, timeout), self.partition.name, some)
-            self.live.update(by_part)
-            self.pieces.update({j: [len(r)] for j, r in by_part.items()})
+            by_part = _by_part(_compute(store, spec, values, some, run_rows), self.partition.name, some)
+            for j, rows in by_part.items():
+                subs = _by_sub(rows, spec.kept_within)
+                self.live.update({(j, sub): got for sub, got in subs.items()})
+                counts[j] = {(sub, 0): len(got) for sub, got in subs.items()}
+        # The answer's runs of rows in order: by place, or by the ``kept within`` value, then place.
+        index = {j: i for i, j in enumerate(self.parts)}
+        runs = [((j, sub, k), n) for j, by in counts.items() if j in index for (sub, k), n in by.items() if n]
+        if spec.kept_within is None:
+            runs.sort(key=lambda r: (index[r[0][0]], r[0][2]))
+        else:
+            runs.sort(key=lambda r: (_sub_order(r[0][1]), index[r[0][0]], r[0][2]))
+        self.units: list[tuple[Unit, int]] = runs
 
     @property
     def total(self) -> int:
-        return sum(sum(n) for n in self.pieces.values())
+        return sum(n for _u, n in self.units)
 
-    def _id(self, j: str, piece: int) -> str:
-        return f"{self.slot}|{self.partition.key(j)}#{piece}"
+    def _id(self, unit: Unit) -> str:
+        return piece_id(self.slot, self.partition.key(unit[0]), unit[1], unit[2], self.spec.kept_within is not None)
 
-    def read(self, wanted: list[tuple[str, int]]) -> Iterator[Rows]:
-        """The rows of each (part, piece) of ``wanted``, in that order, kept ones a few statements at a time."""
+    def read(self, wanted: list[Unit]) -> Iterator[Rows]:
+        """The rows of each unit of ``wanted``, in that order, kept ones a few statements at a time."""
         for i in range(0, len(wanted), PIECES_PER_STATEMENT):
             some = wanted[i:i + PIECES_PER_STATEMENT]
-            ids = [self._id(j, k) for j, k in some if j not in self.live]
+            ids = [self._id(u) for u in some if (u[0], u[1]) not in self.live]
             got = {r["id"]: r for r in read(self.store, ROWS, {"ids": ids}, timeout=self.timeout).dicts()} if ids else {}
-            for j, k in some:
-                if j in self.live:
-                    yield self.live[j]
+            for u in some:
+                if (u[0], u[1]) in self.live:
+                    yield self.live[(u[0], u[1])]
                     continue
-                r = got.get(self._id(j, k))
-                if r is None or r["stamp"] != self.current or r["kept_at"] != self.kept_at[j]:
+                r = got.get(self._id(u))
+                if r is None or r["stamp"] != self.current or r["kept_at"] != self.kept_at[u[0]]:
                     # Forgotten by a write since the counts were read: the answer is not one graph's.
                     raise KeptAnswerChanged(f"the graph changed while {self.spec.name} was read; ask again")
                 columns = self.spec.columns
                 yield [dict(zip(columns, values, strict=True)) for values in json.loads(r["rows"])]
 
 
+def piece_id(slot: str, part_key: str, sub: Any, piece: int, within: bool) -> str:
+    return f"{slot}|{part_key}|{'' if sub is None else sub}#{piece}" if within else f"{slot}|{part_key}#{piece}"
+
+
 class KeptAnswerChanged(RuntimeError):
     """A write forgot kept answers while a page or a stream was being read from them."""
 
 
-def _pieces(store: Any, slot: str, current: str, timeout: float) -> dict[str, tuple[Any, list[int]]]:
-    """Part -> (the graph version it was kept at, the rows of each of its pieces in order); a
-    marker is one piece whose count is the part's rows."""
-    try:
-        rows = read(store, COUNTS, {"slot": slot}, timeout=timeout).dicts()
-    except Exception:  # noqa: BLE001 - a graph built before kept answers existed: none kept
-        return {}
-    out: dict[str, tuple[Any, dict[int, int]]] = {}
+def _pieces(store: Any, slot: str, current: str, timeout: float) -> dict[str, tuple[Any, dict[tuple[Any, int], int]]]:
+    """Part -> (the graph version it was kept at, the rows of each (sub, piece)); a marker is one
+    piece whose count is the part's rows."""
+    # A graph built before kept answers existed has no such nodes: no rows (engines answer an
+    # unknown label with none), so an unreachable store is reported, not computed around.
+    rows = read(store, COUNTS, {"slot": slot}, timeout=timeout).dicts()
+    out: dict[str, tuple[Any, dict[tuple[Any, int], int]]] = {}
     for r in rows:
         if r["stamp"] == current and isinstance(r["part"], str):
             at, by = out.setdefault(r["part"].split(":", 1)[1], (r["kept_at"], {}))
-            by[r["piece"] or 0] = r["count"] if at == r["kept_at"] else -1  # -1: two versions mixed
-    return {j: (at, [n for _k, n in sorted(by.items())]) for j, (at, by) in out.items()
-            if all(n >= 0 for n in by.values())}
+            by[(r["sub"], r["piece"] or 0)] = r["count"] if at == r["kept_at"] else -1  # -1: two versions mixed
+    return {j: (at, by) for j, (at, by) in out.items() if all(n >= 0 for n in by.values())}
 
 
 def enabled() -> bool:
@@ -276,10 +301,35 @@ def plan(store: Any, spec: Any, values: dict[str, Any], run_rows: RunRows, timeo
     """How to read the answer from kept answers, or None when it cannot be (the caller runs the query)."""
     if not servable(spec, values) or not enabled():
         return None
-    if partition(spec).trailing is None and not values.get("jurisdiction") \
-            and read(store, UNPLACED, {}, timeout=timeout).rows:
+    if not values.get("jurisdiction") and not every_policy_placed(store, timeout):
         return None  # rows of a policy without a place are never kept
     return Plan(store, spec, values, run_rows, timeout)
+
+
+def every_policy_placed(store: Any, timeout: float) -> bool:
+    """True when every loaded policy has a place: read from the last build's answer when no write
+    came since, else by a scan of every policy."""
+    known = read(store, PLACED, {}, timeout=timeout).dicts()
+    if known and known[0]["at"] is not None and known[0]["at"] == known[0]["version"]:
+        return True
+    return not read(store, UNPLACED, {}, timeout=timeout).rows
+
+
+def _keep_placed(store: Any, timeout: float) -> None:
+    """Keep the scan's answer at the version this write makes (every write transaction bumps the
+    graph's version by one as its last statement, ``healthgov.graph.version``)."""
+    known = read(store, PLACED, {}, timeout=timeout).dicts()
+    if known and known[0]["at"] is not None and known[0]["at"] == known[0]["version"]:
+        return  # still current: writing it again would only make a new version
+
+    def work(tx: Any) -> None:
+        now = tx.run(VERSION).data()
+        if now and now[0]["version"] is not None and not tx.run(UNPLACED).data():
+            tx.run(KEEP_PLACED, {"at": now[0]["version"] + 1}).consume()
+        else:
+            tx.run(FORGET_PLACED).consume()
+
+    store.execute_write(work)
 
 
 def window(p: Plan, offset: int, limit: int | None) -> tuple[Rows, int]:
@@ -287,12 +337,11 @@ def window(p: Plan, offset: int, limit: int | None) -> tuple[Rows, int]:
     total = p.total
     end = total if limit is None else min(offset + limit, total)
     position, wanted, starts = 0, [], []
-    for j in p.parts:
-        for k, n in enumerate(p.pieces.get(j, [])):
-            if n and position + n > offset and position < end:
-                wanted.append((j, k))
-                starts.append(position)
-            position += n
+    for unit, n in p.units:
+        if position + n > offset and position < end:
+            wanted.append(unit)
+            starts.append(position)
+        position += n
     rows: Rows = []
     for at, got in zip(starts, p.read(wanted), strict=True):
         rows.extend(got[max(offset - at, 0):max(end - at, 0)])
@@ -301,7 +350,7 @@ def window(p: Plan, offset: int, limit: int | None) -> tuple[Rows, int]:
 
 def stream(p: Plan) -> Iterator[dict[str, Any]]:
     """Every row of the answer, piece by piece."""
-    for got in p.read([(j, k) for j in p.parts for k, n in enumerate(p.pieces.get(j, [])) if n]):
+    for got in p.read([u for u, _n in p.units]):
         yield from got
 
 
@@ -336,6 +385,7 @@ def refresh(store: Any, specs: list[Any], run_rows: Callable[[Any, dict[str, Any
             done += len(some)
             if progress is not None:
                 progress(done, total)
+    _keep_placed(store, timeout)  # last: any write after it makes it stale
     return done
 
 
@@ -347,29 +397,34 @@ def _keep(store: Any, spec: Any, parts: list[str], run_rows: RunRows, timeout: f
     values.update({f"{p.name}_raw": p.default_value() for p in spec.params if p.type.base == "zh"})
     by_key: dict[tuple[Any, ...], dict[str, Rows]] = {}
     if len(spec.kept) == 1:
-        rows = _compute(store, spec, values, parts, run_rows, timeout)
-        by_key[()] = _by_part(rows, part.name, parts)
+        by_key[()] = _by_part(_compute(store, spec, values, parts, run_rows), part.name, parts)
     else:  # kept per value of a parameter: the grouped form gives every value's rows at once
         form = grouped(spec)
-        assert form is not None, f"{spec.name}: kept per {', '.join(spec.kept[1:])} needs kept/{spec.path.name}"
+        if form is None:
+            raise KeptFormMissing(f"{spec.name}: kept per {', '.join(spec.kept[1:])} needs "
+                                  f"{KEPT_DIR.name}/{spec.path.name if spec.path else spec.name} in the package")
         for r in read_query(store, spec.name, form, {**values, "parts": parts}, timeout).dicts():
             key = tuple(r.get(k) for k in spec.kept[1:])
             value = r[part.name]
             by_key.setdefault(key, {}).setdefault("" if value is None else value, []).append(r)
     current = stamp(spec)
+    within = spec.kept_within is not None
     out: list[dict[str, Any]] = []
     for j in parts:
         n = 0
         for key, by_part in by_key.items():
-            got = by_part.get(j) or []
             slot = f"{spec.name}|{'|'.join(str(k) for k in key)}"
-            for k in range(0, len(got), PIECE):
-                piece = got[k:k + PIECE]
-                out.append({"id": f"{slot}|{part.key(j)}#{k // PIECE}", "slot": slot, "query": spec.name,
-                            "part": part.key(j), "piece": k // PIECE, "count": len(piece), "kept_at": before,
-                            "rows": json.dumps([[row[c] for c in spec.columns] for row in piece], ensure_ascii=False),
-                            "stamp": current})
-            n += len(got)
+            for sub, got in _by_sub(by_part.get(j) or [], spec.kept_within).items():
+                for k in range(0, len(got), PIECE):
+                    piece = got[k:k + PIECE]
+                    row = {"id": piece_id(slot, part.key(j), sub, k // PIECE, within), "slot": slot,
+                           "query": spec.name, "part": part.key(j), "piece": k // PIECE, "count": len(piece),
+                           "kept_at": before, "stamp": current,
+                           "rows": json.dumps([[r[c] for c in spec.columns] for r in piece], ensure_ascii=False)}
+                    if sub is not None:
+                        row["sub"] = sub
+                    out.append(row)
+                n += len(got)
         slot = f"{spec.name}|{MARKER}"
         out.append({"id": f"{slot}|{part.key(j)}", "slot": slot, "query": spec.name, "part": part.key(j), "count": n,
                     "stamp": current, "kept_at": before})

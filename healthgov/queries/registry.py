@@ -56,6 +56,9 @@ class QuerySpec:
     # ("jurisdiction", *params): the answer with no filter but places (and these parameters) is
     # kept per place by the build (healthgov.queries.kept) and read back, not computed.
     kept: tuple[str, ...] = ()
+    # A column the answer is sorted by before the place (compare-targets: indicator): each place's
+    # kept rows are split by its value and read value by value (``// kept within: indicator``).
+    kept_within: str | None = None
 
     def param(self, name: str) -> ParamSpec | None:
         return next((p for p in self.params if p.name == name), None)
@@ -93,7 +96,7 @@ class QueryResult:
         return self.rows[start:] if limit is None else self.rows[start:start + limit]
 
 
-_HEADER_KEY = re.compile(r"^//\s*(@param|name|description|columns|chunked|kept)\s*:?\s*(.*)$")
+_HEADER_KEY = re.compile(r"^//\s*(@param|name|description|columns|chunked|kept within|kept)\s*:?\s*(.*)$")
 CHUNK_KINDS = ("policies", "agencies")
 
 
@@ -136,12 +139,15 @@ def parse_query(text: str, path: Path | None = None) -> QuerySpec:
     kept_by = tuple(k.strip() for k in header.get("kept", "").split(",") if k.strip())
     if kept_by and (kept_by[0] not in kept.PARTITIONS or not set(kept_by) <= {p.name for p in params}):
         raise ValueError(f"{where}: kept: must be one of {', '.join(kept.PARTITIONS)} then parameters of the query")
+    within = header.get("kept within") or None
     undeclared = used - declared
     if undeclared:
         raise ValueError(f"{where}: parameters used but not declared: {', '.join(sorted(undeclared))}")
     columns = tuple(c.strip() for c in header["columns"].split(",") if c.strip())
+    if within is not None and (not kept_by or within not in columns):
+        raise ValueError(f"{where}: kept within: needs kept: and must name a column")
     return QuerySpec(header["name"], header["description"], tuple(params), columns, body, " ".join(notes), path,
-                     chunked, kept_by)
+                     chunked, kept_by, within)
 
 
 @lru_cache(maxsize=1)
@@ -269,7 +275,7 @@ def _kept_plan(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: flo
 
 def keep_answers(store: Any, *, timeout: float = DEFAULT_TIMEOUT,
                  progress: Callable[[int, int], None] | None = None, warn: Callable[[str], None] | None = None) -> int:
-    """Compute the kept answers (``healthgov.queries.kept``) of every place (indicator) that has
+    """Compute the kept answers (``healthgov.queries.kept``) of every place that has
     none; the number of (query, part) answers computed. A build's last step. A part the engine
     refuses for lack of memory is left to be computed per request, and told to ``warn``."""
     specs = [s for s in load_queries().values() if s.kept]

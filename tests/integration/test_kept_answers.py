@@ -187,3 +187,34 @@ def test_a_page_never_mixes_answers_kept_at_two_versions(built) -> None:
     with pytest.raises(kept.KeptAnswerChanged):
         kept.window(plan, 0, 100)
     assert registry.run(store, "lead-matrix", {}, window=(0, 100)).rows == _live(store, "lead-matrix", {})[:100]
+
+
+NO_PLACE = """关于做好基层医疗卫生服务工作的通知
+（本文为测试用虚构文本）
+一、重点任务
+（一）推进家庭医生签约服务。（牵头单位：卫生健康部门；配合单位：医保部门）
+某某医学会
+2024年3月1日
+"""
+
+
+def test_the_kept_fact_that_every_policy_has_a_place_goes_stale_with_any_write(built) -> None:
+    # Kept answers hold for the filter-free question only while every loaded policy has a place.
+    # The build keeps that fact with the graph version it held at; a request trusts it only at that
+    # version. Runs last: it loads a document of no place into the shared graph.
+    store, docs = built
+    registry.keep_answers(store)
+    mark = store.read(kept.PLACED)[0]
+    assert mark["at"] == mark["version"], "the build's last write keeps the fact at the version it makes"
+    spec = registry.get("who-leads")
+    assert registry._kept_plan(store, spec, bind(spec.params, {}), 60) is not None
+    (docs / "zz_no_place.txt").write_text(NO_PLACE, encoding="utf-8")
+    report = build([docs, EXTRA], store)
+    assert report.loaded == 1 and not report.failures
+    assert store.read(kept.PLACED)[0]["at"] != store.read(kept.PLACED)[0]["version"]
+    assert not kept.every_policy_placed(store, 60)
+    assert registry._kept_plan(store, spec, bind(spec.params, {}), 60) is None
+    registry.keep_answers(store)
+    assert store.read(kept.PLACED)[0]["at"] is None, "with a policy of no place the fact is not kept"
+    live = _live(store, "who-leads", {})
+    assert registry.run(store, "who-leads", {}, window=(0, None)).rows == live and live[-1]["jurisdiction"] is None

@@ -1,5 +1,5 @@
 // The answers the graph keeps for its filter-free questions (healthgov.queries.kept) are of one
-// part each (a place, an indicator): a write forgets those of every part whose answers it may
+// place each: a write forgets those of every part whose answers it may
 // change, in its own transaction, so a kept answer never describes a graph that is gone.
 
 // name: policy_place
@@ -17,21 +17,12 @@ UNWIND $ids AS jid
 MATCH (j:{{Jurisdiction}} {id: jid})
 RETURN j.id AS id, j.name AS name, j.level AS level
 
-// name: all_indicators
-MATCH (i:{{Indicator}}) RETURN i.id AS id
-
 // name: places_naming
 // The places whose documents give these agencies a task.
 UNWIND $ids AS aid
 MATCH (a:{{Agency}} {id: aid})<-[:{{leadAgency}}|{{supportingAgency}}]-(:{{Task}})<-[:{{hasTask}}]-(p:{{Policy}})
 MATCH (p)-[:{{hasJurisdiction}}]->(j:{{Jurisdiction}})
 RETURN DISTINCT j.name AS name
-
-// name: prior_indicators
-// The indicators the targets of a document measure ('' for a target that measures none).
-MATCH (p:{{Policy}} {id: $id})-[:{{hasTask}}|{{hasTarget}}*1..2]->(g:{{Target}})
-OPTIONAL MATCH (g)-[:{{measures}}]->(i:{{Indicator}})
-RETURN DISTINCT coalesce(i.id, '') AS id
 
 // name: forget_kept
 UNWIND $parts AS part
