@@ -6,9 +6,51 @@ exist yet are simply absent.
 
 from __future__ import annotations
 
+import importlib
+from functools import cache
+from typing import Any
+
 import typer
+from typer.core import TyperGroup
 
 from healthgov import __version__
+
+# Every command and the module whose ``register(app)`` defines it, in pipeline order. A module is
+# imported when one of its commands runs (or for --help): ``healthgov query`` does not pay for
+# the extractor, the views and the ontology tools (~0.6 s of Python start-up).
+COMMANDS = {
+    "ontology": "healthgov.ontology.commands",
+    "extract": "healthgov.extract.commands",
+    "build": "healthgov.graph.commands",
+    "export": "healthgov.graph.commands",
+    "engine": "healthgov.graph.commands",
+    "view": "healthgov.visualize.commands",
+    "views": "healthgov.visualize.commands",
+    "query": "healthgov.queries.commands",
+    "serve": "healthgov.api.commands",
+    "network": "healthgov.network.commands",
+}
+
+
+@cache
+def module_commands(module: str) -> dict[str, Any]:
+    """The commands one module registers, by name (click commands)."""
+    sub = typer.Typer(add_completion=False)
+    importlib.import_module(module).register(sub)
+    return dict(typer.main.get_group(sub).commands)
+
+
+class LazyCommands(TyperGroup):
+    """The top-level group: a command's module is imported when the command is asked for."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.commands.update(module_commands(COMMANDS[cmd_name]))
+        return super().get_command(ctx, cmd_name)
+
 
 app = typer.Typer(
     name="healthgov",
@@ -16,6 +58,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=LazyCommands,
 )
 
 
@@ -30,30 +73,6 @@ def main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
     """healthgov: policies → tasks → agencies, tiers, targets, as a graph."""
-
-
-# Command registration: one line per command module, in pipeline order.
-from healthgov.ontology import commands as _ontology_commands  # noqa: E402
-
-_ontology_commands.register(app)
-from healthgov.extract import commands as _loader_commands  # noqa: E402
-
-_loader_commands.register(app)
-from healthgov.graph import commands as _graph_commands  # noqa: E402
-
-_graph_commands.register(app)
-from healthgov.visualize import commands as _visualize_commands  # noqa: E402
-
-_visualize_commands.register(app)
-from healthgov.queries import commands as _query_commands  # noqa: E402
-
-_query_commands.register(app)
-from healthgov.api import commands as _api_commands  # noqa: E402
-
-_api_commands.register(app)
-from healthgov.network import commands as _network_commands  # noqa: E402
-
-_network_commands.register(app)
 
 
 if __name__ == "__main__":  # python -m healthgov.cli
