@@ -6,6 +6,7 @@ CI runs in a fresh clone with ``shared/`` beside the repository; the seeds are a
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +51,36 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory):
         set_source_roots([])
         store.close()
         engine.stop(data_dir)
+
+
+@contextmanager
+def seeds_and(base: Path, documents: dict[str, str], *, also: tuple[Path, ...] = (), keep: bool = True):
+    """The seeds plus ``documents`` (file name -> made-up text) in ``base/docs``, built with ``also``
+    into a bundled engine in ``base/data`` and, with ``keep``, their answers kept as ``healthgov
+    build``'s last step keeps them: yields (store, docs directory); the engine stops after."""
+    import shutil
+
+    from healthgov.graph import engine
+    from healthgov.graph.store import open_store
+    from healthgov.loaders.build import build
+    from healthgov.queries import registry
+
+    docs = base / "docs"
+    shutil.copytree(ROOT / "corpus", docs)
+    (docs / "SOURCES.md").unlink(missing_ok=True)
+    for name, text in documents.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    data = base / "data"
+    store = open_store(data_dir=data)
+    try:
+        report = build([docs, *also], store)
+        assert report.loaded and not report.failures, report
+        if keep:
+            assert registry.keep_answers(store) > 0
+        yield store, docs
+    finally:
+        store.close()
+        engine.stop(data)
 
 
 @pytest.fixture(scope="session", autouse=True)

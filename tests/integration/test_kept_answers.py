@@ -8,15 +8,13 @@ The documents below are made up for this test (not copies of any text).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import seeds_and
 
-from healthgov.graph import engine
 from healthgov.graph.scan import node_labels
-from healthgov.graph.store import open_store
 from healthgov.graph.version import KEPT_LABEL
 from healthgov.loaders.build import build
 from healthgov.queries import kept, registry
@@ -88,22 +86,8 @@ def assert_kept_is_live(store: Any) -> int:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory):
-    base = tmp_path_factory.mktemp("kept")
-    docs = base / "docs"
-    shutil.copytree(ROOT / "corpus", docs)
-    (docs / "SOURCES.md").unlink(missing_ok=True)
-    (docs / "900_province.txt").write_text(PROVINCE, encoding="utf-8")
-    data = base / "data"
-    store = open_store(data_dir=data)
-    try:
-        report = build([docs, EXTRA], store)
-        assert report.loaded and not report.failures, report
-        # What `healthgov build` runs after loading (the library's build() leaves it to its caller).
-        assert registry.keep_answers(store) >= 4 * 5  # four queries per place, one per indicator
-        yield store, docs
-    finally:
-        store.close()
-        engine.stop(data)
+    with seeds_and(tmp_path_factory.mktemp("kept"), {"900_province.txt": PROVINCE}, also=(EXTRA,)) as built:
+        yield built
 
 
 def test_the_kept_queries_are_declared() -> None:

@@ -6,14 +6,11 @@ engine; the document is made up for this test (not a copy of any text).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import seeds_and
 
-from healthgov.graph import engine
-from healthgov.graph.store import open_store
-from healthgov.loaders.build import build
 from healthgov.queries import registry
 from healthgov.queries.params import bind
 
@@ -30,21 +27,8 @@ UNPLACED = """关于做好基层医疗卫生服务工作的通知
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory):
-    base = tmp_path_factory.mktemp("unplaced")
-    docs = base / "docs"
-    shutil.copytree(ROOT / "corpus", docs)
-    (docs / "SOURCES.md").unlink(missing_ok=True)
-    (docs / "zz_unplaced.txt").write_text(UNPLACED, encoding="utf-8")
-    data = base / "data"
-    s = open_store(data_dir=data)
-    try:
-        report = build([docs], s)
-        assert report.loaded and not report.failures, report
-        registry.keep_answers(s)
+    with seeds_and(tmp_path_factory.mktemp("unplaced"), {"zz_unplaced.txt": UNPLACED}) as (s, _docs):
         yield s
-    finally:
-        s.close()
-        engine.stop(data)
 
 
 def test_the_document_has_no_place(store) -> None:
