@@ -6,15 +6,12 @@ engine; the document is made up for this test (not a copy of any text).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from conftest import seeds_and
 
 from healthgov.queries import registry
 from healthgov.queries.params import bind
 
-ROOT = Path(__file__).resolve().parents[2]
 UNPLACED = """关于做好基层医疗卫生服务工作的通知
 （本文为测试用虚构文本）
 一、重点任务
