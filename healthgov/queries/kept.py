@@ -348,9 +348,10 @@ def window(p: Plan, offset: int, limit: int | None) -> tuple[Rows, int]:
     return rows, total
 
 
-def stream(p: Plan) -> Iterator[dict[str, Any]]:
-    """Every row of the answer, piece by piece."""
-    for got in p.read([u for u, _n in p.units]):
+def stream(p: Plan, sub: Any = ...) -> Iterator[dict[str, Any]]:
+    """Every row of the answer, piece by piece (with ``sub``: only the rows of that value of the
+    ``kept within`` column)."""
+    for got in p.read([u for u, _n in p.units if sub is ... or u[1] == sub]):
         yield from got
 
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from healthgov.queries import chunks, kept
+from healthgov.queries import chunks, facets, kept
 from healthgov.queries.cache import QueryCache, freeze
 from healthgov.queries.evidence import POSTPROCESS
 from healthgov.queries.execute import QueryTimeout, QueryTooLarge, ReadResult, read, read_query
@@ -254,6 +254,9 @@ def _run_window(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: fl
     count = None
     if (statement := count_statement(spec)) is not None:
         def count() -> int:
+            kept_total = facets.total(store, spec, values, lambda f, v: _run_bound(store, f, v, timeout).rows, timeout)
+            if kept_total is not None:
+                return kept_total
             return int(read_query(store, spec.name, statement, {**values, "chunk": []}, timeout).dicts()[0]["total"])
     rows, total = chunks.window(spec, values, order, lambda ids: _chunk_rows(store, spec, values, timeout, ids),
                                 offset, limit, count)
@@ -279,6 +282,7 @@ def keep_answers(store: Any, *, timeout: float = DEFAULT_TIMEOUT,
     none; the number of (query, part) answers computed. A build's last step. A part the engine
     refuses for lack of memory is left to be computed per request, and told to ``warn``."""
     specs = [s for s in load_queries().values() if s.kept]
+    specs += facets.all_specs(names())
     return kept.refresh(store, specs, lambda spec, v: _run_bound(store, spec, v, timeout).rows, timeout, progress,
                         skip=(QueryTooLarge, QueryTimeout), warn=warn)
 

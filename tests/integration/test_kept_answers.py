@@ -17,7 +17,7 @@ from conftest import seeds_and
 from healthgov.graph.scan import node_labels
 from healthgov.graph.version import KEPT_LABEL
 from healthgov.loaders.build import build
-from healthgov.queries import kept, registry
+from healthgov.queries import facets, kept, registry
 from healthgov.queries.params import bind
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,6 +98,30 @@ def test_the_kept_queries_are_declared() -> None:
 def test_kept_answers_are_the_live_answers(built) -> None:
     store, _docs = built
     assert assert_kept_is_live(store) >= 7
+
+
+def test_filtered_who_leads_totals_are_sums_of_kept_counts(built) -> None:
+    # The total of a filtered who-leads page is a sum over the counts kept per place
+    # (facets/who_leads.cypher), not a count over every responsibility: equal to the rows.
+    store, _docs = built
+    spec = registry.get("who-leads")
+    topic = store.read("MATCH (:Task)-[:HAS_TOPIC]->(tp:Topic) RETURN tp.id AS id, count(*) AS n ORDER BY n DESC LIMIT 1")
+    cases = [{"basis": "explicit"}, {"agency_type": "health-commission"}, {"topic": topic[0]["id"]},
+             {"role": "any", "collective": "false"}, {"role": "support", "topic": topic[0]["id"]},
+             {"level": "province", "basis": "convention"}, {"jurisdiction": "广东省,重庆市", "agency_type": "finance"},
+             {"role": "any", "agency_type": "health-commission", "collective": "false", "level": "city"}]
+    facet = facets.spec_of("who-leads")
+    plan = registry._kept_plan(store, facet, {"jurisdiction": []}, 60)
+    assert plan is not None and not plan.live, "the build kept every place's counts"
+    for params in cases:
+        values = bind(spec.params, params)
+        live = _live(store, "who-leads", params)
+        got = facets.total(store, spec, values, lambda f, v: registry._run_bound(store, f, v, 60).rows, 60)
+        assert got == len(live), params
+        page = registry.run(store, "who-leads", params, window=(0, 10))
+        assert page.total == len(live) and page.rows == live[:10], params
+    for params in [{"phrase": "医"}, {"policy": "x"}]:
+        assert facets.total(store, spec, bind(spec.params, params), lambda f, v: [], 60) is None
 
 
 def test_filters_other_than_places_are_computed_live(built) -> None:
