@@ -22,28 +22,26 @@ Run:  .venv/bin/python benchmarks/eval_citations.py [--markdown] [--errors] [GOL
 """
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from benchmarks.gold_common import fmt as _f  # noqa: E402
+from benchmarks.gold_common import gold_files as _gold_files  # noqa: E402
+from benchmarks.gold_common import load_gold  # noqa: E402,F401 - the tests read gold through each evaluator
+from benchmarks.gold_common import main as _main  # noqa: E402
+from benchmarks.gold_common import ratio as _ratio  # noqa: E402
+
 GOLD_DIR = ROOT / "tests" / "gold" / "citations"
-sys.path.insert(0, str(ROOT))
 
 from healthgov.ids import citation_title_key, normalise_doc_number  # noqa: E402
 
 
 def gold_files() -> list[Path]:
-    return sorted(GOLD_DIR.glob("*.json"))
-
-
-def load_gold(path: Path) -> dict:
-    g = json.loads(path.read_text(encoding="utf-8"))
-    g["_file"] = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
-    g["_doc"] = (ROOT / g["document"]).resolve()
-    return g
+    return _gold_files(GOLD_DIR, madeup=False)
 
 
 def _num(n: str | None) -> str | None:
@@ -102,10 +100,6 @@ def evaluate_doc(gold: dict, record: Any = None) -> dict:
     return d
 
 
-def _ratio(a: int, b: int) -> float | None:
-    return round(a / b, 3) if b else None
-
-
 def add_rates(d: dict) -> dict:
     d["precision"] = _ratio(d["found"], d["extracted"])
     d["recall"] = _ratio(d["found"], d["gold"])
@@ -120,10 +114,6 @@ def evaluate(paths: list[Path] | None = None) -> dict:
     return {"documents": docs, "overall": add_rates({k: sum(d[k] for d in docs) for k in keys})}
 
 
-def _f(x: float | None) -> str:
-    return "–" if x is None else f"{x:.2f}"
-
-
 def markdown(res: dict) -> str:
     out = ["| gold document | gold | extracted | found | precision | recall | numbers | implements | "
            "non-citations extracted |", "|---|---|---|---|---|---|---|---|---|"]
@@ -135,24 +125,13 @@ def markdown(res: dict) -> str:
     return "\n".join(out)
 
 
+def _errors(res: dict) -> list[str]:
+    return [f"{Path(d['gold_file']).stem} · {e}" for d in res["documents"] for e in d["errors"]]
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    ap.add_argument("gold", nargs="*", type=Path, help="gold files (default: tests/gold/citations/*.json)")
-    ap.add_argument("--markdown", action="store_true", help="a markdown table instead of JSON")
-    ap.add_argument("--errors", action="store_true", help="with --markdown: list every miss, extra and wrong field")
-    a = ap.parse_args(argv)
-    res = evaluate(a.gold or None)
-    if a.markdown:
-        print(markdown(res))
-        if a.errors:
-            errs = [(Path(d["gold_file"]).stem, e) for d in res["documents"] for e in d["errors"]]
-            print("\nErrors:" if errs else "\nErrors: none.")
-            for doc, e in errs:
-                print(f"- {doc} · {e}")
-    else:
-        json.dump(res, sys.stdout, ensure_ascii=False, indent=1)
-        print()
-    return 0
+    return _main(__doc__, "tests/gold/citations/*.json", "list every miss, extra and wrong field",
+                 evaluate, markdown, _errors, argv)
 
 
 if __name__ == "__main__":

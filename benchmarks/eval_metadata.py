@@ -21,14 +21,18 @@ Run:  .venv/bin/python benchmarks/eval_metadata.py [--markdown] [--errors] [GOLD
 """
 from __future__ import annotations
 
-import argparse
-import json
 import re
 import sys
 import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from benchmarks.gold_common import gold_files as _gold_files  # noqa: E402
+from benchmarks.gold_common import load_gold  # noqa: E402,F401 - the tests read gold through each evaluator
+from benchmarks.gold_common import main as _main  # noqa: E402
+
 GOLD_DIR = ROOT / "tests" / "gold" / "metadata"
 FIELDS = ("title", "doc_number", "issuers", "issuer_levels", "issued_on", "jurisdiction")
 # The fields the "metadata" figure averages (issuer levels are reported, not averaged: the issuer
@@ -45,14 +49,7 @@ def norm(s: str | None) -> str | None:
 
 
 def gold_files() -> list[Path]:
-    return sorted(GOLD_DIR.glob("*.json")) + sorted((GOLD_DIR / "madeup").glob("*.json"))
-
-
-def load_gold(path: Path) -> dict:
-    g = json.loads(path.read_text(encoding="utf-8"))
-    g["_file"] = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
-    g["_doc"] = (ROOT / g["document"]).resolve()
-    return g
+    return _gold_files(GOLD_DIR, madeup=True)
 
 
 def _number(s: str | None) -> str | None:
@@ -127,24 +124,14 @@ def markdown(res: dict) -> str:
     return "\n".join(out)
 
 
+def _errors(res: dict) -> list[str]:
+    return [f"{Path(d['gold_file']).stem} · {e['field']}: {e['gold']} → {e['extracted']}"
+            for d in res["documents"] for e in d["errors"]]
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("gold", nargs="*", type=Path, help="gold files (default: tests/gold/metadata/**/*.json)")
-    ap.add_argument("--markdown", action="store_true", help="a markdown table instead of JSON")
-    ap.add_argument("--errors", action="store_true", help="with --markdown: list every wrong field")
-    a = ap.parse_args(argv)
-    res = evaluate(a.gold or None)
-    if a.markdown:
-        print(markdown(res))
-        if a.errors:
-            print("\nErrors (gold → extracted):")
-            for d in res["documents"]:
-                for e in d["errors"]:
-                    print(f"- {Path(d['gold_file']).stem} · {e['field']}: {e['gold']} → {e['extracted']}")
-    else:
-        json.dump(res, sys.stdout, ensure_ascii=False, indent=1)
-        print()
-    return 0
+    return _main(__doc__, "tests/gold/metadata/**/*.json", "list every wrong field (gold → extracted)",
+                 evaluate, markdown, _errors, argv)
 
 
 if __name__ == "__main__":

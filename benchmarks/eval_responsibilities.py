@@ -44,8 +44,6 @@ Run:  .venv/bin/python benchmarks/eval_responsibilities.py [--markdown] [GOLD.js
 """
 from __future__ import annotations
 
-import argparse
-import json
 import re
 import sys
 import unicodedata
@@ -53,6 +51,14 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from benchmarks.gold_common import fmt as _f  # noqa: E402
+from benchmarks.gold_common import gold_files as _gold_files  # noqa: E402
+from benchmarks.gold_common import load_gold  # noqa: E402,F401 - the tests read gold through each evaluator
+from benchmarks.gold_common import main as _main  # noqa: E402
+from benchmarks.gold_common import ratio as _ratio  # noqa: E402
+
 GOLD_DIR = ROOT / "tests" / "gold"
 
 _PAREN = re.compile(r"[（(][^（）()]*[）)]")
@@ -112,15 +118,8 @@ def _basis_key(g: dict | None, e, task) -> str:
     return {"article": "prose", "heading": "prose"}.get(g["form"], g["form"])
 
 
-def load_gold(path: Path) -> dict:
-    g = json.loads(path.read_text(encoding="utf-8"))
-    g["_file"] = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
-    g["_doc"] = (ROOT / g["document"]).resolve()
-    return g
-
-
 def gold_files() -> list[Path]:
-    return sorted(GOLD_DIR.glob("*.json")) + sorted((GOLD_DIR / "madeup").glob("*.json"))
+    return _gold_files(GOLD_DIR, madeup=True)
 
 
 def _strip_num(s: str) -> str:
@@ -253,10 +252,6 @@ def evaluate_doc(gold: dict, record=None) -> dict:
             "wrong_leads": wrong_leads, "errors": misses}
 
 
-def _ratio(a: int, b: int) -> float | None:
-    return round(a / b, 3) if b else None
-
-
 def add_rates(d: dict) -> dict:
     d["precision"] = _ratio(d["correct"], d["extracted"])
     d["recall"] = _ratio(d["correct"], d["gold"])
@@ -287,10 +282,6 @@ def evaluate(paths: list[Path] | None = None) -> dict:
                                   for kind, agg in tallies.items()}, "overall": overall}
 
 
-def _f(x: float | None) -> str:
-    return "–" if x is None else f"{x:.2f}"
-
-
 def markdown(res: dict) -> str:
     out = ["| gold document | tasks found | gold | extracted | correct | precision | recall | "
            "names P / R | lead accuracy | wrong leads | complete tasks |",
@@ -319,24 +310,14 @@ def markdown(res: dict) -> str:
     return "\n".join(out)
 
 
+def _errors(res: dict) -> list[str]:
+    return [f"{Path(d['gold_file']).stem} · {e['task']}: {e['gold'] or '—'} → {e['extracted'] or '—'}"
+            for d in res["documents"] for e in d["errors"]]
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("gold", nargs="*", type=Path, help="gold files (default: tests/gold/**/*.json)")
-    ap.add_argument("--markdown", action="store_true", help="markdown tables instead of JSON")
-    ap.add_argument("--errors", action="store_true", help="with --markdown: list every missed or wrong body")
-    a = ap.parse_args(argv)
-    res = evaluate(a.gold or None)
-    if a.markdown:
-        print(markdown(res))
-        if a.errors:
-            print("\nErrors (gold → extracted):")
-            for d in res["documents"]:
-                for e in d["errors"]:
-                    print(f"- {Path(d['gold_file']).stem} · {e['task']}: {e['gold'] or '—'} → {e['extracted'] or '—'}")
-    else:
-        json.dump(res, sys.stdout, ensure_ascii=False, indent=1)
-        print()
-    return 0
+    return _main(__doc__, "tests/gold/**/*.json", "list every missed or wrong body (gold → extracted)",
+                 evaluate, markdown, _errors, argv)
 
 
 if __name__ == "__main__":

@@ -29,14 +29,20 @@ Run:  .venv/bin/python benchmarks/eval_targets.py [--markdown] [--errors] [GOLD.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import re
 import sys
 import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from benchmarks.gold_common import fmt as _f  # noqa: E402
+from benchmarks.gold_common import gold_files as _gold_files  # noqa: E402
+from benchmarks.gold_common import load_gold  # noqa: E402,F401 - the tests read gold through each evaluator
+from benchmarks.gold_common import main as _main  # noqa: E402
+from benchmarks.gold_common import ratio as _ratio  # noqa: E402
+
 GOLD_DIR = ROOT / "tests" / "gold" / "targets"
 FIELDS = ("comparator", "value", "unit", "year", "indicator")
 _CMP_WORDS = re.compile(r"^(不得|不)?(超过|低于|高于|少于|多于|大于|小于)$|^(至少|以上|以下|以内|左右|约|力争|达到|达|为)$")
@@ -52,14 +58,7 @@ def _ind_key(s: str | None) -> str:
 
 
 def gold_files() -> list[Path]:
-    return sorted(GOLD_DIR.glob("*.json")) + sorted((GOLD_DIR / "madeup").glob("*.json"))
-
-
-def load_gold(path: Path) -> dict:
-    g = json.loads(path.read_text(encoding="utf-8"))
-    g["_file"] = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
-    g["_doc"] = (ROOT / g["document"]).resolve()
-    return g
+    return _gold_files(GOLD_DIR, madeup=True)
 
 
 def _compact(text: str) -> tuple[str, list[int]]:
@@ -167,10 +166,6 @@ def _show_ext(e) -> str:
     return f"{e.indicator_text} {e.comparator} {v} {e.unit or ''} ({e.year}) «{(e.text or '')[:40]}»"
 
 
-def _ratio(a: int, b: int) -> float | None:
-    return round(a / b, 3) if b else None
-
-
 def add_rates(d: dict) -> dict:
     d["precision"] = _ratio(d["found"], d["extracted"])
     d["recall"] = _ratio(d["found"], d["gold"])
@@ -186,10 +181,6 @@ def evaluate(paths: list[Path] | None = None) -> dict:
     return {"documents": docs, "overall": overall}
 
 
-def _f(x: float | None) -> str:
-    return "–" if x is None else f"{x:.2f}"
-
-
 def markdown(res: dict) -> str:
     out = ["| gold document | gold | extracted | found | precision | recall | comparator | value | unit | year | indicator |",
            "|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -202,24 +193,14 @@ def markdown(res: dict) -> str:
     return "\n".join(out)
 
 
+def _errors(res: dict) -> list[str]:
+    return [f"{Path(d['gold_file']).stem}: {e['gold'] or '—'} → {e['extracted'] or '—'}: {', '.join(e['wrong'])}"
+            for d in res["documents"] for e in d["errors"]]
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("gold", nargs="*", type=Path, help="gold files (default: tests/gold/targets/**/*.json)")
-    ap.add_argument("--markdown", action="store_true", help="markdown table instead of JSON")
-    ap.add_argument("--errors", action="store_true", help="with --markdown: list every missed, wrong or extra target")
-    a = ap.parse_args(argv)
-    res = evaluate(a.gold or None)
-    if a.markdown:
-        print(markdown(res))
-        if a.errors:
-            print("\nErrors (gold → extracted: what is wrong):")
-            for d in res["documents"]:
-                for e in d["errors"]:
-                    print(f"- {Path(d['gold_file']).stem}: {e['gold'] or '—'} → {e['extracted'] or '—'}: {', '.join(e['wrong'])}")
-    else:
-        json.dump(res, sys.stdout, ensure_ascii=False, indent=1)
-        print()
-    return 0
+    return _main(__doc__, "tests/gold/targets/**/*.json", "list every missed, wrong or extra target "
+                 "(gold → extracted: what is wrong)", evaluate, markdown, _errors, argv)
 
 
 if __name__ == "__main__":
