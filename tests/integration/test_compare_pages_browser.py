@@ -7,45 +7,26 @@ request may leave 127.0.0.1 (data: and the PNG's blob: URL are the page's own).
 from __future__ import annotations
 
 import base64
-import os
-import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+import chromium
 import httpx
 import pytest
 
-CHROMIUM = os.environ.get("HEALTHGOV_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
 PLACES = ["重庆市", "杭州市"]
 INDICATOR = "physicians-per-1000"
 
-if not os.environ.get("CI"):  # under CI a missing browser is a failure, not a skip
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
-    pytest.importorskip("playwright")
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+chromium.require()
+from playwright.sync_api import expect  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def page(served_views) -> Iterator[tuple[object, list[str], list[str]]]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        pg = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        errors: list[str] = []
-        requests: list[str] = []
-        pg.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.on("request", lambda r: requests.append(r.url))
-        yield pg, errors, requests
-        browser.close()
-
-
-def _outside(requests: list[str]) -> list[str]:
-    return [u for u in requests if urlsplit(u).hostname != "127.0.0.1" and not u.startswith(("data:", "blob:"))]
+    with chromium.watched_page(1400, 1000, accept_downloads=True) as watched:
+        yield watched
 
 
 def _choose(pg, field: str, text: str) -> None:
@@ -95,7 +76,7 @@ def test_index_to_table_to_tasks(page, served_views, tmp_path: Path) -> None:
     assert len(task_ids) == expected[("重庆市", "health-commission")]
 
     assert errors == [], errors
-    assert _outside(requests) == []
+    assert chromium.outside(requests) == []
 
 
 def test_an_indicator_as_a_chart(page, served_views, tmp_path: Path) -> None:
@@ -127,7 +108,7 @@ def test_an_indicator_as_a_chart(page, served_views, tmp_path: Path) -> None:
     assert dl.value.suggested_filename.endswith(".png")
 
     assert errors == [], errors
-    assert _outside(requests) == []
+    assert chromium.outside(requests) == []
 
 
 def _distinct_colours(pg, png: bytes) -> int:

@@ -6,40 +6,22 @@ test_views_browser.py: Debian's chromium, no browser downloads, no request may l
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import urlsplit
 
+import chromium
 import pytest
 
-CHROMIUM = os.environ.get("HEALTHGOV_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
-
-if not os.environ.get("CI"):  # under CI a missing browser is a failure, not a skip
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
-    pytest.importorskip("playwright")
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+chromium.require()
+from playwright.sync_api import expect  # noqa: E402
 
 JURISDICTION = "重庆市"
 
 
 @pytest.fixture(scope="module")
 def page(served_views) -> Iterator[tuple[object, list[str], list[str]]]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        pg = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors: list[str] = []
-        requests: list[str] = []
-        pg.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.on("request", lambda r: requests.append(r.url))
-        yield pg, errors, requests
-        browser.close()
+    with chromium.watched_page(1280, 900) as watched:
+        yield watched
 
 
 def _lead_agencies(store, jurisdiction: str) -> set[str]:
@@ -89,6 +71,5 @@ def test_who_leads_try_it_out(page, served_views) -> None:
     assert "Unable to render this definition" not in text
     assert pg.locator(".errors-wrapper").count() == 0, pg.locator(".errors-wrapper").inner_text()
     assert errors == [], errors
-    outside = [u for u in requests if urlsplit(u).hostname != "127.0.0.1" and not u.startswith("data:")]
-    assert outside == [], outside
+    assert chromium.outside(requests) == []
     assert any(u.endswith("/openapi.json") for u in requests)

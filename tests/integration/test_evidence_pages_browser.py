@@ -10,26 +10,18 @@ test_query_pages_browser.py: Debian's chromium, no browser downloads, no request
 from __future__ import annotations
 
 import base64
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import chromium
 import pytest
 from views_server import serve
 
 from healthgov.api.app import create_app
 
-CHROMIUM = os.environ.get("HEALTHGOV_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
-
-if not os.environ.get("CI"):  # under CI a missing browser is a failure, not a skip
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
-    pytest.importorskip("playwright")
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+chromium.require()
+from playwright.sync_api import expect  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +32,8 @@ def base(corpus_store) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def page(base) -> Iterator[tuple[object, list[str], list[str]]]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
-        errors: list[str] = []
-        requests: list[str] = []
-        pg.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.on("request", lambda r: requests.append(r.url))
-        yield pg, errors, requests
-        browser.close()
+    with chromium.watched_page(1400, 1000) as watched:
+        yield watched
 
 
 def _distinct_colours(pg, png: bytes) -> int:
@@ -102,5 +86,4 @@ def test_policy_page_shows_the_facts_on_the_text(page, base, tmp_path: Path) -> 
     expect(pg.locator(f"#{anchor}")).to_be_in_viewport()
 
     assert errors == [], errors
-    outside = [u for u in requests if urlsplit(u).hostname != "127.0.0.1" and not u.startswith("data:")]
-    assert outside == [], outside
+    assert chromium.outside(requests) == []

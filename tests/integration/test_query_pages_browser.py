@@ -11,38 +11,23 @@ from __future__ import annotations
 import base64
 import csv
 import io
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+import chromium
 import pytest
 
-CHROMIUM = os.environ.get("HEALTHGOV_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
 PLACES = ["重庆市", "杭州市"]
 
-if not os.environ.get("CI"):  # under CI a missing browser is a failure, not a skip
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
-    pytest.importorskip("playwright")
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+chromium.require()
+from playwright.sync_api import expect  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def page(served_views) -> Iterator[tuple[object, list[str], list[str]]]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        pg = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        errors: list[str] = []
-        requests: list[str] = []
-        pg.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.on("request", lambda r: requests.append(r.url))
-        yield pg, errors, requests
-        browser.close()
+    with chromium.watched_page(1400, 1000, accept_downloads=True) as watched:
+        yield watched
 
 
 def _expected(served_views) -> dict:
@@ -124,8 +109,7 @@ def test_who_leads_by_keyboard_table_and_csv(page, served_views, tmp_path: Path)
     assert shot.stat().st_size > 20_000 and _distinct_colours(pg, png) > 50
 
     assert errors == [], errors
-    outside = [u for u in requests if urlsplit(u).hostname != "127.0.0.1" and not u.startswith("data:")]
-    assert outside == [], outside
+    assert chromium.outside(requests) == []
 
 
 def test_a_bad_value_is_shown_beside_its_field(page, served_views) -> None:

@@ -13,29 +13,23 @@ from __future__ import annotations
 
 import base64
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import chromium
 import pytest
 
-CHROMIUM = os.environ.get("HEALTHGOV_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
 BIG = "100000"  # max_nodes for the counting tests: every node drawn, nothing aggregated
 
-if not os.environ.get("CI"):  # under CI a missing browser is a failure, not a skip
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
-    pytest.importorskip("playwright")
+chromium.require()
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        b = p.chromium.launch(executable_path=chromium.CHROMIUM, args=chromium.ARGS, headless=True)
         yield b
         b.close()
 
@@ -47,9 +41,7 @@ class Page:
         self.page = browser.new_page(viewport={"width": 1280, "height": 860})
         self.errors: list[str] = []
         self.requests: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda r: self.requests.append(r.url))
+        chromium.watch(self.page, self.errors, self.requests)
         self.base = base
 
     def open_view(self, path: str) -> None:
@@ -251,9 +243,7 @@ def test_written_file_opens_offline(browser: object, served_views, tmp_path: Pat
         pg = context.new_page()
         errors: list[str] = []
         requests: list[str] = []
-        pg.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.on("request", lambda r: requests.append(r.url))
+        chromium.watch(pg, errors, requests)
         pg.goto(out.as_uri())
         pg.wait_for_function("window.viewStable === true", timeout=120_000)
         assert tuple(pg.evaluate("[network.body.data.nodes.length, network.body.data.edges.length]")) == expected_lineage(
