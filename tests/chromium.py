@@ -3,6 +3,7 @@ downloads. Outside CI a machine without it skips those tests; under CI a missing
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 from collections.abc import Iterator
@@ -51,3 +52,18 @@ def watched_page(width: int = 1400, height: int = 1000, **options: Any) -> Itera
 def outside(requests: list[str]) -> list[str]:
     """The requests that left 127.0.0.1 (a page's own data: and blob: URLs are not requests out)."""
     return [u for u in requests if urlsplit(u).hostname != "127.0.0.1" and not u.startswith(("data:", "blob:"))]
+
+
+def distinct_colours(pg: Any, png: bytes) -> int:
+    """Colours in a PNG screenshot, counted by the browser itself (no imaging library needed)."""
+    url = "data:image/png;base64," + base64.b64encode(png).decode()
+    return pg.evaluate(
+        """async (url) => {
+            const img = new Image(); img.src = url; await img.decode();
+            const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+            const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
+            const d = ctx.getImageData(0, 0, c.width, c.height).data; const seen = new Set();
+            for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+            return seen.size; }""",
+        url,
+    )

@@ -6,7 +6,6 @@ request may leave 127.0.0.1 (data: and the PNG's blob: URL are the page's own).
 
 from __future__ import annotations
 
-import base64
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,7 +56,7 @@ def test_index_to_table_to_tasks(page, served_views, tmp_path: Path) -> None:
     assert pg.locator("#total").inner_text() == str(sum(expected.values()))
     shot = tmp_path / "compare.png"
     png = pg.screenshot(path=str(shot))
-    assert shot.stat().st_size > 20_000 and _distinct_colours(pg, png) > 50
+    assert shot.stat().st_size > 20_000 and chromium.distinct_colours(pg, png) > 50
 
     # Two places chosen by typing in the form: two rows.
     for place in PLACES:
@@ -96,7 +95,7 @@ def test_an_indicator_as_a_chart(page, served_views, tmp_path: Path) -> None:
     assert pg.locator("#targets-chart g.mark").count() == len(drawn) > 0
     shot = tmp_path / "targets.png"
     png = pg.screenshot(path=str(shot))
-    assert shot.stat().st_size > 20_000 and _distinct_colours(pg, png) > 50
+    assert shot.stat().st_size > 20_000 and chromium.distinct_colours(pg, png) > 50
 
     with pg.expect_download() as dl:
         pg.locator("#svg").click()
@@ -111,15 +110,3 @@ def test_an_indicator_as_a_chart(page, served_views, tmp_path: Path) -> None:
     assert chromium.outside(requests) == []
 
 
-def _distinct_colours(pg, png: bytes) -> int:
-    url = "data:image/png;base64," + base64.b64encode(png).decode()
-    return pg.evaluate(
-        """async (url) => {
-            const img = new Image(); img.src = url; await img.decode();
-            const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
-            const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
-            const d = ctx.getImageData(0, 0, c.width, c.height).data; const seen = new Set();
-            for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-            return seen.size; }""",
-        url,
-    )

@@ -9,7 +9,6 @@ test_query_pages_browser.py: Debian's chromium, no browser downloads, no request
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,20 +35,6 @@ def page(base) -> Iterator[tuple[object, list[str], list[str]]]:
         yield watched
 
 
-def _distinct_colours(pg, png: bytes) -> int:
-    url = "data:image/png;base64," + base64.b64encode(png).decode()
-    return pg.evaluate(
-        """async (url) => {
-            const img = new Image(); img.src = url; await img.decode();
-            const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
-            const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
-            const d = ctx.getImageData(0, 0, c.width, c.height).data; const seen = new Set();
-            for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-            return seen.size; }""",
-        url,
-    )
-
-
 def test_policy_page_shows_the_facts_on_the_text(page, base, tmp_path: Path) -> None:
     import httpx
 
@@ -69,7 +54,7 @@ def test_policy_page_shows_the_facts_on_the_text(page, base, tmp_path: Path) -> 
 
     shot = tmp_path / "policy.png"
     png = pg.screenshot(path=str(shot))
-    assert shot.stat().st_size > 20_000 and _distinct_colours(pg, png) > 50
+    assert shot.stat().st_size > 20_000 and chromium.distinct_colours(pg, png) > 50
 
     # A task's number opens its page; the page's link back lands on the task's anchor.
     number = pg.locator("#doc a.num").first

@@ -8,7 +8,6 @@ test_views_browser.py: Debian's chromium, no browser downloads, no request may l
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 from collections.abc import Iterator
@@ -106,7 +105,7 @@ def test_who_leads_by_keyboard_table_and_csv(page, served_views, tmp_path: Path)
 
     shot = tmp_path / "who-leads.png"
     png = pg.screenshot(path=str(shot))
-    assert shot.stat().st_size > 20_000 and _distinct_colours(pg, png) > 50
+    assert shot.stat().st_size > 20_000 and chromium.distinct_colours(pg, png) > 50
 
     assert errors == [], errors
     assert chromium.outside(requests) == []
@@ -126,15 +125,3 @@ def test_a_bad_value_is_shown_beside_its_field(page, served_views) -> None:
     assert all(urlsplit(u).hostname == "127.0.0.1" or u.startswith("data:") for u in requests)
 
 
-def _distinct_colours(pg, png: bytes) -> int:
-    url = "data:image/png;base64," + base64.b64encode(png).decode()
-    return pg.evaluate(
-        """async (url) => {
-            const img = new Image(); img.src = url; await img.decode();
-            const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
-            const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
-            const d = ctx.getImageData(0, 0, c.width, c.height).data; const seen = new Set();
-            for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-            return seen.size; }""",
-        url,
-    )

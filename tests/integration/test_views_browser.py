@@ -11,7 +11,6 @@ tests skip locally and fail under CI.
 
 from __future__ import annotations
 
-import base64
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,18 +59,7 @@ class Page:
 
     def distinct_colours(self, shot: Path) -> int:
         """Colours in the screenshot PNG, counted by the browser itself (no imaging library needed)."""
-        png = self.page.screenshot(path=str(shot))
-        url = "data:image/png;base64," + base64.b64encode(png).decode()
-        return self.page.evaluate(
-            """async (url) => {
-                const img = new Image(); img.src = url; await img.decode();
-                const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
-                const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
-                const d = ctx.getImageData(0, 0, c.width, c.height).data; const seen = new Set();
-                for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-                return seen.size; }""",
-            url,
-        )
+        return chromium.distinct_colours(self.page, self.page.screenshot(path=str(shot)))
 
     def close(self) -> None:
         self.page.close()
