@@ -14,10 +14,11 @@ once) and keeps them in ``(:HealthgovKept)`` nodes of at most ``PIECE`` rows:
     {id: "lead-matrix||jurisdiction:杭州市#0", slot: "lead-matrix|", part: "jurisdiction:杭州市", piece: 0,
      count, rows (JSON value lists), stamp, kept_at}   (and ``sub``, the value, with ``kept within``)
 
-and a marker per (query, place), slot ``"lead-matrix|*"``, that says the place was computed (a
-place with no rows for a value has a marker and no piece). A page reads the counts of every piece
-(small nodes from the ``slot`` index) and the pieces that hold its rows; a whole answer reads every
-piece in order. Keeping per place means a changed document costs its own place's answers: an
+and a marker per (query, place), slot ``"lead-matrix|*"``, that says the place was computed and
+holds the layout of its pieces (``{slot: [[sub, piece, rows], ...]}``; a place with no rows for a
+value has a marker and no piece). A page reads the markers (one small node per place, from the
+``slot`` index, however many pieces there are) and the pieces that hold its rows; a whole answer
+reads every piece in order. Keeping per place means a changed document costs its own place's answers: an
 answer kept per indicator instead would be recomputed whole (every place's targets of it) for one
 document's target.
 
@@ -58,7 +59,7 @@ PIECES_PER_STATEMENT = 32
 MARKER = "*"
 # How rows are kept: a JSON list of value lists in the query's column order (no repeated keys:
 # a third of the bytes). Part of the stamp: answers kept another way are not read.
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -97,9 +98,9 @@ RETURN m.version AS version, k.kept_at AS at"""
 KEEP_PLACED = f"""MERGE (k:{KEPT_LABEL} {{id: '{PLACED_ID}'}})
 SET k.slot = 'unplaced', k.kept_at = $at"""
 FORGET_PLACED = f"MATCH (k:{KEPT_LABEL} {{id: '{PLACED_ID}'}}) DETACH DELETE k"
-COUNTS = f"""MATCH (k:{KEPT_LABEL})
+MARKERS = f"""MATCH (k:{KEPT_LABEL})
 WHERE k.slot = $slot
-RETURN k.part AS part, k.sub AS sub, k.piece AS piece, k.count AS count, k.stamp AS stamp, k.kept_at AS kept_at"""
+RETURN k.part AS part, k.layout AS layout, k.stamp AS stamp, k.kept_at AS kept_at"""
 ROWS = f"""UNWIND $ids AS kid
 MATCH (k:{KEPT_LABEL} {{id: kid}})
 RETURN k.id AS id, k.rows AS rows, k.stamp AS stamp, k.kept_at AS kept_at"""
@@ -215,16 +216,14 @@ class Plan:
         self.slot = _slot(spec, values)
         names = list(values.get("jurisdiction") or [])
         self.parts = _parts(store, self.partition, names, timeout)
-        computed = _pieces(store, f"{spec.name}|{MARKER}", self.current, timeout)
-        kept = _pieces(store, self.slot, self.current, timeout)
-        # A part's marker and pieces are written in one transaction, with the graph version they were
-        # computed at: pieces of another version (a part forgotten and kept again between these two
-        # reads) make the part computed here instead.
-        self.kept_at = {j: at for j, (at, _n) in computed.items()
-                        if j not in kept or kept[j][0] == at}
+        # A part's marker holds the layout of its pieces (their row counts, per slot) and is written
+        # with them in one transaction, at one graph version: a piece read later of another version
+        # (the part forgotten and kept again meanwhile) makes the read fail, not mix two graphs.
+        computed = _markers(store, spec.name, self.current, timeout)
+        self.kept_at = {j: at for j, (at, _layout) in computed.items()}
         # Row count of each (part, sub, piece) (a part computed here: one piece per sub, in ``live``).
         counts: dict[str, dict[tuple[Any, int], int]] = {
-            j: kept.get(j, (None, {}))[1] for j in self.parts if j in self.kept_at}
+            j: {(sub, k): n for sub, k, n in computed[j][1].get(self.slot, [])} for j in self.parts if j in computed}
         self.live: dict[tuple[str, Any], Rows] = {}
         missing = [j for j in self.parts if j not in self.kept_at]
         step = self.partition.per_statement
@@ -277,18 +276,17 @@ class KeptAnswerChanged(RuntimeError):
     """A write forgot kept answers while a page or a stream was being read from them."""
 
 
-def _pieces(store: Any, slot: str, current: str, timeout: float) -> dict[str, tuple[Any, dict[tuple[Any, int], int]]]:
-    """Part -> (the graph version it was kept at, the rows of each (sub, piece)); a marker is one
-    piece whose count is the part's rows."""
+Layout = dict[str, list[list[Any]]]  # slot -> [[sub, piece, rows], ...] in order
+
+
+def _markers(store: Any, query: str, current: str, timeout: float) -> dict[str, tuple[Any, Layout]]:
+    """Part -> (the graph version it was kept at, the layout of its pieces) for the parts of
+    ``query`` kept at the ``current`` stamp."""
     # A graph built before kept answers existed has no such nodes: no rows (engines answer an
     # unknown label with none), so an unreachable store is reported, not computed around.
-    rows = read(store, COUNTS, {"slot": slot}, timeout=timeout).dicts()
-    out: dict[str, tuple[Any, dict[tuple[Any, int], int]]] = {}
-    for r in rows:
-        if r["stamp"] == current and isinstance(r["part"], str):
-            at, by = out.setdefault(r["part"].split(":", 1)[1], (r["kept_at"], {}))
-            by[(r["sub"], r["piece"] or 0)] = r["count"] if at == r["kept_at"] else -1  # -1: two versions mixed
-    return {j: (at, by) for j, (at, by) in out.items() if all(n >= 0 for n in by.values())}
+    rows = read(store, MARKERS, {"slot": f"{query}|{MARKER}"}, timeout=timeout).dicts()
+    return {r["part"].split(":", 1)[1]: (r["kept_at"], json.loads(r["layout"] or "{}")) for r in rows
+            if r["stamp"] == current and isinstance(r["part"], str)}
 
 
 def enabled() -> bool:
@@ -371,7 +369,7 @@ def refresh(store: Any, specs: list[Any], run_rows: Callable[[Any, dict[str, Any
         part = partition(spec)
         if part.name not in listed:
             listed[part.name] = _parts(store, part, [], timeout)
-        have = set(_pieces(store, f"{spec.name}|{MARKER}", stamp(spec), timeout))
+        have = set(_markers(store, spec.name, stamp(spec), timeout))
         todo.append((spec, [j for j in listed[part.name] if j not in have]))
     total, done = sum(len(t) for _s, t in todo), 0
     for spec, missing in todo:
@@ -413,11 +411,13 @@ def _keep(store: Any, spec: Any, parts: list[str], run_rows: RunRows, timeout: f
     out: list[dict[str, Any]] = []
     for j in parts:
         n = 0
+        layout: Layout = {}
         for key, by_part in by_key.items():
             slot = f"{spec.name}|{'|'.join(str(k) for k in key)}"
             for sub, got in _by_sub(by_part.get(j) or [], spec.kept_within).items():
                 for k in range(0, len(got), PIECE):
                     piece = got[k:k + PIECE]
+                    layout.setdefault(slot, []).append([sub, k // PIECE, len(piece)])
                     row = {"id": piece_id(slot, part.key(j), sub, k // PIECE, within), "slot": slot,
                            "query": spec.name, "part": part.key(j), "piece": k // PIECE, "count": len(piece),
                            "kept_at": before, "stamp": current,
@@ -428,7 +428,7 @@ def _keep(store: Any, spec: Any, parts: list[str], run_rows: RunRows, timeout: f
                 n += len(got)
         slot = f"{spec.name}|{MARKER}"
         out.append({"id": f"{slot}|{part.key(j)}", "slot": slot, "query": spec.name, "part": part.key(j), "count": n,
-                    "stamp": current, "kept_at": before})
+                    "layout": json.dumps(layout, ensure_ascii=False), "stamp": current, "kept_at": before})
 
     def work(tx: Any) -> bool:
         now = tx.run(VERSION).data()
