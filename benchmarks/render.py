@@ -54,10 +54,12 @@ def render(r: dict[str, dict[int, dict]]) -> str:
              "nodes+rels/s", "docs/s", "side by side: batched rows/s", "1 doc/tx rows/s", "1 row/tx rows/s",
              "batched / 1 doc/tx", "batched / 1 row/tx"], rows))
     if "build" in r:
-        rows = [[n, d["jobs"], d["build_seconds"], d["docs_per_s"], d["peak_rss_mb"], d["engine_rss_mb"],
-                 d["unchanged_rebuild_seconds"], d["date"]] for n, d in sorted(r["build"].items())]
+        rows = [[n, d["jobs"], d.get("java_opts") or "default", d["build_seconds"], d["docs_per_s"], d["peak_rss_mb"],
+                 d["engine_rss_mb"], d["unchanged_rebuild_seconds"], d["date"]]
+                for key in sorted(k for k in r if k.startswith("build")) for n, d in sorted(r[key].items())]
         parts.append("### End-to-end `healthgov build` (fresh engine, start included)\n\n" + table(
-            ["N", "--jobs", "build s", "docs/s", "peak RSS healthgov MB", "engine JVM RSS MB", "nothing changed s", "date"], rows))
+            ["N", "--jobs", "engine Java options", "build s", "docs/s", "peak RSS healthgov MB", "engine JVM RSS MB",
+             "nothing changed s", "date"], rows))
     if "queries" in r:
         for n, d in sorted(r["queries"].items()):
             rows = []
@@ -91,9 +93,11 @@ def render(r: dict[str, dict[int, dict]]) -> str:
             ["N", "arm", "API median ms", "direct median ms", "overhead ms", "overhead"], rows))
     if "rebuild" in r:
         rows = [[n, d["builds"], d["wall_seconds"]["median"], d["wall_seconds"]["max"], d["build_seconds"]["median"],
-                 d["build_seconds"]["max"]] for n, d in sorted(r["rebuild"].items())]
+                 d["build_seconds"]["max"], (d.get("keep_seconds") or {}).get("median", "")]
+                for n, d in sorted(r["rebuild"].items())]
         parts.append("### Rebuild after one document changes (`healthgov build` on the whole corpus)\n\n" + table(
-            ["N", "builds", "command wall s (median)", "max", "inside build s (median)", "max"], rows))
+            ["N", "builds", "command wall s (median)", "max", "loading s (median)", "max",
+             "keeping the place's answers s (median)"], rows))
         rows = [[n, x["files"], x["hash_seconds"], x["per_file_queries_seconds"], x["one_query_seconds"], f"{x['ratio']}x"]
                 for n, d in sorted(r["rebuild"].items()) if (x := d.get("skip_check"))]
         if rows:
@@ -116,8 +120,8 @@ def render(r: dict[str, dict[int, dict]]) -> str:
                      "files compared byte for byte)\n\n" + table(
             ["N", "code", "rows", "MB", "seconds", "rows/s (best)", "peak RSS MB", "engine RSS MB", "files identical",
              "date"], rows))
-    if "first_page" in r:
-        for n, d in sorted(r["first_page"].items()):
+    for key in sorted(k for k in r if k.startswith("first_page")):
+        for n, d in sorted(r[key].items()):
             rows = [[q["query"], ", ".join(f"{k}={v}" for k, v in q["params"].items()) or "defaults",
                      "kept" if q.get("kept") else "chunked" if q["chunked"] else "",
                      q["total"] if q["total"] is not None else "",
