@@ -14,6 +14,7 @@ commission; policy-summary/lineage: a national document; task-detail: its first 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import subprocess
@@ -98,7 +99,9 @@ def main() -> None:
                 whole["unsliced"].append(t.seconds)
             except QueryTooLarge:
                 whole["unsliced"].append(float("nan"))
-        figures = {name: {"seconds": [round(s, 2) for s in v], "rows_per_s": round(count / min(v)) if v else None}
+        # A refused arm (the engine's memory budget) is nan: no rate for it.
+        figures = {name: {"seconds": [round(s, 2) for s in v],
+                          "rows_per_s": round(count / min(v)) if v and not any(math.isnan(s) for s in v) else None}
                    for name, v in whole.items()}
         print(figures)
         memory = engine_memory(d)
