@@ -1,5 +1,6 @@
 """Pages and whole answers of a query read a few policies at a time (``// chunked: policies``),
-or a page of agencies (``// chunked: agencies``: one row per agency, listed by id).
+or a page of agencies (``// chunked: agencies``: one row per agency, listed by id), or of documents
+(``// chunked: documents``: the policies query, one row per policy, listed by id).
 
 A chunked query sorts its rows by jurisdiction and policy id first, and takes ``$chunk``: the ids
 of the policies to read. The policies that pass the query's own policy filters (policy,
@@ -62,6 +63,24 @@ WHERE size($jurisdiction) = 0 OR jurisdiction IN $jurisdiction
 RETURN a.id AS id
 ORDER BY id"""
 
+# Every policy the policies query lists, in its row order (policy id), with its filters: one
+# row each (a policy has one place at most).
+DOCUMENT_ORDER = """CALL () {
+  UNWIND CASE WHEN size($jurisdiction) > 0 OR $level IS NOT NULL THEN [1] ELSE [] END AS one
+  MATCH (j:Jurisdiction)
+  WHERE (size($jurisdiction) = 0 OR j.name IN $jurisdiction) AND ($level IS NULL OR j.level = $level)
+  MATCH (j)<-[:HAS_JURISDICTION]-(p:Policy)
+  WHERE $loaded IS NULL OR coalesce(p.loaded, true) = $loaded
+  RETURN p.id AS id
+  UNION ALL
+  UNWIND CASE WHEN size($jurisdiction) = 0 AND $level IS NULL THEN [1] ELSE [] END AS one
+  MATCH (p:Policy)
+  WHERE $loaded IS NULL OR coalesce(p.loaded, true) = $loaded
+  RETURN p.id AS id
+}
+RETURN DISTINCT id
+ORDER BY id"""
+
 # Parameters the per-policy counts answer for (with role and collective); any other filter away
 # from its default makes the total a count of rows.
 COUNTED_FILTERS = frozenset({"policy", "jurisdiction", "level", "role", "collective"})
@@ -120,11 +139,21 @@ def agency_order(store: Any, values: dict[str, Any], timeout: float) -> list[Pol
     return [PolicyCounts(row["id"], {"one": 1}) for row in read(store, AGENCY_ORDER, params, timeout=timeout).dicts()]
 
 
+def document_order(store: Any, values: dict[str, Any], timeout: float) -> list[PolicyCounts]:
+    params = {"loaded": values.get("loaded"), "jurisdiction": values.get("jurisdiction") or [],
+              "level": values.get("level")}
+    return [PolicyCounts(row["id"], {"one": 1}) for row in read(store, DOCUMENT_ORDER, params, timeout=timeout).dicts()]
+
+
+# The kinds whose listing applies every filter and gives one row per item.
+LISTED = {"agencies": agency_order, "documents": document_order}
+
+
 def order_of(spec: Any, store: Any, values: dict[str, Any], timeout: float) -> list[PolicyCounts] | Iterator[PolicyCounts]:
     """The items (policies, agencies) a chunked query is run over, in its row order: a list when
     their counts give the total, else read lazily."""
-    if spec.chunked == "agencies":
-        return agency_order(store, values, timeout)
+    if spec.chunked in LISTED:
+        return LISTED[spec.chunked](store, values, timeout)
     if not counted(spec, values):
         return lazy_policy_order(store, values, timeout)
     return policy_order(store, values, timeout)
@@ -132,7 +161,7 @@ def order_of(spec: Any, store: Any, values: dict[str, Any], timeout: float) -> l
 
 def counted(spec: Any, values: dict[str, Any]) -> bool:
     """True when the per-item counts give this query's total exactly."""
-    if spec.chunked == "agencies":  # one row per agency, and the listing applies every filter
+    if spec.chunked in LISTED:  # one row per item, and the listing applies every filter
         return True
     for p in spec.params:
         if p.name in COUNTED_FILTERS:

@@ -7,15 +7,26 @@
 // With a jurisdiction or level given, the policies are found from the Jurisdiction nodes (a few
 // hundred) instead of reading every policy; the branches exclude each other (UNWIND of an empty
 // list skips one).
+// chunked: documents
+// A page ($chunk: the ids of its policies, listed by id with the same filters;
+// healthgov.queries.chunks) counts the tasks of those policies only, not of every policy.
 CALL () {
-  UNWIND CASE WHEN size($jurisdiction) > 0 OR $level IS NOT NULL THEN [1] ELSE [] END AS one
+  UNWIND $chunk AS chunk_id
+  MATCH (p:Policy {id: chunk_id})
+  WHERE $loaded IS NULL OR coalesce(p.loaded, true) = $loaded
+  OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)
+  WITH p, j
+  WHERE (size($jurisdiction) = 0 OR j.name IN $jurisdiction) AND ($level IS NULL OR j.level = $level)
+  RETURN p, j
+  UNION ALL
+  UNWIND CASE WHEN size($chunk) = 0 AND (size($jurisdiction) > 0 OR $level IS NOT NULL) THEN [1] ELSE [] END AS one
   MATCH (j:Jurisdiction)
   WHERE (size($jurisdiction) = 0 OR j.name IN $jurisdiction) AND ($level IS NULL OR j.level = $level)
   MATCH (j)<-[:HAS_JURISDICTION]-(p:Policy)
   WHERE $loaded IS NULL OR coalesce(p.loaded, true) = $loaded
   RETURN p, j
   UNION ALL
-  UNWIND CASE WHEN size($jurisdiction) = 0 AND $level IS NULL THEN [1] ELSE [] END AS one
+  UNWIND CASE WHEN size($chunk) = 0 AND size($jurisdiction) = 0 AND $level IS NULL THEN [1] ELSE [] END AS one
   MATCH (p:Policy)
   WHERE $loaded IS NULL OR coalesce(p.loaded, true) = $loaded
   OPTIONAL MATCH (p)-[:HAS_JURISDICTION]->(j:Jurisdiction)

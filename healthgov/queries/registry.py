@@ -97,7 +97,7 @@ class QueryResult:
 
 
 _HEADER_KEY = re.compile(r"^//\s*(@param|name|description|columns|chunked|kept within|kept)\s*:?\s*(.*)$")
-CHUNK_KINDS = ("policies", "agencies")
+CHUNK_KINDS = ("policies", "agencies", "documents")
 
 
 def parse_query(text: str, path: Path | None = None) -> QuerySpec:

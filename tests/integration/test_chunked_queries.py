@@ -93,6 +93,23 @@ def test_agencies_pages_are_the_whole_answer(corpus_store, slices, params: dict[
         assert got.total == n and got.page(offset, limit) == whole[offset: None if limit is None else offset + limit]
 
 
+@pytest.mark.parametrize("params", [{}, {"loaded": "true"}, {"loaded": "false"}, {"level": "city"},
+                                    {"jurisdiction": "重庆市,杭州市", "loaded": "true"}],
+                         ids=lambda p: ",".join(f"{k}={v}" for k, v in p.items()) or "defaults")
+def test_policies_pages_are_the_whole_answer(corpus_store, slices, params: dict[str, str]) -> None:
+    # The policies query pages by the ids of its policies (listed with its filters): a page
+    # counts the tasks of its own policies only.
+    assert registry.get("policies").chunked == "documents"
+    whole = registry.run(corpus_store, "policies", params).rows
+    assert whole or params.get("loaded") == "false"
+    _spec, _shown, total, streamed = registry.stream(corpus_store, "policies", params)
+    assert total == len(whole) and list(streamed) == whole
+    n = len(whole)
+    for offset, limit in [(0, 100), (0, 1), (3, 7), (max(n - 5, 0), 100), (n, 10), (0, 0), (2, None)]:
+        got = registry.run(corpus_store, "policies", params, window=(offset, limit))
+        assert got.total == n and got.page(offset, limit) == whole[offset: None if limit is None else offset + limit]
+
+
 SEARCHES = [{"phrase": "医共体"}, {"phrase": "醫療"}, {"phrase": "卫生", "jurisdiction": "重庆市,杭州市"},
             {"phrase": "不会出现在任何文件里的短语"}]
 
