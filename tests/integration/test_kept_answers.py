@@ -42,8 +42,6 @@ CITY = """广州市卫生健康委员会关于加强家庭医生签约服务的�
 
 
 def _param_sets(store: Any, name: str) -> list[dict[str, str]]:
-    if name == "compare-targets":
-        return [{}]
     if name != "agency-profile":
         return [{}, {"jurisdiction": "广东省,重庆市"}]
     types = store.read("MATCH (a:Agency) WHERE a.agency_type IS NOT NULL RETURN DISTINCT a.agency_type AS t ORDER BY t")
