@@ -127,11 +127,14 @@ def query_endpoint(
         unchanged = not_modified(request, etag)
         if unchanged is not None:
             return unchanged
-        return with_etag(table_response(
+        response = table_response(
             request, columns=result.columns, rows=result.rows, limit=limit, offset=offset, fmt=fmt,
-            meta={"query": spec.name, "params": result.params}, bom=bom,
+            meta={"query": spec.name, "params": result.params, "total_estimated": result.total_estimated}, bom=bom,
             total=result.total, rows_offset=result.offset,
-        ), etag)
+        )
+        if result.total_estimated:
+            response.headers["X-Total-Estimated"] = "true"
+        return with_etag(response, etag)
 
     endpoint.__signature__ = _signature(spec, paged)  # type: ignore[attr-defined]
     endpoint.__name__ = "query_" + spec.name.replace("-", "_")

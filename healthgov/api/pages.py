@@ -242,7 +242,9 @@ def _result_context(request: Request, spec: registry.QuerySpec, result: registry
         "columns": result.columns, "rows": rows, "total": total, "offset": offset, "limit": limit,
         "first": offset + 1 if page else 0, "last": offset + len(page),
         "prev": at(offset - limit) if offset > 0 and limit else None,
-        "next": at(offset + limit) if limit and offset + limit < total else None,
+        "next": at(offset + limit) if limit and (offset + limit < total or (result.total_estimated and len(page) == limit))
+        else None,
+        "estimated": result.total_estimated,
         "csv": _href(path, query, format="csv"),
         "json": _href(path, query, format="json", limit=limit, offset=offset),
         "views": _view_links(spec, result.params),

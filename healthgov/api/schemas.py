@@ -118,9 +118,9 @@ def row_model(table: str, columns: tuple[str, ...]) -> type[BaseModel]:
 
 
 @cache
-def page_model(table: str, columns: tuple[str, ...], meta: tuple[tuple[str, Any], ...] = ()) -> type[BaseModel]:
+def page_model(table: str, columns: tuple[str, ...], meta: tuple[tuple[Any, ...], ...] = ()) -> type[BaseModel]:
     """A page of rows as the tabular endpoints send it, with ``meta`` (name, type) fields first."""
-    fields: dict[str, Any] = {name: (typ, ...) for name, typ in meta}
+    fields: dict[str, Any] = {m[0]: (m[1], m[2] if len(m) > 2 else ...) for m in meta}
     fields.update({
         "columns": (list[str], Field(..., description="The column names, in order (the CSV header).")),
         "total": (int, Field(..., description="Rows in the whole answer (also the X-Total-Count header).")),
@@ -132,7 +132,14 @@ def page_model(table: str, columns: tuple[str, ...], meta: tuple[tuple[str, Any]
 
 
 def query_page_model(name: str, columns: tuple[str, ...]) -> type[BaseModel]:
-    return page_model(name, columns, (("query", str), ("params", dict[str, Any])))
+    return page_model(name, columns, _QUERY_META)
+
+
+# One object, so page_model's cache knows it again.
+_QUERY_META = (("query", str), ("params", dict[str, Any]), (
+    "total_estimated", bool, Field(False, description="True when `total` is an estimate from a sample (a "
+                                   "filter-free search of a large graph; also the X-Total-Estimated header), "
+                                   "not a count.")))
 
 
 def table_responses(model: type[BaseModel], *error_codes: int) -> dict[int | str, dict[str, Any]]:

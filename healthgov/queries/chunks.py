@@ -192,13 +192,21 @@ def _slices(n: int, first: int) -> Iterator[tuple[int, int]]:
 Chunk = Callable[[list[str]], list[dict[str, Any]]]
 
 
-def window(spec: Any, values: dict[str, Any], order: list[PolicyCounts], run_chunk: Chunk,
-           offset: int, limit: int | None, count: Callable[[], int] | None = None) -> tuple[list[dict[str, Any]], int]:
-    """(rows ``offset`` .. ``offset + limit`` of the answer, the total). ``count``: the total, asked
-    of the engine when the per-item counts cannot tell it (a query's ``counts/`` statement)."""
+def window(spec: Any, values: dict[str, Any], order: list[PolicyCounts] | Iterator[PolicyCounts], run_chunk: Chunk,
+           offset: int, limit: int | None, count: Callable[[], int] | None = None,
+           estimate: Callable[[], int | None] | None = None) -> tuple[list[dict[str, Any]], int, bool]:
+    """(rows ``offset`` .. ``offset + limit`` of the answer, the total, whether the total is exact).
+    ``count``: the total, asked of the engine when the per-item counts cannot tell it (a query's
+    ``counts/`` statement); ``estimate``: an estimate instead, when counting would take long (None:
+    count). With an estimate the page still ends where it is full, and a page that reads to the
+    last row makes the total exact."""
     role, collective = values.get("role", "any"), bool(values.get("collective", True))
     total = counted_total(spec, values, order) if isinstance(order, list) else None
     per_item = total is not None  # the counts of each item are known, not only the total
+    if total is None and limit is not None and not isinstance(order, list) and estimate is not None \
+            and (guess := estimate()) is not None:
+        rows, read_to, ended = _lazy_window(order, run_chunk, offset, offset + limit, None, stop_when_full=True)
+        return rows, read_to if ended else max(guess, read_to), ended
     if total is None and count is not None and limit is not None:
         total = count()
     known = total is not None
@@ -214,11 +222,12 @@ def window(spec: Any, values: dict[str, Any], order: list[PolicyCounts], run_chu
             position += per_policy[first] or 0
             first += 1
         if end is not None and end <= position:
-            return [], total
+            return [], total, True
     if known and not per_item and end is not None and total is not None and offset >= total:
-        return [], total
+        return [], total, True
     if not isinstance(order, list):
-        return _lazy_window(order, run_chunk, offset, end, total)
+        rows, read_to, _ended = _lazy_window(order, run_chunk, offset, end, total)
+        return rows, read_to, True
     ids = [p.id for p in order[first:]]
     slices = _slices(len(ids), FIRST_CHUNK if end is not None else STREAM_CHUNK)
     if per_item and end is not None:
@@ -236,12 +245,14 @@ def window(spec: Any, values: dict[str, Any], order: list[PolicyCounts], run_chu
         rows.extend(got[lo:hi])
         position += len(got)
         if known and end is not None and position >= end:
-            return rows, total
-    return rows, total if total is not None else position
+            return rows, total, True
+    return rows, total if total is not None else position, True
 
 
 def _lazy_window(order: Iterator[PolicyCounts], run_chunk: Chunk, offset: int, end: int | None,
-                 total: int | None) -> tuple[list[dict[str, Any]], int]:
+                 total: int | None, stop_when_full: bool = False) -> tuple[list[dict[str, Any]], int, bool]:
+    """(rows, the total — or, stopped where the page is full without one, the rows read so far —,
+    whether every item was read)."""
     rows: list[dict[str, Any]] = []
     position, size = 0, FIRST_CHUNK if end is not None else STREAM_CHUNK
     while ids := [p.id for p in islice(order, size)]:
@@ -250,10 +261,10 @@ def _lazy_window(order: Iterator[PolicyCounts], run_chunk: Chunk, offset: int, e
         hi = len(got) if end is None else max(min(end - position, len(got)), 0)
         rows.extend(got[lo:hi])
         position += len(got)
-        if total is not None and end is not None and position >= end:
-            return rows, total
+        if (total is not None or stop_when_full) and end is not None and position >= end:
+            return rows, total if total is not None else position, False
         size = min(size * 2, MAX_CHUNK)
-    return rows, total if total is not None else position
+    return rows, total if total is not None else position, True
 
 
 def stream(order: list[PolicyCounts] | Iterator[PolicyCounts], run_chunk: Chunk) -> Iterator[dict[str, Any]]:

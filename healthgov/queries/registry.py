@@ -29,6 +29,10 @@ from healthgov.queries.execute import QueryTimeout, QueryTooLarge, ReadResult, r
 from healthgov.queries.params import ParamSpec, bind, parse_param_line
 
 QUERY_DIR = Path(__file__).parent
+# A filter-free search counted over more tasks than this would read every task (~0.5 s per 230,000
+# tasks): its total is estimated from a sample instead, and says so (``QueryResult.total_estimated``).
+ESTIMATE_ABOVE = 100_000
+ESTIMATE_SAMPLE = 10_000
 DEFAULT_TIMEOUT = 60.0  # seconds; a named query over the seed corpus takes milliseconds
 
 
@@ -85,6 +89,8 @@ class QueryResult:
     # of ``total_rows`` in all. Otherwise ``rows`` is the whole answer.
     offset: int = 0
     total_rows: int | None = None
+    # True when ``total_rows`` is an estimate (a sample's share of the population), not a count.
+    total_estimated: bool = False
 
     @property
     def total(self) -> int:
@@ -258,9 +264,27 @@ def _run_window(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: fl
             if kept_total is not None:
                 return kept_total
             return int(read_query(store, spec.name, statement, {**values, "chunk": []}, timeout).dicts()[0]["total"])
-    rows, total = chunks.window(spec, values, order, lambda ids: _chunk_rows(store, spec, values, timeout, ids),
-                                offset, limit, count)
-    return QueryResult(spec.name, _shown(values), list(spec.columns), rows, offset=offset, total_rows=total)
+    rows, total, exact = chunks.window(spec, values, order, lambda ids: _chunk_rows(store, spec, values, timeout, ids),
+                                       offset, limit, count, lambda: _estimate(store, spec, values, timeout))
+    return QueryResult(spec.name, _shown(values), list(spec.columns), rows, offset=offset, total_rows=total,
+                       total_estimated=not exact)
+
+
+def _estimate(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: float) -> int | None:
+    """An estimate of the total from a sample (``estimates/<file>``), when the query has one, no
+    place narrows it, and its population (``// population: Label``) is past ``ESTIMATE_ABOVE``:
+    counting would read every one of them. None: count instead."""
+    path = None if spec.path is None else spec.path.parent / "estimates" / spec.path.name
+    if path is None or not path.exists() or values.get("jurisdiction"):
+        return None
+    text = path.read_text(encoding="utf-8")
+    label = re.search(r"^//\s*population:\s*(\w+)", text, re.M)
+    population = read_count(store, label.group(1)) if label else 0
+    if population <= ESTIMATE_ABOVE:
+        return None
+    statement = "\n".join(ln for ln in text.splitlines() if not ln.strip().startswith("//")).strip()
+    got = read_query(store, spec.name, statement, {**values, "sample": ESTIMATE_SAMPLE}, timeout).dicts()[0]
+    return round(got["matched"] / got["scanned"] * population) if got["scanned"] else None
 
 
 def count_statement(spec: QuerySpec) -> str | None:

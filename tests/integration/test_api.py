@@ -309,3 +309,19 @@ def test_no_parameter_value_gives_5xx(api: httpx.Client, data: st.DataObject) ->
     r = api.get(path, params=params)
     assert r.status_code < 500, (path, params, r.status_code, r.text[:300])
     assert r.status_code in (200, 404, 422), (path, params, r.status_code)
+
+
+def test_an_estimated_total_says_so_in_json_headers_and_html(api: httpx.Client, monkeypatch) -> None:
+    from healthgov.queries import registry
+
+    monkeypatch.setattr(registry, "ESTIMATE_ABOVE", 0)
+    r = api.get("/queries/search", params={"phrase": "医疗", "limit": 3})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["total_estimated"] is True and r.headers["X-Total-Estimated"] == "true"
+    assert len(body["rows"]) == 3 and body["total"] >= 3
+    html = api.get("/queries/search", params={"phrase": "医疗", "limit": 3}, headers={"Accept": "text/html"}).text
+    assert 'id="estimated"' in html and 'rel="next"' in html
+    monkeypatch.setattr(registry, "ESTIMATE_ABOVE", 10**9)
+    exact = api.get("/queries/search", params={"phrase": "医疗", "limit": 4}).json()
+    assert exact["total_estimated"] is False

@@ -126,3 +126,25 @@ def test_search_pages_are_the_whole_answer(corpus_store, slices, params: dict[st
         got = registry.run(corpus_store, "search", params, window=(offset, limit))
         assert got.total == n, (offset, limit)
         assert got.page(offset, limit) == whole[offset: None if limit is None else offset + limit], (offset, limit)
+
+
+def test_a_filter_free_search_of_a_large_graph_estimates_its_total_and_says_so(corpus_store, monkeypatch) -> None:
+    # Past ESTIMATE_ABOVE tasks a filter-free search would count every task's text for its total;
+    # it estimates it from a sample instead. The seeds are small, so the threshold is lowered here.
+    params = {"phrase": "卫生"}
+    whole = registry.run(corpus_store, "search", params).rows
+    assert len(whole) > 10
+    monkeypatch.setattr(registry, "ESTIMATE_ABOVE", 0)
+    page = registry.run(corpus_store, "search", params, window=(0, 5))
+    assert page.total_estimated and page.rows == whole[:5]
+    # A sample of every task is the count itself.
+    assert page.total == len(whole)
+    # A page that reads to the last row knows the total; places narrow the scan, so they count.
+    last = registry.run(corpus_store, "search", params, window=(len(whole) - 2, 100))
+    assert not last.total_estimated and last.total == len(whole) and last.rows == whole[-2:]
+    placed = registry.run(corpus_store, "search", {**params, "jurisdiction": "重庆市"}, window=(0, 5))
+    assert not placed.total_estimated
+    # A sample of one task: the estimate is poor, never below the rows already read, and flagged.
+    monkeypatch.setattr(registry, "ESTIMATE_SAMPLE", 1)
+    rough = registry.run(corpus_store, "search", params, window=(3, 4))
+    assert rough.total_estimated and rough.rows == whole[3:7] and rough.total >= 7
