@@ -144,7 +144,12 @@ def test_a_filter_free_search_of_a_large_graph_estimates_its_total_and_says_so(c
     assert not last.total_estimated and last.total == len(whole) and last.rows == whole[-2:]
     placed = registry.run(corpus_store, "search", {**params, "jurisdiction": "重庆市"}, window=(0, 5))
     assert not placed.total_estimated
-    # A sample of one task: the estimate is poor, never below the rows already read, and flagged.
-    monkeypatch.setattr(registry, "ESTIMATE_SAMPLE", 1)
+    # A poor estimate is never below the rows already read, and is flagged.
+    monkeypatch.setattr(registry, "_estimate", lambda *_args: 1)
     rough = registry.run(corpus_store, "search", params, window=(3, 4))
     assert rough.total_estimated and rough.rows == whole[3:7] and rough.total >= 7
+    # No match in the sample (a rare phrase): counted, since its page would read every policy.
+    monkeypatch.undo()
+    monkeypatch.setattr(registry, "ESTIMATE_ABOVE", 0)
+    rare = registry.run(corpus_store, "search", {"phrase": "不会出现在任何文件里的短语"}, window=(0, 5))
+    assert not rare.total_estimated and rare.total == 0 and rare.rows == []
