@@ -32,7 +32,7 @@ lock:
 	rm -rf $(LOCK_VENV)
 	$(PYTHON) -m venv $(LOCK_VENV)
 	$(LOCK_VENV)/bin/pip install --quiet --upgrade pip
-	$(LOCK_VENV)/bin/pip install --quiet '.[bundled,test]'
+	$(LOCK_VENV)/bin/pip install --quiet '.[bundled,test,bench]'
 	{ sed -n '/^#/p;/^#/!q' constraints.txt; \
 	  $(LOCK_VENV)/bin/pip freeze --exclude-editable | grep -viE '^healthgov[ =@]'; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
@@ -69,5 +69,6 @@ clean:
 
 # Benchmarks (BENCHMARKS.md): N=100 and 1,000 by default; `make bench N=10000` for one other size.
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[bench]'
 	@command -v wrk >/dev/null 2>&1 || echo "wrk not installed (apt-get install -y wrk): the API benchmark uses a threaded httpx client"
 	$(BIN)/python benchmarks/run.py $(or $(N),100 1000)
