@@ -104,7 +104,7 @@ def main() -> None:
             except QueryTooLarge:
                 whole["unsliced"].append(float("nan"))
         # A refused arm (the engine's memory budget) is nan: no rate for it.
-        figures = {name: {"seconds": [round(s, 2) for s in v],
+        figures = {name: {"seconds": [None if math.isnan(s) else round(s, 2) for s in v],
                           "rows_per_s": round(count / min(v)) if v and not any(math.isnan(s) for s in v) else None}
                    for name, v in whole.items()}
         print(figures)

@@ -128,8 +128,9 @@ def render(r: dict[str, dict[int, dict]]) -> str:
                      q["cold_ms"] if q["cold_ms"] is not None else "refused", q["warm_median_ms"] or "",
                      "met" if q["cold_ms"] is not None and q["cold_ms"] < 1000 else "not met"]
                     for q in d["pages"]]
-            parts.append(f"### First page of every named query at N={n} (limit 100, no query cache, engine restarted "
-                         f"first; {d['date']})\n\n" + table(
+            heap = (d.get("engine_memory") or {}).get("java_opts")
+            parts.append(f"### First page of every named query at N={n}{f' with `{heap}`' if heap else ''} (limit 100, "
+                         f"no query cache, engine restarted first; {d['date']})\n\n" + table(
                 ["query", "parameters", "read from", "total rows", "cold ms", "warm median ms", "cold < 1 s"], rows)
                 + f"\n\nCold: median {d['cold_median_ms']} ms, max {d['cold_max_ms']} ms."
                 + (f" Engine JVM after the run: {m.get('rss_mb')} MB resident, peak {m.get('peak_rss_mb')} MB "
@@ -141,7 +142,8 @@ def render(r: dict[str, dict[int, dict]]) -> str:
                 [["streamed (`registry.stream`, the CSV download: kept pieces when kept, else a few policies at a time)",
                   ", ".join(map(str, w["streamed"]["seconds"])), w["streamed"]["rows_per_s"]],
                  ["unsliced (`registry.run` without a window, the path before chunking)",
-                  ", ".join(map(str, w["unsliced"]["seconds"])), w["unsliced"]["rows_per_s"]]]))
+                  ", ".join("refused" if x is None else str(x) for x in w["unsliced"]["seconds"]) or "not run",
+                  w["unsliced"]["rows_per_s"] or ""]]))
     if "duckdb" in r:
         rows = []
         for n, d in sorted(r["duckdb"].items()):
