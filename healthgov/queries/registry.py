@@ -256,9 +256,8 @@ def _run_window(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: fl
         end = None if limit is None else offset + limit
         return QueryResult(spec.name, result.params, result.columns, result.rows[offset:end], offset=offset,
                            total_rows=len(result.rows))
-    if spec.chunked == "documents" and limit is not None \
-            and (page := chunks.document_page(store, values, offset, limit, timeout)) is not None:
-        ids, total = page  # one row per policy
+    if limit is not None and (page := chunks.top_ids_page(spec, store, values, offset, limit, timeout)):
+        ids, total = page  # one row per item
         rows = _chunk_rows(store, spec, values, timeout, ids) if ids else []
         return QueryResult(spec.name, _shown(values), list(spec.columns), rows, offset=offset, total_rows=total)
     order = chunks.order_of(spec, store, values, timeout)
