@@ -22,7 +22,7 @@ browser:
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[bundled,test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[bundled,test,bench]'
 	touch $(STAMP)
 
 # Re-resolve every dependency to the newest release pyproject.toml's ranges allow, in a throwaway
@@ -69,6 +69,5 @@ clean:
 
 # Benchmarks (BENCHMARKS.md): N=100 and 1,000 by default; `make bench N=10000` for one other size.
 bench: $(STAMP)
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[bench]'
 	@command -v wrk >/dev/null 2>&1 || echo "wrk not installed (apt-get install -y wrk): the API benchmark uses a threaded httpx client"
 	$(BIN)/python benchmarks/run.py $(or $(N),100 1000)

@@ -78,7 +78,7 @@ def _pins() -> dict[str, str]:
 def _requirements() -> list[Requirement]:
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     extras = project["optional-dependencies"]
-    return [Requirement(r) for r in project["dependencies"] + extras["bundled"] + extras["test"]]
+    return [Requirement(r) for r in project["dependencies"] + extras["bundled"] + extras["test"] + extras["bench"]]
 
 
 @pytest.fixture(scope="module")
@@ -199,4 +199,4 @@ def test_make_reinstalls_when_the_lock_changes(tmp_path: Path) -> None:
     r = _run(["make", "-n", "-W", "constraints.txt", ".venv/.installed"], cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     installs = [line for line in r.stdout.splitlines() if re.search(r"pip install .*-e ", line)]
-    assert installs and all("-c constraints.txt" in line and ".[bundled,test]" in line for line in installs), r.stdout
+    assert installs and all("-c constraints.txt" in line and ".[bundled,test,bench]" in line for line in installs), r.stdout
