@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from healthgov.queries import kept
+from healthgov.queries.companions import companion
 
 FACETS_DIR = Path(__file__).parent / "facets"
 # The parameters a facet row answers for; any other set makes the total the count statement's.
@@ -31,10 +32,8 @@ def spec_of(name: str) -> Any | None:
     from healthgov.queries.registry import get, parse_query
 
     spec = get(name)
-    path = None if spec.path is None else FACETS_DIR / spec.path.name
-    if path is None or not path.exists():
-        return None
-    return parse_query(path.read_text(encoding="utf-8"), path)
+    found = companion("facets", spec.path)
+    return None if found is None else parse_query(found.text, FACETS_DIR / spec.path.name if spec.path else None)
 
 
 def all_specs(names: list[str]) -> list[Any]:

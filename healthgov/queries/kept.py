@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from healthgov.graph.version import KEPT_LABEL, META_ID, META_LABEL
+from healthgov.queries.companions import companion
 from healthgov.queries.execute import read, read_query
 
 KEPT_DIR = Path(__file__).parent / "kept"
@@ -130,10 +131,8 @@ def partition(spec: Any) -> Partition:
 def grouped(spec: Any) -> str | None:
     """The grouped form of a kept query (``kept/<file name>``), if it has one: its rows for a list of
     places (``$parts``) and every value of the parameters it is kept per, in one statement."""
-    if spec.path is None or not (KEPT_DIR / spec.path.name).exists():
-        return None
-    text = (KEPT_DIR / spec.path.name).read_text(encoding="utf-8")
-    return "\n".join(ln for ln in text.splitlines() if not ln.strip().startswith("//")).strip()
+    found = companion("kept", spec.path)
+    return None if found is None else found.statement
 
 
 @cache

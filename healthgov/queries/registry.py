@@ -24,6 +24,7 @@ from typing import Any
 
 from healthgov.queries import chunks, facets, kept
 from healthgov.queries.cache import QueryCache, freeze
+from healthgov.queries.companions import companion
 from healthgov.queries.evidence import POSTPROCESS
 from healthgov.queries.execute import QueryTimeout, QueryTooLarge, ReadResult, read, read_query
 from healthgov.queries.params import ParamSpec, bind, parse_param_line
@@ -278,16 +279,14 @@ def _estimate(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: floa
     """An estimate of the total from a sample (``estimates/<file>``), when the query has one, no
     place narrows it, and its population (``// population: Label``) is past ``ESTIMATE_ABOVE``:
     counting would read every one of them. None: count instead."""
-    path = None if spec.path is None else spec.path.parent / "estimates" / spec.path.name
-    if path is None or not path.exists() or values.get("jurisdiction"):
+    found = companion("estimates", spec.path)
+    if found is None or values.get("jurisdiction"):
         return None
-    text = path.read_text(encoding="utf-8")
-    label = re.search(r"^//\s*population:\s*(\w+)", text, re.M)
+    label = re.search(r"^//\s*population:\s*(\w+)", found.text, re.M)
     population = read_count(store, label.group(1)) if label else 0
     if population <= ESTIMATE_ABOVE:
         return None
-    statement = "\n".join(ln for ln in text.splitlines() if not ln.strip().startswith("//")).strip()
-    got = read_query(store, spec.name, statement, {**values, "sample": ESTIMATE_SAMPLE}, timeout).dicts()[0]
+    got = read_query(store, spec.name, found.statement, {**values, "sample": ESTIMATE_SAMPLE}, timeout).dicts()[0]
     # None in the sample: a rare phrase, whose page would read every policy to fill itself; one
     # count is cheaper, and exact.
     return round(got["matched"] / got["scanned"] * population) if got["matched"] else None
@@ -295,11 +294,8 @@ def _estimate(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: floa
 
 def count_statement(spec: QuerySpec) -> str | None:
     """The statement counting a chunked query's rows for the same parameters (``counts/<file>``), if any."""
-    path = None if spec.path is None else spec.path.parent / "counts" / spec.path.name
-    if path is None or not path.exists():
-        return None
-    text = path.read_text(encoding="utf-8")
-    return "\n".join(ln for ln in text.splitlines() if not ln.strip().startswith("//")).strip()
+    found = companion("counts", spec.path)
+    return None if found is None else found.statement
 
 
 def _kept_plan(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: float) -> kept.Plan | None:
