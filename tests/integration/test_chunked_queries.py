@@ -78,35 +78,28 @@ def test_a_page_reads_only_the_policies_it_needs(corpus_store, monkeypatch: pyte
     assert len(page.rows) == 1 and sum(len(ids) for ids in read) < len(order)
 
 
-@pytest.mark.parametrize("params", [{}, {"jurisdiction": "重庆市,杭州市"}, {"agency_type": "health-commission"},
-                                    {"jurisdiction": "全国", "agency_type": "finance"}],
-                         ids=lambda p: ",".join(f"{k}={v}" for k, v in p.items()) or "defaults")
-def test_agencies_pages_are_the_whole_answer(corpus_store, slices, params: dict[str, str]) -> None:
-    assert registry.get("agencies").chunked == "agencies"
-    whole = registry.run(corpus_store, "agencies", params).rows
-    assert whole or params  # the defaults list agencies, else this shows nothing
-    _spec, _shown, total, streamed = registry.stream(corpus_store, "agencies", params)
+LISTED = [("agencies", "agencies", {}), ("agencies", "agencies", {"jurisdiction": "重庆市,杭州市"}),
+          ("agencies", "agencies", {"agency_type": "health-commission"}),
+          ("agencies", "agencies", {"jurisdiction": "全国", "agency_type": "finance"}),
+          # policies pages by its own policies' ids: a page counts the tasks of its policies only.
+          ("policies", "documents", {}), ("policies", "documents", {"loaded": "true"}),
+          ("policies", "documents", {"loaded": "false"}), ("policies", "documents", {"level": "city"}),
+          ("policies", "documents", {"jurisdiction": "重庆市,杭州市", "loaded": "true"})]
+
+
+@pytest.mark.parametrize("name, kind, params", LISTED,
+                         ids=lambda v: v if isinstance(v, str) else ",".join(f"{k}={x}" for k, x in v.items()) or "defaults")
+def test_listed_pages_are_the_whole_answer(corpus_store, slices, name: str, kind: str, params: dict[str, str]) -> None:
+    # Queries listed by item id (one row per item): with every parameter at its default a page is
+    # the engine's top ids after the offset, otherwise a slice of the filtered listing.
+    assert registry.get(name).chunked == kind
+    whole = registry.run(corpus_store, name, params).rows
+    assert whole or params  # the defaults list something, else this shows nothing
+    _spec, _shown, total, streamed = registry.stream(corpus_store, name, params)
     assert total == len(whole) and list(streamed) == whole
     n = len(whole)
     for offset, limit in [(0, 100), (0, 1), (3, 7), (max(n - 5, 0), 100), (n, 10), (0, 0), (2, None)]:
-        got = registry.run(corpus_store, "agencies", params, window=(offset, limit))
-        assert got.total == n and got.page(offset, limit) == whole[offset: None if limit is None else offset + limit]
-
-
-@pytest.mark.parametrize("params", [{}, {"loaded": "true"}, {"loaded": "false"}, {"level": "city"},
-                                    {"jurisdiction": "重庆市,杭州市", "loaded": "true"}],
-                         ids=lambda p: ",".join(f"{k}={v}" for k, v in p.items()) or "defaults")
-def test_policies_pages_are_the_whole_answer(corpus_store, slices, params: dict[str, str]) -> None:
-    # The policies query pages by the ids of its policies (listed with its filters): a page
-    # counts the tasks of its own policies only.
-    assert registry.get("policies").chunked == "documents"
-    whole = registry.run(corpus_store, "policies", params).rows
-    assert whole or params.get("loaded") == "false"
-    _spec, _shown, total, streamed = registry.stream(corpus_store, "policies", params)
-    assert total == len(whole) and list(streamed) == whole
-    n = len(whole)
-    for offset, limit in [(0, 100), (0, 1), (3, 7), (max(n - 5, 0), 100), (n, 10), (0, 0), (2, None)]:
-        got = registry.run(corpus_store, "policies", params, window=(offset, limit))
+        got = registry.run(corpus_store, name, params, window=(offset, limit))
         assert got.total == n and got.page(offset, limit) == whole[offset: None if limit is None else offset + limit]
 
 

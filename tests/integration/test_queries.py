@@ -80,6 +80,14 @@ def test_header_parsing_rejects_undeclared_parameters() -> None:
         registry.parse_query(text)
 
 
+def test_header_parsing_rejects_kept_within_without_kept_or_a_column() -> None:
+    head = "// name: x\n// description: d\n// columns: a, b\n"
+    for extra in ("// kept within: a\n", "// kept: jurisdiction\n// kept within: c\n"):
+        text = head.replace("// columns", "// @param jurisdiction: list[zh] = [] | places\n// columns") + extra
+        with pytest.raises(ValueError, match="kept within"):
+            registry.parse_query(text + "MATCH (n) WHERE n.j IN $jurisdiction RETURN n.a AS a, n.b AS b\n")
+
+
 def test_param_types_and_messages() -> None:
     assert parse_type("list[enum(a,b)]").describe() == "list[enum(a,b)]"
     p = parse_param_line("depth: int[1..8] = 3 | how deep")
