@@ -48,8 +48,8 @@ def norm(s: str | None) -> str | None:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", to_simplified(s)))
 
 
-def gold_files() -> list[Path]:
-    return _gold_files(GOLD_DIR, madeup=True)
+def gold_files(held_out: bool = False) -> list[Path]:
+    return _gold_files(GOLD_DIR, madeup=True, held_out=held_out)
 
 
 def _number(s: str | None) -> str | None:

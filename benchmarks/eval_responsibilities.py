@@ -75,6 +75,11 @@ def norm(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
+def _num(s: str) -> str:
+    # "2." and "2", "一、" and "一": the number, not its punctuation.
+    return norm(s).rstrip("、.．")
+
+
 def name_key(s: str) -> str:
     return _PAREN.sub("", norm(s))
 
@@ -118,8 +123,8 @@ def _basis_key(g: dict | None, e, task) -> str:
     return {"article": "prose", "heading": "prose"}.get(g["form"], g["form"])
 
 
-def gold_files() -> list[Path]:
-    return _gold_files(GOLD_DIR, madeup=True)
+def gold_files(held_out: bool = False) -> list[Path]:
+    return _gold_files(GOLD_DIR, madeup=True, held_out=held_out)
 
 
 def _strip_num(s: str) -> str:
@@ -139,9 +144,9 @@ def match_tasks(gold_tasks: list[dict], tasks: list) -> list:
     used: set[int] = set()
     out = []
     for gt in gold_tasks:
-        num = norm(gt.get("number", ""))
+        num = _num(gt.get("number", ""))
         cands = [i for i, t in enumerate(tasks)
-                 if i not in used and (not num or norm(t.number) == num) and _title_ok(gt["title"], t)]
+                 if i not in used and (not num or _num(t.number) == num) and _title_ok(gt["title"], t)]
         path = [norm(p) for p in gt.get("path", [])]
         if len(cands) > 1 and path:
             best = [i for i in cands if [norm(p) for p in tasks[i].path][-len(path):] == path]

@@ -57,8 +57,8 @@ def _ind_key(s: str | None) -> str:
     return re.sub(r"[()（）]", "", norm(s))
 
 
-def gold_files() -> list[Path]:
-    return _gold_files(GOLD_DIR, madeup=True)
+def gold_files(held_out: bool = False) -> list[Path]:
+    return _gold_files(GOLD_DIR, madeup=True, held_out=held_out)
 
 
 def _compact(text: str) -> tuple[str, list[int]]:

@@ -15,9 +15,23 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "gold"
 
 
-def gold_files(folder: Path, madeup: bool = True) -> list[Path]:
-    """The gold files of ``folder`` (and of its ``madeup/`` documents)."""
-    return sorted(folder.glob("*.json")) + (sorted((folder / "madeup").glob("*.json")) if madeup else [])
+def gold_files(folder: Path, madeup: bool = True, held_out: bool = False) -> list[Path]:
+    """The gold files of ``folder`` (and of its ``madeup/`` documents): the development gold, or
+    with ``held_out`` only the documents kept out of development (``"held_out": true``), scored
+    once at the end of a piece of work (``--held-out``)."""
+    files = sorted(folder.glob("*.json")) + (sorted((folder / "madeup").glob("*.json")) if madeup else [])
+    return [f for f in files if is_held_out(f) == held_out]
+
+
+def is_held_out(path: Path) -> bool:
+    return bool(json.loads(path.read_text(encoding="utf-8")).get("held_out"))
+
+
+def held_out_files(default: str) -> list[Path]:
+    """The held-out gold of the folder an evaluator reads by default (``default`` names it)."""
+    folder = GOLD / default.split("tests/gold/", 1)[1].split("/")[0] if "tests/gold/" in default else GOLD
+    folder = folder if folder.is_dir() else GOLD
+    return gold_files(folder, madeup=False, held_out=True)
 
 
 def load_gold(path: Path) -> dict:
@@ -44,8 +58,10 @@ def main(doc: str | None, default: str, errors_help: str, evaluate: Callable[[li
     ap.add_argument("gold", nargs="*", type=Path, help=f"gold files (default: {default})")
     ap.add_argument("--markdown", action="store_true", help="markdown tables instead of JSON")
     ap.add_argument("--errors", action="store_true", help=f"with --markdown: {errors_help}")
+    ap.add_argument("--held-out", action="store_true",
+                    help="score the held-out documents (kept out of development) instead of the development gold")
     a = ap.parse_args(argv)
-    res: Any = evaluate(a.gold or None)
+    res: Any = evaluate(a.gold or (held_out_files(default) if a.held_out else None))
     if a.markdown:
         print(markdown(res))
         if a.errors:

@@ -96,11 +96,14 @@ def normalise_forms(simp: str) -> str:
 DOC_NUMBER = re.compile(
     r"(?P<prefix>[\u4e00-\u9fff]{1,14}?)\s*[〔\[(【（［]\s*(?P<year>(?:19|20)\d{2})\s*[〕\])】）］]\s*第?\s*"
     r"(?P<num>\d{1,5})\s*(?P<hao>[号號])"
+    # An order (令) is numbered without a year: 主席令第38号, 重庆市人民政府令第365号.
+    r"|(?P<order>(?:[\u4e00-\u9fff]{0,16}?(?:主席|人民政府|国务院|委员会|部|总局|局|署))令)\s*第\s*(?P<onum>\d{1,5})\s*[号號]"
 )
 
 
 def normalise_doc_number(raw: str) -> str | None:
-    """"國衛基層發〔2023〕41號", "阜蒙健促办发[2020] 3 号", "X(2023)第5号" → "X〔YYYY〕N号" (simplified).
+    """"國衛基層發〔2023〕41號", "阜蒙健促办发[2020] 3 号", "X(2023)第5号" → "X〔YYYY〕N号" (simplified);
+    an order "主席令第 38 号" → "主席令第38号".
 
     Idempotent: a normalised number normalises to itself.
     """
@@ -110,6 +113,8 @@ def normalise_doc_number(raw: str) -> str | None:
     m = DOC_NUMBER.search(s)
     if not m:
         return None
+    if m.group("order"):
+        return f"{m.group('order')}第{int(m.group('onum'))}号"
     prefix = re.sub(r"\s+", "", m.group("prefix"))
     return f"{prefix}〔{m.group('year')}〕{int(m.group('num'))}号"
 

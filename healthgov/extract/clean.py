@@ -14,10 +14,15 @@ happens to mention a keyword (the line-length guards below).
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from healthgov.records import Removed, Span
 
-_WS = " \t\u3000\xa0\u2002\u2003\u200b\ufeff"
+# A form feed (a page break kept from a PDF's text layer) is layout, like a space.
+_WS = " \t\u3000\xa0\u2002\u2003\u200b\ufeff\f"
+
+_MARK = (r"(依申请|主动|不予|免予|部分|删减后)?公开|不公开|特\s*急|加\s*急|平\s*急|特\s*提|急\s*件|"
+         r"(绝密|机密|秘密)(\s*★.{0,10})?")
 
 # (kind, pattern, max line length). Patterns match the stripped simplified line.
 _RULES: list[tuple[str, re.Pattern[str], int]] = [
@@ -43,13 +48,21 @@ _RULES: list[tuple[str, re.Pattern[str], int]] = [
     ("attachment", re.compile(r"^(文档附件|附件下载|附件列表|相关附件)\s*[:：]?\s*$"), 12),
     ("attachment", re.compile(r"\.(docx?|pdf|xlsx?|wps|ofd|zip|rar|et)\s*$", re.I), 120),
     ("url", re.compile(r"^(https?://|www\.)\S+$", re.I), 200),
+    # The page layer of a printed document: page numbers, the disclosure, urgency and secrecy
+    # marks of the letterhead, the distribution (抄送) and print lines of the last page.
+    ("page", re.compile(r"^[—–\-－]\s*\d{1,4}\s*[—–\-－]$"), 12),
+    ("page", re.compile(r"^第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?$"), 20),
+    ("mark", re.compile(r"^(" + _MARK + r")(\s+(" + _MARK + r"))*$"), 30),
+    ("mark", re.compile(r"^(公开方式|公开属性|信息公开选项)\s*[:：]"), 30),
+    ("distribution", re.compile(r"^抄\s*送\s*[:：]"), 400),
+    ("print", re.compile(r"^\S.{1,60}\s\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印\s*发$"), 90),
 ]
 
 # The last word of a document title; only such lines count as repeated page titles (a
 # signature repeating the issuer's letterhead is not chrome).
 TITLE_END = re.compile(
     r"(通知|意见|方案|规划|计划|办法|决定|规定|细则|纲要|批复|函|公告|通告|要点|指南|清单|措施|标准|报告|"
-    r"条例|决议|命令|通报|纪要|指引|章程|守则|目录|行动|实施意见|指导意见)[》”\")）]*$"
+    r"条例|决议|命令|通报|纪要|指引|章程|守则|目录|行动|实施意见|指导意见|法)[》”\")）]*$"
 )
 
 
@@ -113,11 +126,51 @@ def find_chrome(text: str, simp: str) -> list[Removed]:
             kinds[i] = "duplicate"
         else:
             seen[key] = i
+    _page_layer(simp, spans, kinds)
     for i, (a, b) in enumerate(spans):
         if kinds[i]:
             sa, sb = strip_span(text, a, b)
             removed.append(Removed(kinds[i], text[sa:sb], Span(sa, sb)))
     return removed
+
+
+# Lines near a page break that repeat on three or more pages are the page's running header or
+# footer ("中央和国务院相关文件", a chapter name), not text.
+_RUNNING_MIN = 3
+_NEAR_BREAK = 4  # content lines from a page break
+# ... printed on at least this share of the pages.
+
+
+def _page_layer(simp: str, spans: list[tuple[int, int]], kinds: list[str | None]) -> None:
+    """Mark page numbers printed alone beside a page break and running headers/footers."""
+    lines = [simp[a:b].strip(_WS) for a, b in spans]
+    breaks = [i for i, (a, b) in enumerate(spans) if "\f" in simp[a:b] or kinds[i] == "page"]
+    if not breaks:
+        return
+    # Each line near a break, with its place from the break (the n-th content line after or
+    # before it): a running header stands at the same place on every page it is printed on.
+    place: dict[int, tuple[int, int]] = {}
+    for k in breaks:
+        for step in (1, -1):
+            i, seen = k + step, 0
+            while 0 <= i < len(lines) and seen < _NEAR_BREAK and "\f" not in simp[spans[i][0]:spans[i][1]]:
+                if lines[i] and kinds[i] is None:
+                    seen += 1
+                    place.setdefault(i, (step, seen))
+                i += step
+    by_text: dict[str, list[int]] = {}
+    for i in place:
+        s = lines[i]
+        if re.fullmatch(r"\d{1,3}", s):
+            kinds[i] = "page"  # a bare page number beside a page break
+        elif len(s) <= 40 and not re.search(r"[。；;]", s):
+            by_text.setdefault(s, []).append(i)
+    pages = len(breaks)
+    for s, idx in by_text.items():
+        same_place = Counter(place[i] for i in idx).most_common(1)[0][1]
+        if same_place >= max(_RUNNING_MIN, pages * 0.3) and len(idx) == sum(1 for x in lines if x == s):
+            for i in idx:
+                kinds[i] = "running-header"
 
 
 def _header_limit(simp: str, spans: list[tuple[int, int]]) -> int:

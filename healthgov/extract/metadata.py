@@ -28,6 +28,7 @@ import warnings
 from healthgov.extract.annexes import annex_label, listed_annexes
 from healthgov.extract.dates import find_dates, parse_date
 from healthgov.extract.facts.agencies import resolve_agency, split_on_gaps, unplaced_remainder
+from healthgov.extract.header_notes import header_notes
 from healthgov.extract.structure.layout import Layout, build_layout, title_text
 from healthgov.ids import (
     DOC_NUMBER,
@@ -141,8 +142,11 @@ def infer_jurisdiction(names: list[str], title: str = "", doc_number: str | None
 
 def _national_body(name: str) -> bool:
     """An issuer that is a national body by its name alone (国家医保局, 中央编办, 海关总署): the
-    level the agency-type vocabulary tells, when the name carries no place."""
-    return not place_chain(name) and resolve_agency(name).level == "nation"
+    level the agency-type vocabulary tells, when the name carries no place; or a body named for
+    the country (健康中国行动推进委员会, 全国人民代表大会常务委员会)."""
+    if place_chain(name):
+        return False
+    return resolve_agency(name).level == "nation" or bool(re.search(r"^(中共中央|全国|国家)|中国", name))
 
 
 def place_warnings(issuers: list[AgencyRef], jurisdiction: Jurisdiction | None) -> list[str]:
@@ -429,10 +433,13 @@ def extract_policy(text: str, simp: str, removed: list[Removed], layout: Layout 
                 continue
         number_raw = text[a : a + len(raw)]
         break
+    notes = header_notes(lay)
+    number_raw = number_raw or notes.number
     doc_number = normalise_doc_number(number_raw) if number_raw else None
     # Issuers.
     sig = lay.cover or (lay.signatures[0] if lay.signatures else None)
     names = [n for n, _a, _b in sig.names] if sig else []
+    names = names or notes.issuers
     if not names:
         names = issuers_from_title(title_raw)
     lead_date = None
@@ -443,7 +450,7 @@ def extract_policy(text: str, simp: str, removed: list[Removed], layout: Layout 
         if m and not names:
             names = [text[lead.start + m.start("who") : lead.start + m.end("who")]]
         lead_date = parse_date(lead_s[:20], glued=False)
-    issued_on = sig.date if sig and sig.date else lead_date
+    issued_on = (sig.date if sig and sig.date else lead_date) or notes.date
     published_on = _published_on(lay, removed)
     if published_on == issued_on:
         published_on = None

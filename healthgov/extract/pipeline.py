@@ -58,7 +58,10 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", encoding: 
     doc = DocView(source, text, simp, policy, sections, tables, removed, body_start)
     tasks = _add_duty_row_tasks(doc, tasks, policy.id, warnings)
     if not tasks and not sections and not tables:
-        raise ExtractError(source, "not a policy document (no headings, tasks or tables found)")
+        if not (policy.issuers or policy.doc_number or policy.issued_on):
+            raise ExtractError(source, "not a policy document (no headings, tasks or tables found)")
+        # A short notice in running paragraphs: a policy document, with no items to read duties in.
+        warnings.append("no numbered items, headings or tables: the document has no tasks")
     _guard(lambda: assign_responsibilities(doc, tasks, warnings), "responsibilities", warnings)
     if any(t.kind == "provision" for t in tasks):
         _guard(lambda: assign_provision_duties(doc, tasks), "provision duties", warnings)

@@ -13,6 +13,7 @@ from pathlib import Path
 from healthgov.extract.errors import ExtractError
 from healthgov.extract.formats import reader_for
 from healthgov.extract.formats.text import CJK
+from healthgov.extract.formats.wraps import unwrap
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -21,7 +22,8 @@ def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple
     """Return ``(text, format, encoding)`` for a policy document; raise ``ExtractError``.
 
     ``format`` is txt|html|docx|pdf; ``encoding`` is the codec of the raw bytes (for DOCX/PDF the
-    container's, "utf-8"/"pdf"). Newlines are normalised to ``\\n``.
+    container's, "utf-8"/"pdf"). Newlines are normalised to ``\\n``; the hard line wraps of a text
+    layer saved as plain text are rejoined (``formats.wraps``).
     """
     p = Path(path)
     try:
@@ -62,6 +64,8 @@ def decode_bytes(raw: bytes, name: str = "<bytes>") -> tuple[str, str, str]:
     reader = reader_for(raw, name)
     text, enc = reader.read(raw, name)
     text = normalise_newlines(text)
+    if reader.name == "txt":
+        text = unwrap(text)
     _check_policy(text, name)
     return text, reader.name, enc
 

@@ -467,5 +467,7 @@ def test_records_cross_process_boundaries_unchanged() -> None:
     assert len(recs) >= 14
     for r in recs:
         back = pickle.loads(pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL))
-        assert back == r and type(back.tasks[0].span) is type(r.tasks[0].span)
+        assert back == r
+        # Spans come back as Span objects, not tuples (a document may have no tasks: a short notice).
+        assert all(type(b.span) is type(a.span) for a, b in zip(r.tasks, back.tasks, strict=True))
         assert back.to_dict(include_text=True) == r.to_dict(include_text=True)

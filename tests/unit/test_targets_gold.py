@@ -20,6 +20,8 @@ from benchmarks import eval_targets as ev  # noqa: E402
 from healthgov.records import Span  # noqa: E402
 
 GOLD = ev.gold_files()
+# Held-out gold is checked for form too (it never runs the extractor here).
+ALL_GOLD = GOLD + ev.gold_files(held_out=True)
 COMPARATORS = {">=", "<=", ">", "<", "=", "about", "range", "text"}
 
 
@@ -36,7 +38,7 @@ def test_gold_files_exist() -> None:
     assert len([p for p in GOLD if "madeup" not in p.parts]) >= 3
 
 
-@pytest.mark.parametrize("path", GOLD, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", ALL_GOLD, ids=lambda p: p.stem)
 def test_gold_well_formed(path: Path) -> None:
     gold = _gold(path)
     text = gold["_doc"].read_text(encoding="utf-8")
@@ -69,7 +71,13 @@ def test_evaluation_counts() -> None:
 def results() -> dict:
     for p in GOLD:
         _gold(p)
-    return ev.evaluate()
+    # Floors on the gold they were set on (issue 16); the issue-25 gold is measured in BENCHMARKS.md.
+    return ev.evaluate([p for p in GOLD if p.stem in REGRESSION])
+
+
+REGRESSION = {"000_chongqing_seed", "07_hainan_child_health_action_plan_2025",
+              "10_gov_tertiary_public_hospital_performance_2019", "11_gov_national_drug_procurement_pilot_2019",
+              "city_plan", "regulation"}
 
 
 def test_floors_overall(results: dict) -> None:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from healthgov.extract.clean import TITLE_END, line_spans, strip_span
 from healthgov.extract.dates import find_dates, is_date_line
-from healthgov.extract.facts.agencies import is_body_name, split_on_gaps
+from healthgov.extract.facts.agencies import ends_unit, is_body_name, split_on_gaps
 from healthgov.ids import DOC_NUMBER, WS, normalise_forms
-from healthgov.records import Removed
+from healthgov.records import Removed, Span
 
 CN_NUM = "一二三四五六七八九十百零〇两"
 # A structural heading at the start of a line (on the normalised text).
@@ -35,6 +35,9 @@ class Line:
     end: int  # stripped line end
     s: str  # stripped normalised line
     removed: bool = False
+    # The kind of a removed line ("page", "letterhead", "contents", ...): page-layer lines are
+    # stepped over by a task's text, web chrome ends it.
+    kind: str | None = None
 
     @property
     def blank(self) -> bool:
@@ -63,6 +66,11 @@ class Layout:
     title_groups: list[tuple[int, int]] = field(default_factory=list)  # (first, last) line indexes
     plan_title: tuple[int, int] | None = None  # the attached plan's own title lines after the cover letter
     lead_line: int | None = None  # a news-style lead sentence above the title
+    # A law database's header block ("发文机关 全国人大常委会", "发文字号 主席令第38号"): field →
+    # (value, start, end) into text.
+    fields: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    # (first, last) line of a letterhead and title block printed after the first page's text.
+    displaced: tuple[int, int] | None = None
 
     @property
     def body_start(self) -> int:
@@ -123,18 +131,97 @@ def is_open_note(s: str) -> bool:
     return bool(_OPEN_NOTE.match(s)) and len(s) <= 24
 
 
+# Lines of the page layer that a task's text steps over (it goes on after them).
+PAGE_KINDS = frozenset({"page", "running-header", "mark", "letterhead", "contents"})
+
+
 def build_layout(text: str, simp: str, removed: list[Removed]) -> Layout:
+    """The layout; page-layer lines it finds (letterheads, a table of contents, a title block
+    printed after the first page's text) are appended to ``removed``."""
     norm = normalise_forms(simp)
-    rem = sorted((r.span.start, r.span.end) for r in removed)
+    rem = sorted((r.span.start, r.span.end, r.kind) for r in removed)
     lines: list[Line] = []
     for i, (a, b) in enumerate(line_spans(text)):
         sa, sb = strip_span(text, a, b)
-        is_rem = any(ra <= sa < rb or (sa == sb and ra <= a < rb) for ra, rb in rem) if sa < sb else False
-        lines.append(Line(i, sa, sb, norm[sa:sb], is_rem))
+        kind = next((k for ra, rb, k in rem if ra <= sa < rb), None) if sa < sb else None
+        lines.append(Line(i, sa, sb, norm[sa:sb], kind is not None, kind))
     lay = Layout(text, simp, norm, lines)
+    _find_letterheads(lay, removed)
+    _find_contents(lay, removed)
+    _find_fields(lay)
     _find_signatures(lay)
     _find_header(lay)
+    if not lay.title_groups and lay.plan_title is None:
+        _find_displaced_title(lay, removed)
     return lay
+
+
+def _remove(lay: Layout, removed: list[Removed], i: int, kind: str) -> None:
+    ln = lay.lines[i]
+    ln.removed, ln.kind = True, kind
+    removed.append(Removed(kind, lay.text[ln.start : ln.end], Span(ln.start, ln.end)))
+
+
+# A letterhead printed letter-spaced ("佛 山 市 卫 生 健 康 局"): single characters between spaces.
+_SPACED = re.compile(r"[\u4e00-\u9fff]([ \u3000]+[\u4e00-\u9fff]){3,}")
+
+
+def _find_letterheads(lay: Layout, removed: list[Removed]) -> None:
+    """Letter-spaced body names are the letterhead, not text or a signature (a signature is
+    written plain, above its date)."""
+    for i, ln in enumerate(lay.lines):
+        if ln.removed or not _SPACED.fullmatch(ln.s):
+            continue
+        k = lay.next_content(i + 1)
+        if k < len(lay.lines) and is_date_line(lay.lines[k].s):
+            continue
+        if is_body_name(re.sub(r"\s+", "", ln.s)) or _SPACED.fullmatch(lay.lines[k].s if k < len(lay.lines) else ""):
+            _remove(lay, removed, i, "letterhead")
+
+
+_CONTENTS_HEAD = re.compile(r"目\s*录|目\s*次")
+_LEADER = re.compile(r"(\.{4,}|…{2,}|·{4,}|-{6,})\s*\d{1,4}$")
+
+
+def _find_contents(lay: Layout, removed: list[Removed]) -> None:
+    """A table of contents: a "目录" line and the headings under it, up to the first heading
+    printed again; or lines ending in a dot leader and a page number."""
+    lines = lay.lines
+    for i, ln in enumerate(lines):
+        if not ln.removed and _LEADER.search(ln.s) and len(ln.s) <= 120:
+            _remove(lay, removed, i, "contents")
+    for i, ln in enumerate(lines[:200]):
+        if ln.removed or not _CONTENTS_HEAD.fullmatch(ln.s):
+            continue
+        entries: list[int] = []
+        seen: set[str] = set()
+        k = lay.next_content(i + 1)
+        while k < len(lines):
+            key = re.sub(r"\s+", "", lines[k].s)
+            if key in seen or not (is_heading(lines[k].s) and len(key) <= 40):
+                break
+            seen.add(key)
+            entries.append(k)
+            k = lay.next_content(k + 1)
+        if len(entries) >= 2:
+            for j in [i, *entries]:
+                _remove(lay, removed, j, "contents")
+        break
+
+
+# A law database's header fields ("发文机关 全国人大常委会", "发文字号：主席令第38号").
+_FIELD = re.compile(
+    r"^(发文机关|颁布机关|制定机关|发布机关|发文字号|文号|发文日期|颁布日期|发布日期|成文日期|公布日期|施行日期|实施日期|"
+    r"效力级别|时效性|法规类别|效力状态)(?:\s*[:：]\s*|\s+)(\S.*)?$"
+)
+
+
+def _find_fields(lay: Layout) -> None:
+    for ln in lay.lines[:40]:
+        m = _FIELD.match(ln.s) if not ln.removed else None
+        if m and m.group(2):
+            a = ln.start + m.start(2)
+            lay.fields.setdefault(m.group(1), (lay.text[a : ln.end].strip(WS), a, ln.end))
 
 
 def _find_signatures(lay: Layout) -> None:
@@ -218,18 +305,34 @@ def _names_and_date(lay: Layout, ln: Line) -> tuple[list[tuple[str, int, int]], 
 
 
 def _join_names(names: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """Join bracketed continuation lines ("（爱国卫生运动委员会）") to the name above; drop seals."""
+    """Join the lines of one name broken over two ("佛山市顺德区公共卫生与重大疾病防治" /
+    "工作领导小组办公室（代章）"; a bracketed continuation "（爱国卫生运动委员会）") and drop seals."""
     out: list[tuple[str, int, int]] = []
     for name, a, b in names:
         bare = re.sub(r"[（(](代章|印章|章|盖章|签章)[)）]", "", name).strip(WS)
         if not bare:
             continue
-        if out and bare[0] in "(（":
-            prev, pa, _pb = out[-1]
-            out[-1] = (prev + bare, pa, b)
+        if out and (bare[0] in "(（" or _unfinished(out[-1][0]) and out[-1][2] < a):
+            prev, pa, _pb = out.pop()
+            out.extend(_resplit(prev, pa, bare, b))
         else:
             out.append((bare, a, b))
     return out
+
+
+def _unfinished(name: str) -> bool:
+    """The first line of a name broken at the line's end: it does not end like a body."""
+    return not ends_unit(name) and not is_body_name(name)
+
+
+def _resplit(first: str, a: int, rest: str, b: int) -> list[tuple[str, int, int]]:
+    """``first`` + ``rest`` (a name continued on the next line), split again where spaces separate
+    whole bodies ("佛山市顺德区卫生健康局 佛山市顺德区住房城乡" + "建设和水利局")."""
+    joined = first + rest
+    parts = split_on_gaps(joined)
+    if len(parts) <= 1:
+        return [(joined.strip(WS), a, b)]
+    return [(joined[x:y], a + x, a + y if y <= len(first) else b) for x, y in parts]
 
 
 def _find_header(lay: Layout) -> None:
@@ -255,7 +358,8 @@ def _find_header(lay: Layout) -> None:
         s = lines[i].s
         if is_heading(s) or len(s) > 160 or "\t" in s:
             break
-        if re.fullmatch(r"附件\s*\d*", s) or DOC_NUMBER.search(s) and len(s) < 40 or _ADDRESSEE.match(s):
+        if re.fullmatch(r"附件\s*\d*", s) or DOC_NUMBER.search(s) and len(s) < 40 or _ADDRESSEE.match(s) \
+                or _FIELD.match(s) or re.fullmatch(r"法条正文|正文", s):
             header_end = i + 1
             i = lay.next_content(i + 1)
             continue
@@ -266,6 +370,9 @@ def _find_header(lay: Layout) -> None:
                 j += 1
             if j < n and lay.content(j) and (is_title_like(lines[j].s) or TITLE_END.search(_strip_number(lines[j].s))) \
                     and TITLE_END.search(_strip_number(lines[j].s)):
+                j = _balanced(lay, g0, j)
+                while g0 < j and _letterhead_name(lay, g0):
+                    g0 += 1
                 groups.append((g0, j))
                 header_end = j + 1
                 i = lay.next_content(j + 1)
@@ -294,6 +401,82 @@ def _find_header(lay: Layout) -> None:
         lay.body_start_line = lay.next_content(header_end)
 
 
+# The first page of a printed notice whose text layer puts the body first and the letterhead,
+# marks, number and title last, before the page break ("各镇（街道）…：\n…\n佛山市…局\n依申请公开\n
+# 佛山市…关于…\n…的通报\n—2 —"): looked for within this many lines of the top.
+_FIRST_PAGE = 80
+
+
+def _find_displaced_title(lay: Layout, removed: list[Removed]) -> None:
+    """The title block at the end of the first page, when the top of the text has none: its
+    title lines become the title group, the block (letterhead, marks, number, title) is removed
+    from the body so that no task runs into it."""
+    lines = lay.lines
+    n = len(lines)
+    brk = next((i for i in range(min(n, _FIRST_PAGE)) if lines[i].kind == "page" and i > lay.next_content(0)), None)
+    if brk is None:
+        return
+    last = lay.prev_content(brk - 1)
+    if last < 0 or not TITLE_END.search(_strip_number(lines[last].s)):
+        return
+    first = last
+    while first - 1 >= 0 and lay.content(first - 1) and is_title_like(lines[first - 1].s) \
+            and not DOC_NUMBER.search(lines[first - 1].s) and not _letterhead_name(lay, first - 1) and last - first < 5:
+        first -= 1
+    # The block above the title: letterhead names, marks, the document number.
+    top = first
+    k = first - 1
+    while k >= 0 and (lines[k].blank or lines[k].kind in ("mark", "letterhead")
+                      or (lay.content(k) and (DOC_NUMBER.search(lines[k].s) and len(lines[k].s) < 60
+                                              or _letterhead_name(lay, k)))):
+        if not lines[k].blank:
+            top = k
+        k -= 1
+    if top == first:
+        return  # a title-like line at a page's end with nothing of a letterhead above it
+    for i in range(top, last + 1):
+        if lay.content(i):
+            _remove(lay, removed, i, "title" if i >= first else "letterhead")
+    lay.title_groups = [(first, last)]
+    lay.displaced = (top, last)
+
+
+def _balanced(lay: Layout, first: int, last: int) -> int:
+    """The last line of a title whose brackets or quotes are still open at ``last`` ("…印发《“健康
+    中国2030”规划" / "纲要》"): the title goes on over the following title-like lines."""
+    def open_(k: int) -> bool:
+        t = lay.joined(first, k)
+        return t.count("《") > t.count("》") or t.count("“") > t.count("”") or t.count("(") > t.count(")")
+    k = last
+    nxt = lay.next_content(k + 1)
+    # A title's period printed on a line of its own: "健康中国行动" / "（2019—2030年）".
+    if nxt < len(lay.lines) and nxt - k <= 2 and re.fullmatch(r"[(（]\s*\d{4}\s*[-—–～~至]\s*\d{4}\s*年?\s*[)）]", lay.lines[nxt].s):
+        return nxt
+    while open_(k):
+        nxt = lay.next_content(k + 1)
+        if nxt >= len(lay.lines) or nxt - k > 2 or not is_title_like(lay.lines[nxt].s) and not re.match(r"^[^。]{1,30}[》”)]", lay.lines[nxt].s):
+            break
+        k = nxt
+    return k if not open_(k) else last
+
+
+def _letterhead_name(lay: Layout, i: int) -> bool:
+    """A line that is one body's name alone above a mark, a number or another such line: the
+    letterhead, not the first line of a title that starts with the issuer's name."""
+    s = lay.lines[i].s
+    if not (is_name_like(s) and is_body_name(re.sub(r"\s+", "", s))):
+        return False
+    k = i + 1
+    while k < len(lay.lines) and lay.lines[k].blank:
+        k += 1
+    if k >= len(lay.lines):
+        return False
+    nxt = lay.lines[k]
+    # The letterhead above a title that starts with the same name.
+    return nxt.s.startswith(re.sub(r"\s+", "", s)) or nxt.kind in ("mark", "letterhead") or bool(DOC_NUMBER.search(nxt.s)) or (
+        is_name_like(nxt.s) and is_body_name(re.sub(r"\s+", "", nxt.s)))
+
+
 def _strip_number(s: str) -> str:
     """A title line with a document number glued on ("...的通知-杭政办函〔2022〕47号")."""
     return re.sub(r"\s*[-—–_|]?\s*" + DOC_NUMBER.pattern + r"\s*$", "", s)
@@ -302,7 +485,8 @@ def _strip_number(s: str) -> str:
 def title_text(lay: Layout, group: tuple[int, int]) -> tuple[str, int, int]:
     """The joined title of a group of lines (original script), start and end offsets."""
     first, last = group
-    parts = [lay.text[ln.start : ln.end] for ln in lay.lines[first : last + 1] if not ln.removed and ln.s]
+    parts = [lay.text[ln.start : ln.end] for ln in lay.lines[first : last + 1]
+             if ln.s and (not ln.removed or ln.kind == "title")]
     raw = "".join(parts)
     raw = _strip_number_raw(raw)
     return raw, lay.lines[first].start, lay.lines[last].end
