@@ -23,7 +23,7 @@ from healthgov.extract.facts.targets import extract_targets
 from healthgov.extract.metadata import extract_policy, place_warnings
 from healthgov.extract.read import DEFAULT_MAX_BYTES, read_document
 from healthgov.extract.structure import parse_structure
-from healthgov.extract.structure.layout import build_layout
+from healthgov.extract.structure.layout import PAGE_KINDS, build_layout
 from healthgov.ids import sha256_file, sha256_text, to_simplified
 from healthgov.records import DocumentRecord, Span, Task
 
@@ -55,7 +55,7 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", encoding: 
     regulation = is_regulation_title(policy.title, policy.short_title)
     sections, tables, tasks, body_start = parse_structure(text, simp, removed, policy.id, layout, regulation)
     removed.sort(key=lambda r: r.span.start)
-    doc = DocView(source, text, simp, policy, sections, tables, removed, body_start)
+    doc = DocView(source, text, _without_page_layer(simp, removed), policy, sections, tables, removed, body_start)
     tasks = _add_duty_row_tasks(doc, tasks, policy.id, warnings)
     if not tasks and not sections and not tables:
         if not (policy.issuers or policy.doc_number or policy.issued_on):
@@ -74,6 +74,19 @@ def extract_text(text: str, source: str = "<text>", fmt: str = "txt", encoding: 
         encoding=encoding, text=text, policy=policy, sections=sections, tasks=tasks, targets=targets,
         removed=removed, warnings=warnings,
     )
+
+
+def _without_page_layer(simp: str, removed: list) -> str:
+    """The simplified twin with the page layer (page numbers, running headers, letterheads printed
+    inside an item) blanked, same length: the fact extractors read an item's text over a page
+    break as one text, never a running header as a sentence of it."""
+    cuts = [r.span for r in removed if r.kind in PAGE_KINDS]
+    if not cuts:
+        return simp
+    chars = list(simp)
+    for sp in cuts:
+        chars[sp.start : sp.end] = " " * (sp.end - sp.start)
+    return "".join(chars)
 
 
 def _guard(fn, name: str, warnings: list[str]):

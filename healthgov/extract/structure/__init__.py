@@ -79,7 +79,7 @@ def parse_structure(
             sh = sh.parent
         tid = f"{policy_id}/t{len(tasks) + 1}"
         kind = "provision" if articles is not None and path and path[-1].endswith("条") else "task"
-        tasks.append(Task(tid, sh.section_id if sh else None, path, number, title, text[start:end], Span(start, end),
+        tasks.append(Task(tid, sh.section_id if sh else None, path, number, title, lay.text_between(start, end), Span(start, end),
                           kind=kind))
     for t in tables:
         t.section = innermost_section(sections, t.span.start)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from healthgov.extract.structure.layout import CN_NUM, Layout, is_name_like, is_title_like
+from healthgov.extract.structure.layout import CN_NUM, PAGE_KINDS, Layout, is_name_like, is_title_like
 from healthgov.ids import WS
 from healthgov.records import Section
 
@@ -240,24 +240,39 @@ def task_end(lay: Layout, inert: list[bool], h: Head, heads: list[Head]) -> int:
     end = ln.end
     j = h.line + 1
     lines_after: list[int] = []
+    after_page: list[bool] = []  # the line comes after a page break (its previous line is on another page)
+    crossed = False
     while j < n:
         lj = lay.lines[j]
-        if lj.blank:
-            j += 1
+        if lj.blank or lj.kind in PAGE_KINDS:
+            crossed = crossed or lj.kind in PAGE_KINDS
+            j += 1  # a page break inside an item: its text goes on on the next page
             continue
         if inert[j] or lj.removed:
             break
         if _match_heading(lj.s) is not None and any(x.line == j for x in heads):
             break
         lines_after.append(j)
+        after_page.append(crossed)
+        crossed = False
         j += 1
     if not lines_after:
         return end
     if h.inline:
         nxt = next((x for x in heads if x.line == j), None)
         if nxt is None or nxt.kind != h.kind or nxt.parent is not h.parent:
-            return end
+            # The last item keeps only its own paragraph: continued over a page break when its
+            # last line there ends mid-sentence.
+            last = h.line
+            for k, paged in zip(lines_after, after_page, strict=True):
+                if not paged or _SENTENCE_END_LINE.search(lay.lines[last].s):
+                    break
+                last = k
+            return lay.lines[last].end
     return lay.lines[lines_after[-1]].end
+
+
+_SENTENCE_END_LINE = re.compile(r"[。！？!?；;：:）)]$")
 
 
 # --- helpers -----------------------------------------------------------------------------------

@@ -81,6 +81,21 @@ class Layout:
     def joined(self, first: int, last: int) -> str:
         return "".join(ln.s for ln in self.lines[first : last + 1] if not ln.removed)
 
+    def text_between(self, start: int, end: int) -> str:
+        """``text[start:end]`` without the page layer inside it (page numbers, running headers,
+        a letterhead printed mid-item): an item's text as a reader reads it over a page break."""
+        chunks = [self.text[ln.start : ln.end + 1] for ln in self.lines
+                  if ln.kind in PAGE_KINDS and start < ln.start and ln.end <= end]
+        if not chunks:
+            return self.text[start:end]
+        out, pos = [], start
+        for ln in self.lines:
+            if ln.kind in PAGE_KINDS and start < ln.start and ln.end <= end:
+                out.append(self.text[pos : ln.start])
+                pos = ln.end + 1
+        out.append(self.text[pos:end])
+        return re.sub(r"\n[ \t\u3000\f]*(?=\n)", "", "".join(out)).rstrip("\n") if end > pos else "".join(out)
+
     def content(self, i: int) -> bool:
         return 0 <= i < len(self.lines) and not self.lines[i].blank and not self.lines[i].removed
 
@@ -146,8 +161,11 @@ def build_layout(text: str, simp: str, removed: list[Removed]) -> Layout:
         kind = next((k for ra, rb, k in rem if ra <= sa < rb), None) if sa < sb else None
         lines.append(Line(i, sa, sb, norm[sa:sb], kind is not None, kind))
     lay = Layout(text, simp, norm, lines)
-    _find_letterheads(lay, removed)
-    _find_contents(lay, removed)
+    # The page layer's finders read the layout's line predicates: imported here, not at the top.
+    from healthgov.extract.structure.page_layer import find_contents, find_letterheads
+
+    find_letterheads(lay, removed)
+    find_contents(lay, removed)
     _find_fields(lay)
     _find_signatures(lay)
     _find_header(lay)
@@ -156,57 +174,10 @@ def build_layout(text: str, simp: str, removed: list[Removed]) -> Layout:
     return lay
 
 
-def _remove(lay: Layout, removed: list[Removed], i: int, kind: str) -> None:
+def remove_line(lay: Layout, removed: list[Removed], i: int, kind: str) -> None:
     ln = lay.lines[i]
     ln.removed, ln.kind = True, kind
     removed.append(Removed(kind, lay.text[ln.start : ln.end], Span(ln.start, ln.end)))
-
-
-# A letterhead printed letter-spaced ("佛 山 市 卫 生 健 康 局"): single characters between spaces.
-_SPACED = re.compile(r"[\u4e00-\u9fff]([ \u3000]+[\u4e00-\u9fff]){3,}")
-
-
-def _find_letterheads(lay: Layout, removed: list[Removed]) -> None:
-    """Letter-spaced body names are the letterhead, not text or a signature (a signature is
-    written plain, above its date)."""
-    for i, ln in enumerate(lay.lines):
-        if ln.removed or not _SPACED.fullmatch(ln.s):
-            continue
-        k = lay.next_content(i + 1)
-        if k < len(lay.lines) and is_date_line(lay.lines[k].s):
-            continue
-        if is_body_name(re.sub(r"\s+", "", ln.s)) or _SPACED.fullmatch(lay.lines[k].s if k < len(lay.lines) else ""):
-            _remove(lay, removed, i, "letterhead")
-
-
-_CONTENTS_HEAD = re.compile(r"目\s*录|目\s*次")
-_LEADER = re.compile(r"(\.{4,}|…{2,}|·{4,}|-{6,})\s*\d{1,4}$")
-
-
-def _find_contents(lay: Layout, removed: list[Removed]) -> None:
-    """A table of contents: a "目录" line and the headings under it, up to the first heading
-    printed again; or lines ending in a dot leader and a page number."""
-    lines = lay.lines
-    for i, ln in enumerate(lines):
-        if not ln.removed and _LEADER.search(ln.s) and len(ln.s) <= 120:
-            _remove(lay, removed, i, "contents")
-    for i, ln in enumerate(lines[:200]):
-        if ln.removed or not _CONTENTS_HEAD.fullmatch(ln.s):
-            continue
-        entries: list[int] = []
-        seen: set[str] = set()
-        k = lay.next_content(i + 1)
-        while k < len(lines):
-            key = re.sub(r"\s+", "", lines[k].s)
-            if key in seen or not (is_heading(lines[k].s) and len(key) <= 40):
-                break
-            seen.add(key)
-            entries.append(k)
-            k = lay.next_content(k + 1)
-        if len(entries) >= 2:
-            for j in [i, *entries]:
-                _remove(lay, removed, j, "contents")
-        break
 
 
 # A law database's header fields ("发文机关 全国人大常委会", "发文字号：主席令第38号").
@@ -436,7 +407,7 @@ def _find_displaced_title(lay: Layout, removed: list[Removed]) -> None:
         return  # a title-like line at a page's end with nothing of a letterhead above it
     for i in range(top, last + 1):
         if lay.content(i):
-            _remove(lay, removed, i, "title" if i >= first else "letterhead")
+            remove_line(lay, removed, i, "title" if i >= first else "letterhead")
     lay.title_groups = [(first, last)]
     lay.displaced = (top, last)
 
