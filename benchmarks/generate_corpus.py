@@ -241,13 +241,16 @@ def generate_document(rng: random.Random, index: int, parents: list[Generated]) 
     return "\n".join(out) + "\n", g
 
 
+_LEVEL_UNITS = {"各市、县(市、区)人民政府": ["各市人民政府", "县(市、区)人民政府"],
+                "各区、县(市)政府": ["各区政府", "县(市)政府"]}
 _LEVEL_RANK = {"nation": 1, "province": 2, "city": 3, "county": 4}
 
 
 def _annotation(fmt: str, units: list[str], rule_written: bool, local_gov: str | None,
                 scoped: str | None) -> tuple[list[str], list[str], str]:
     """The unit annotation for a task and the roles it should yield: (leads, supports, text)."""
-    extra = [scoped] if scoped else []
+    # A scoped level list names one body per level: "各区、县(市)政府" is 各区政府 and 县(市)政府.
+    extra = _LEVEL_UNITS.get(scoped, [scoped]) if scoped else []
     if fmt == "first_lead":
         rule = "" if rule_written else "。列第一位的为牵头单位,下同"
         return units[:1], units[1:] + extra, f"(责任单位:{'、'.join(units)}{rule})"
@@ -260,7 +263,7 @@ def _annotation(fmt: str, units: list[str], rule_written: bool, local_gov: str |
     if fmt == "bracket_scoped" and local_gov:
         if scoped is None:
             # The rule itself, Hangzhou style: nested brackets inside square ones.
-            return units[:1], units[1:] + [local_gov], (
+            return units[:1], units[1:] + _LEVEL_UNITS.get(local_gov, [local_gov]), (
                 f"[责任单位:{'、'.join(units)},{local_gov}。以下责任单位均包括{local_gov},不再列出]")
         return units[:1], units[1:] + extra, f"[责任单位:{'、'.join(units)}]"
     return units[:1], units[1:] + extra, f"(责任单位:{'、'.join(units)})"

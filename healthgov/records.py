@@ -12,9 +12,19 @@ original script kept: traditional stays traditional). ``text[start:end]`` is the
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, fields
 from operator import attrgetter
 from typing import Any, Literal
+
+# A body's name as a researcher reads it: the line breaks, indents and layout spaces a text layer
+# leaves inside a name ("人力资源社会保障 部门", "\n　　区民政部门") are not part of it. The span
+# still points at the text as written.
+_NAME_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+
+
+def clean_name(name: str) -> str:
+    return _NAME_GAP.sub("", name).strip() if name else name
 
 Level = Literal["nation", "province", "city", "county", "township", "village"]
 Role = Literal["lead", "support"]
@@ -53,6 +63,9 @@ class AgencyRef:
     # type, form) (``healthgov.ids.agency_key``). None otherwise; omitted from ``to_dict`` then.
     name_form: str | None = None
 
+    def __post_init__(self) -> None:
+        self.name = clean_name(self.name)
+
 
 @dataclass(slots=True)
 class Responsibility:
@@ -79,6 +92,9 @@ class Responsibility:
     # when the name does not tell (市卫健委 in a province's document). Omitted from ``to_dict``
     # when None.
     jurisdiction: str | None = None
+
+    def __post_init__(self) -> None:
+        self.name = clean_name(self.name)
 
 
 @dataclass(slots=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from healthgov.extract.facts.agencies import CLOSERS, OPENERS, split_units
+from healthgov.extract.facts.agencies import CLOSERS, OPENERS
+from healthgov.extract.facts.unit_lists import split_units
 from healthgov.extract.numbers import (
     normalise_digits,
     parse_number,

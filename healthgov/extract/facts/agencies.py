@@ -33,6 +33,9 @@ _TIER_WORDS = "|".join(
     ).split()
 )
 _TOKEN = re.compile(
+    # The classes of governments a law names: 县级以上地方人民政府卫生健康主管部门, 设区的市级以上
+    # 地方人民政府, 本级人民政府有关部门 ("人民政府" here is the government whose department follows).
+    r"(?:县|市|省|设区的市|乡)级以上|地方|上级|下级|本级|同级|人民政府|"
     r"中共|国家|国务院|中央|全国|各级|各|全|本|"
     rf"(?:{_TIER_WORDS})委(?![员会])|"  # party committees: 省委, 市委 (not 市委员会...)
     rf"(?:{_TIER_WORDS})(?:级|直|属)?|"
@@ -40,6 +43,7 @@ _TOKEN = re.compile(
     r"[、，,]"
 )
 _NATION = {"国家", "国务院", "中央", "全国"}
+_CLASS_TOKENS = {"地方", "上级", "下级", "本级", "同级", "人民政府"}
 _CHAR_LEVEL: dict[str, Level] = {
     "省": "province", "自治区": "province", "特别行政区": "province",
     "市": "city", "州": "city", "盟": "city", "自治州": "city", "设区市": "city", "设区的市": "city",
@@ -90,6 +94,10 @@ def _tokens_cached(prefix: str) -> tuple[str, ...] | None:
             return None
         out.append(m.group(0))
         pos = m.end()
+    # "人民政府" prefixes only the department right after it (县级以上人民政府卫生健康主管部门), never a
+    # list: "各设区市人民政府、赣江新区管委会" is two bodies.
+    if "人民政府" in out[:-1]:
+        return None
     # The lazy place alternative cuts "广州市" into "广州" (ends in 州) + "市": a place and a tier
     # word that together are a place of the gazetteer are one token (广州市, not its alias).
     for i in range(len(out) - 2, -1, -1):
@@ -103,7 +111,8 @@ def is_level_prefix(s: str) -> bool:
     """True when s is nothing but a jurisdiction/level prefix ("各区", "县(市)", "省", "各级")."""
     s = s.strip()
     toks = _tokens(s) if s else None
-    return bool(toks) and any(t not in "、，," for t in toks)
+    # "各设区市人民政府" is a body (a prefix only before a department's name), not a bare prefix.
+    return bool(toks) and any(t not in "、，," for t in toks) and toks[-1] != "人民政府"
 
 
 def _place_level(place: str, jurisdiction: Jurisdiction | None) -> Level | None:
@@ -133,6 +142,8 @@ def _prefix_level(
     level: Level | None = None
     place: str | None = None
     for tok in tokens:
+        if tok in _CLASS_TOKENS or tok.endswith("以上"):
+            continue  # a class of governments (县级以上 …): no one level, no place
         if tok in _NATION:
             level, place = "nation", "全国"
             continue
@@ -364,7 +375,8 @@ def name_form(concept: Concept, tokens: list[str], core: str, place: str | None,
     (``hg:severalBodies``), a class prefix (各, 各级), or another "place" that is none; a form with
     no place of its own (市卫健委 in a province's text) keeps the surface key too (``agency_identity``).
     """
-    if concept.props.get("several_bodies") or any(t in ("各", "各级") for t in tokens):
+    if concept.props.get("several_bodies") or any(t in ("各", "各级") or t in _CLASS_TOKENS or t.endswith("以上")
+                                                    for t in tokens):
         return None
     own = jurisdiction.name if jurisdiction is not None else None
     if place is not None and place not in ("全国", own):
@@ -386,113 +398,10 @@ def resolves(name: str) -> bool:
     return bool(s) and _exact_split(s, _scheme()) is not None
 
 
-# --- splitting --------------------------------------------------------------------------------
-
-
-def _depths(s: str) -> list[int]:
-    """Bracket depth before each character (tolerates unbalanced closers)."""
-    depth = 0
-    stack: list[str] = []
-    out = []
-    for ch in s:
-        out.append(depth)
-        if ch in OPENERS and ch not in CLOSERS:
-            stack.append(ch)
-            depth += 1
-        elif ch in CLOSERS and ch not in OPENERS:
-            if stack:
-                stack.pop()
-                depth -= 1
-        elif ch in "“”":
-            pass
-    return out
-
-
-def _strip_span(s: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and s[start].isspace():
-        start += 1
-    while end > start and s[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def split_units(s: str) -> list[tuple[str, int, int]]:
-    """Split a list of responsible units; offsets are relative to s (see ``_split_units``)."""
-    return list(_split_units(s))
-
-
-@lru_cache(maxsize=_CACHE)
-def _split_units(s: str) -> tuple[tuple[str, int, int], ...]:
-    """Split a list of responsible units; offsets are relative to s.
-
-    Separators are 、，,；; everywhere outside brackets, and 和/及/以及 only where both sides are
-    agencies or a level prefix follows ("住房和城乡建设局" stays whole). A piece that is only a
-    level prefix ("各区" in "各区、县(市)政府") is joined to the next piece: one unit.
-    """
-    depth = _depths(s)
-    pieces: list[tuple[int, int]] = []
-    start = 0
-    for i, ch in enumerate(s):
-        if depth[i] == 0 and ch in LIST_SEPARATORS:
-            pieces.append((start, i))
-            start = i + 1
-    pieces.append((start, len(s)))
-
-    # Join a bare level prefix to what follows it: "各区、县(市)政府" is one unit.
-    merged: list[tuple[int, int]] = []
-    i = 0
-    while i < len(pieces):
-        a, b = pieces[i]
-        while i + 1 < len(pieces) and is_level_prefix(s[a:b]) and s[b] in "、":
-            i += 1
-            b = pieces[i][1]
-        merged.append((a, b))
-        i += 1
-
-    out: list[tuple[str, int, int]] = []
-    for a, b in merged:
-        for x, y in _split_connectives(s, a, b, depth):
-            x, y = _strip_span(s, x, y)
-            if x < y:
-                out.append((s[x:y], x, y))
-    return tuple(out)
-
-
-def _split_connectives(s: str, a: int, b: int, depth: list[int]) -> list[tuple[int, int]]:
-    """Split s[a:b] on 和/及/以及 where both sides are units (see split_units)."""
-    piece = s[a:b]
-    for conn in CONNECTIVES:
-        for m in re.finditer(conn, piece):
-            i = a + m.start()
-            if depth[i] != 0:
-                continue
-            left, right = s[a:i], s[i + len(conn) : b]
-            if not left.strip() or not right.strip():
-                continue
-            if not (resolves(left) or ends_unit(left)):
-                continue
-            prefixed = _starts_with_prefix(right) and (resolves_any(right) or ends_unit(right))
-            if resolves(right) or prefixed or _is_others(right):
-                return [(a, i), *_split_connectives(s, i + len(conn), b, depth)]
-    return [(a, b)]
-
-
-@lru_cache(maxsize=_CACHE)
-def _is_others(s: str) -> bool:
-    # "……和相关部门" / "及有关单位": the other units concerned.
-    return bool(re.fullmatch(r"\s*(相关|有关|其他|其它)\S{0,6}(部门|单位|方面|机构)\s*", s))
-
-
 @lru_cache(maxsize=_CACHE)
 def ends_unit(s: str) -> bool:
     # Without a vocabulary, a piece ending like a body name still counts as a unit.
     return bool(re.search(r"(委员会|委|局|厅|部|办|办公室|政府|中心|院|会|联|协|团|机构|部门|海关)$", _clean(s)))
-
-
-@lru_cache(maxsize=_CACHE)
-def _starts_with_prefix(s: str) -> bool:
-    c = _clean(s)
-    return any(_tokens(c[:i]) is not None for i in range(1, min(len(c), 12)))
 
 
 @lru_cache(maxsize=_CACHE)

@@ -31,7 +31,9 @@ _UNITS = re.compile(
     r"(?:(?:省|市|县|区|国家)(?:级|直)?|各级各?|各)?(?:有关|相关|各)?(?:部门|单位)|各成员单位|起草单位"
 )
 # A class prefix before a body's name: the body of that type in every place of the class.
-_CLASS_PREFIX = re.compile(rf"地方各级|各级|(?:{_PLACES})(?:（[^（）]{{1,12}}）)?|各(?:省|市|县|区)级")
+# A law's classes of governments: 县级以上地方人民政府卫生健康主管部门, 设区的市级以上地方人民政府.
+_LAW_CLASS = r"(?:(?:县|市|省|设区的市|乡)级以上(?:地方)?(?:各级)?|地方各级|上级|本级|同级)(?:人民政府)?"
+_CLASS_PREFIX = re.compile(rf"{_LAW_CLASS}|各级|(?:{_PLACES})(?:（[^（）]{{1,12}}）)?|各(?:省|市|县|区)级")
 # A list or a clause, not one name (住房和城乡建设 is one).
 _NOT_ONE_NAME = re.compile(r"[、，,。；;：:是的要应须在对将把为被]|(?<!住房)和(?!城乡)|及|与|并")
 _LEVEL_WORD = (("省", "province"), ("市", "city"), ("区县", "county"), ("县", "county"), ("区", "county"),

@@ -14,7 +14,6 @@ from healthgov.extract.facts.agencies import (
     OPENERS,
     ends_unit,
     resolve_agency,
-    split_units,
 )
 from healthgov.extract.facts.responsibilities.rules import (
     FIRST_LEAD_RULE,
@@ -24,6 +23,7 @@ from healthgov.extract.facts.responsibilities.rules import (
     Unit,
     rule_split,
 )
+from healthgov.extract.facts.unit_lists import split_units
 
 _LEAD_LABELS = "牵头单位|牵头部门|主要负责部门|主要负责单位|主办单位|牵头责任单位"
 _SUPPORT_LABELS = "配合单位|配合部门|参与单位|参与部门|协办单位|协助单位|协同单位|配合责任单位"
@@ -114,9 +114,10 @@ def _list_units(doc: DocView, content: str, a: int, b: int, base: int, group: st
     # "省公安厅、省政务服务办等": the trailing 等 is not part of the last unit.
     stripped = re.sub(r"(等|等部门|等单位|等有关部门)\s*$", "", seg.rstrip(" ，,"))
     out = []
-    for _name, x, y in split_units(stripped):
+    for name, x, y in split_units(stripped):
         s, e = base + a + x, base + a + y
-        out.append(Unit(doc.text[s:e], s, e, group))
+        # A level sharing the next unit's stem ("市、区财政部门"): its name is the level + the stem.
+        out.append(Unit(doc.text[s:e] + name[y - x:], s, e, group))
     return out
 
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from healthgov.extract.facts.agencies import resolve_agency, resolves, split_units
+from healthgov.extract.facts.agencies import is_level_prefix, resolve_agency, resolves
 from healthgov.extract.facts.collectives import is_collective
+from healthgov.extract.facts.unit_lists import split_units, unit_stem
 
 BOUNDARY = "，,。；;：:\n！!？?"
 SENTENCE_END = "。；;！!？?\n"
@@ -53,13 +54,21 @@ _CLAUSE_WORD = re.compile(r"后(?!勤)|通过|提交|报送|报请|经过|按照
 _DIST_HEAD = re.compile(r"(?P<items>.+?)等?(?P<head>(?:主管|行政|管理|职能)?部门|单位)")
 
 _MODAL = r"(?:要|应当|应|须|必须|需|务必)(?!求|用|对|届|收|付|知|急)"
-_ADVERB = r"(?:将|予以|密切|继续|进一步|切实|认真|积极|主动|及时|按照职责分工|按职责分工|按职责|分别|共同|统一|具体|也|还|并|均|同时)?"
+_ADVERB = (
+    r"(?:将|予以|密切|继续|进一步|切实|认真|积极|主动|及时|按照职责分工|按职责分工|按职责|分别|共同|统一|具体|也|还|并|均|同时|"
+    # a law's adverbials: "X依据各自职责负责…", "X依照本法规定…", "X在各自职责范围内…"
+    r"(?:依据|依照|根据|按照)(?:各自)?(?:的)?职责(?:分工)?|在各自(?:的)?职责范围内|依法|根据需要|"
+    # "X依照有关…法律、行政法规规定的权限和程序，决定…": the rule the subject acts under
+    r"(?:依照|依据|根据|按照)[^。；;，,\n]{0,50}?(?:规定|职责|权限和程序|程序|要求)(?:的权限和程序)?[，,]?)?"
+)
 _WHEN = r"(?:于?\d{4}年[^，,。；;]{0,10}?(?:前|起)，?|每年\d{0,2}月?底?前)?"
 _LEAD_VERB = r"发挥牵头|负责(?!人)|牵头|主管|承担|会同|联合|统筹|负(?:领导|主体|监管|总|直接|主要)?责(?:任)?"
 _SUPPORT_VERB = r"配合|协同|协助|参与"
 _OTHER_VERB = (
     r"组织|指导|监督|督促|制定|出台|建立|推行|印发|完成|开展|实施|落实|做好|研究|汇总|发布|拟定|审核|认定|"
     r"部署|编制|制订|实行|成立|设立|组建|明确|"
+    # what a law's article has its subject do: "国务院疾病预防控制部门公布…", "…决定…", "…采取…"
+    r"公布|决定|采取|指定|确定|批准|审批|通报|提供|划定|调整|协调|储备|"
     # A body opening a clause with an action verb and no modal: "国家卫生健康委加强统筹规划".
     r"加强|推进|推动|完善|健全|强化|提升|规范|加快|深化|优化|保障|确保|支持|指导"
 )
@@ -129,6 +138,9 @@ def parse_subject(s: str, start: int, end: int) -> list[Named] | None:
     phrase = s[start:end]
     if not phrase or phrase[0] in _SEPS or phrase[-1] in _SEPS:
         return None
+    levels = _level_list(phrase, start)
+    if levels:
+        return levels
     if is_collective(phrase):
         return [Named(phrase, start, end, collective=True)]
     whole = is_body(phrase)
@@ -150,6 +162,44 @@ def parse_subject(s: str, start: int, end: int) -> list[Named] | None:
         else:
             return out
     return _distributive(phrase, start)
+
+
+def _level_list(phrase: str, start: int) -> list[Named] | None:
+    """A list of levels or places sharing one body's stem, each its own body: "市、区财政部门" →
+    市财政部门, 区财政部门; "国家和省级医疗保障部门"; "区、镇人民政府和街道办事处" → three; "各区、
+    各镇（街道）" → two collectives. None unless every piece is a body, a collective or a bare
+    level prefix that a later piece's stem completes."""
+    if not re.search("[、和及]", phrase) or re.search("[（(][^）)]*[、和及]", phrase):
+        return None
+    pieces = _list_pieces(phrase)
+    if len(pieces) < 2 or any(not p for p, _a, _b in pieces):
+        return None
+    out: list[Named] = []
+    waiting: list[tuple[str, int, int]] = []  # bare prefixes before the piece that gives the stem
+    for item, a, b in pieces:
+        if is_level_prefix(item) and not is_collective(item):
+            waiting.append((item, a, b))
+            continue
+        collective = is_collective(item)
+        kind = True if collective else is_body(item)
+        if kind is None:
+            return None
+        if waiting:
+            stem = unit_stem(item)
+            if stem is None:
+                return None
+            for w, wa, wb in waiting:
+                name = w + stem
+                wk = is_body(name)
+                if wk is None and not is_collective(name):
+                    return None
+                out.append(Named(name, start + wa, start + wb, stem, start + b - len(stem), bool(wk),
+                                 collective=is_collective(name)))
+            waiting = []
+        out.append(Named(item, start + a, start + b, known=bool(kind), collective=collective))
+    if waiting or len(out) < 2:
+        return None
+    return out
 
 
 def _list_pieces(phrase: str) -> list[tuple[str, int, int]]:
@@ -213,7 +263,7 @@ def clause_starts(s: str) -> list[int]:
 
 
 def _skip_opener(s: str, i: int) -> int:
-    while i < len(s) and s[i] in " \t\u3000":
+    while i < len(s) and s[i].isspace():  # a line break and the next paragraph's indent
         i += 1
     m = _OPENER.match(s[i : i + 12])
     return i + (m.end() if m else 0)

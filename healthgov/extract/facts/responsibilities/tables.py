@@ -11,10 +11,10 @@ from healthgov.extract.document import Cell, DocView, Table
 from healthgov.extract.facts.agencies import (
     ends_unit,
     resolve_agency,
-    split_units,
 )
 from healthgov.extract.facts.responsibilities.placement import section_chain
 from healthgov.extract.facts.responsibilities.rules import Unit, resp
+from healthgov.extract.facts.unit_lists import split_units
 from healthgov.extract.structure.table_model import (
     DIVISION_KINDS,
     EMPTY_MARKER,
