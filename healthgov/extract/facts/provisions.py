@@ -30,7 +30,8 @@ from healthgov.ids import to_simplified
 MIN_ARTICLES = 3
 
 REGULATION_TITLE = re.compile(
-    r"(办法|条例|规定|细则|规则)\s*(?:[(（]\s*(?:试行|暂行|修订|修正|草案|征求意见稿)\s*[)）])?$"
+    # a law (…法: 中华人民共和国传染病防治法, …促进法) is organised in articles like a regulation
+    r"(办法|条例|规定|细则|规则|(?<![办方做写说算])法)\s*(?:[(（]\s*(?:试行|暂行|修订|修正|草案|征求意见稿|\d{4}年修[订正])\s*[)）])?$"
 )
 
 

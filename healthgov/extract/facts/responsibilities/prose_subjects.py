@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from healthgov.extract.facts.agencies import is_level_prefix, resolve_agency, resolves
+from healthgov.extract.facts.agencies import ends_unit, is_level_prefix, resolve_agency, resolves
 from healthgov.extract.facts.collectives import is_collective
 from healthgov.extract.facts.unit_lists import split_units, unit_stem
 
@@ -29,7 +29,7 @@ _BODY_SUFFIX = re.compile(
 )
 # Names that end like a body but are institutions or not bodies at all.
 _NOT_BODY = re.compile(
-    r"(医院|卫生院|医疗机构|卫生机构|服务机构|养老机构|托育机构|教育机构|研究院|学院|"
+    r"(医院|卫生院|医疗机构|卫生机构|服务机构|养老机构|托育机构|教育机构|研究院|学院|疾病预防控制机构|疾控机构|采供血机构|"
     r"服务中心|专业机构|社会|委员|都会|机会|大会|协会会员)$"
 )
 _GENERIC = re.compile(r"(各|其他|其它)?(有关|相关|牵头|其他|其它|责任|主管|配合|各)?(部门|单位|方面|机构)")
@@ -43,7 +43,7 @@ _DENY = re.compile(
 _SEPS = "、和及与"
 _LEVEL = re.compile(r"^(?:地方|本级|各级|各|全|本|(?:省|市|县|区|区县|县区|乡镇|乡|镇|街道)(?:级|直)?)+")
 _LEADING_VERB = re.compile(
-    r"由|加强|推动|支持|要求|指导|督促|鼓励|协调|组织(?!部)|依托|通过|在|对|将|把|与|和|及|为|向|经|请|让|使|"
+    r"由|报|送|上报|提请|加强|推动|支持|要求|指导|督促|鼓励|协调|组织(?!部)|依托|通过|在|对|将|把|与|和|及|为|向|经|请|让|使|"
     r"配合|会同|协助|深化|推进|发挥|强化|完善|建立|健全|落实|提升|优化|加快|做好|开展|实施|积极|充分|进一步|"
     r"同时|其中|此外|并|以|按照|根据|围绕|结合|坚持|确保|探索|引导|统筹|牵头|负责|承担"
 )
@@ -79,7 +79,9 @@ _AFTER_OBJECT = re.compile(r"按照|按|共同|加强|推进|抓紧|联合|做�
 # "地方各级人民政府对本地区工作负领导责任"
 _ANSWERS_FOR = re.compile(r"对[^，,。；;]{1,24}?(?:负(?:领导|主体|监管|总|直接|主要)?责|进行|开展|实施)")
 _BY_VERB = re.compile(
-    r"(?:对[^，,。；;]{1,30}?(?:进行|开展|实施)|负责|承担|牵头|统一|组织|会同|联合|具体|主管|制定|实施|统筹|指导|监督|审核|发布|拟定|认定|编制)"
+    r"(?:对[^，,。；;]{1,30}?(?:进行|开展|实施)|负责|承担|牵头|统一|组织|会同|联合|具体|主管|制定|实施|统筹|指导|监督|审核|发布|拟定|认定|编制|"
+    # the enforcing body of a law's penalty article: "由县级以上人民政府…部门责令改正，给予警告"
+    r"责令|给予|没收|吊销|决定|公布|确定|立即|及时|依法)"
 )
 _OPENER = re.compile(
     r"^(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]\s*|第[一二三四五六七八九十百\d]+[章节条]\s*)?(?:同时|此外|其中|另外|为此|对此|并且?)?[，,]?"
@@ -343,8 +345,10 @@ def objects_after(s: str, q: int) -> list[Named]:
 
 
 def by_subject(s: str, i: int) -> Duty | None:
-    """"由X负责/承担/制定..." with 由 at i: X leads (a list of X shares)."""
-    if s.startswith("由于", i) or (i > 0 and s[i - 1] in "理缘来自经"):
+    """"由X负责/承担/制定..." with 由 at i: X leads (a list of X shares). "可以由X…" permits, it
+    assigns no duty."""
+    if s.startswith("由于", i) or (i > 0 and s[i - 1] in "理缘来自经") or s[max(0, i - 2) : i] in ("可以", "也可") \
+            or (i > 0 and s[i - 1] == "可"):
         return None
     q = i + 1
     limit = min(len(s), q + _MAX_SUBJECT)
@@ -362,7 +366,11 @@ def by_subject(s: str, i: int) -> Duty | None:
     return None
 
 
-_HEADING_BODY = re.compile(r"[\u4e00-\u9fff]{1,12}(?:小组|组|办公室|委员会|中心)")
+_HEADING_BODY = re.compile(r"[\u4e00-\u9fff]{1,12}(?:小组|组|办公室|委员会|中心|指挥部|专班)")
+# A working group's roster: "成员单位：A、B、C。" / "成 员：…" under the group's name; its duties
+# follow under "主要职责：" / "工作职责：".
+_ROSTER = re.compile(r"(?:^|\n)\s*(?:成员单位|成\s*员)\s*[:：]\s*(?P<list>(?:[^。\n]|(?<=[、，,])\s*\n)+)")
+_DUTIES_LABEL = re.compile(r"(?:主要|工作)?职责\s*[:：]")
 
 
 _HEADING_VERB = re.compile(r"建设|打造|设立|组建|发展|创建|构建|做强|做实|培育|推广|布局|提高|扩大|规范|实施|开展|争创")
@@ -387,14 +395,41 @@ def heading_subject(s: str) -> Duty | None:
     return Duty([unit], "lead", "prose", sentence_span(s, end + 1), [])
 
 
+def roster_duty(s: str) -> Duty | None:
+    """"2.疫情防控组 / 组长：… / 成员单位：A、B、C。/ 主要职责：负责…": the group leads its duties, its
+    member units support them (the officials named as 组长/副组长 are people, not bodies)."""
+    p = _skip_opener(s, 0)
+    end = p
+    while end < len(s) and s[end] not in "。：:\n":
+        end += 1
+    name = s[p:end]
+    roster = _ROSTER.search(s, end)
+    if roster is None or not _DUTIES_LABEL.search(s, roster.end()) or not _HEADING_BODY.fullmatch(name) \
+            or re.search(r"[的要应对在为将把被向从于以并或由等和及与、]", name):
+        return None
+    text = re.sub(r"(?:主要|分管|相关)?负责同志$", "", roster.group("list").rstrip("，,；; "))
+    a = roster.start("list")
+    members: list[Named] = []
+    for item, x, y in split_units(re.sub(r"\s", " ", text)):
+        if is_collective(item):
+            members.append(Named(item, a + x, a + y, collective=True))
+        elif (kind := is_body(item)) is not None or ends_unit(item):
+            # a roster lists units only: one ending like a body is a unit the vocabulary lacks
+            members.append(Named(item, a + x, a + y, known=bool(kind)))
+    if not members:
+        return None
+    unit = Named(name, p, end, known=bool(is_body(name)))
+    return Duty([unit], "lead", "prose", (roster.start("list"), roster.end("list")), members, "support")
+
+
 def find_duties(s: str) -> list[Duty]:
     """Every duty stated in s (the simplified text of one task), in order."""
     out: list[Duty] = []
     taken = -1
-    head = heading_subject(s)
+    head = roster_duty(s) or heading_subject(s)
     if head is not None:
         out.append(head)
-        taken = head.units[0].end
+        taken = max([head.units[0].end] + [u.end for u in head.supporters])
     for p in clause_starts(s):
         if p <= taken:
             continue
