@@ -44,6 +44,9 @@ _TOKEN = re.compile(
 )
 _NATION = {"国家", "国务院", "中央", "全国"}
 _CLASS_TOKENS = {"地方", "上级", "下级", "本级", "同级", "人民政府"}
+# Words of a clause, never of a place's name that the gazetteer does not know (the lenient place
+# alternative of _TOKEN takes any few characters before 省/市/县/区 ...).
+_CLAUSE_IN_PLACE = re.compile(r"[的要应对在为将把被向从于以并或由等与]|采集|上送|报送|履行|开展|实施|立即|组织|负责|落实|加强|推进")
 _CHAR_LEVEL: dict[str, Level] = {
     "省": "province", "自治区": "province", "特别行政区": "province",
     "市": "city", "州": "city", "盟": "city", "自治州": "city", "设区市": "city", "设区的市": "city",
@@ -92,7 +95,10 @@ def _tokens_cached(prefix: str) -> tuple[str, ...] | None:
                 pos += 1
                 continue
             return None
-        out.append(m.group(0))
+        tok = m.group(0)
+        if len(tok) > 2 and _CLAUSE_IN_PLACE.search(tok) and not is_place_name(tok):
+            return None  # "立即采集病人血清标本上送辖区": a clause ending in 区, not a place
+        out.append(tok)
         pos = m.end()
     # "人民政府" prefixes only the department right after it (县级以上人民政府卫生健康主管部门), never a
     # list: "各设区市人民政府、赣江新区管委会" is two bodies.

@@ -29,7 +29,8 @@ _BODY_SUFFIX = re.compile(
 )
 # Names that end like a body but are institutions or not bodies at all.
 _NOT_BODY = re.compile(
-    r"(医院|卫生院|医疗机构|卫生机构|服务机构|养老机构|托育机构|教育机构|研究院|学院|疾病预防控制机构|疾控机构|采供血机构|"
+    r"(医院|卫生院|医疗机构|卫生机构|服务机构|养老机构|托育机构|托幼机构|教育机构|研究院|学院|学校|幼儿园|集团|公司|企业|"
+    r"疾病预防控制机构|疾控机构|采供血机构|血站|场所|干部|人员|教师|群众|居民|家庭|"
     r"服务中心|专业机构|社会|委员|都会|机会|大会|协会会员)$"
 )
 _GENERIC = re.compile(r"(各|其他|其它)?(有关|相关|牵头|其他|其它|责任|主管|配合|各)?(部门|单位|方面|机构)")
@@ -43,14 +44,14 @@ _DENY = re.compile(
 _SEPS = "、和及与"
 _LEVEL = re.compile(r"^(?:地方|本级|各级|各|全|本|(?:省|市|县|区|区县|县区|乡镇|乡|镇|街道)(?:级|直)?)+")
 _LEADING_VERB = re.compile(
-    r"由|报|送|上报|提请|加强|推动|支持|要求|指导|督促|鼓励|协调|组织(?!部)|依托|通过|在|对|将|把|与|和|及|为|向|经|请|让|使|"
+    r"由|报|送|上报|提请|履行|加强|推动|支持|要求|指导|督促|鼓励|协调|组织(?!部)|依托|通过|在|对|将|把|与|和|及|为|向|经|请|让|使|"
     r"配合|会同|协助|深化|推进|发挥|强化|完善|建立|健全|落实|提升|优化|加快|做好|开展|实施|积极|充分|进一步|"
     r"同时|其中|此外|并|以|按照|根据|围绕|结合|坚持|确保|探索|引导|统筹|牵头|负责|承担"
 )
 _VERB_START = re.compile(r"部署|办理|办好|院内|处理|处置|会商|署名|所有|所属|站在|中心|局部|办")
 # A body's name never holds 由 ("by") or opens with the document speaking of itself (本办法 …).
 _SELF_OR_BY = re.compile(r"由|^本(?:办法|方案|规定|条例|细则|规则|意见|通知|计划|决定|措施|实施)")
-_CLAUSE_WORD = re.compile(r"后(?!勤)|通过|提交|报送|报请|经过|按照|根据|之前|以后")
+_CLAUSE_WORD = re.compile(r"后(?!勤)|通过|提交|报送|报请|上送|送至|立即|及时|经过|按照|根据|之前|以后")
 _DIST_HEAD = re.compile(r"(?P<items>.+?)等?(?P<head>(?:主管|行政|管理|职能)?部门|单位)")
 
 _MODAL = r"(?:要|应当|应|须|必须|需|务必)(?!求|用|对|届|收|付|知|急)"
@@ -114,7 +115,11 @@ class Duty:
 
 def is_body(name: str) -> bool | None:
     """True for a vocabulary body, False for a body-shaped unknown, None for no body."""
-    if not name or re.search(r"^(?:各省份?|地方|国家|全国)$|各地|各部门|各单位|各方面", name) or _LEADING_VERB.match(name):
+    if not name or name[0] in "（(【[" or name.count("（") + name.count("(") != name.count("）") + name.count(")"):
+        return None  # half a bracket: a fragment of an annotation, not a name
+    if _NOT_BODY.search(name):
+        return None  # a provider, an enterprise, a place or people the text obliges: not an agency
+    if re.search(r"^(?:各省份?|地方|国家|全国)$|各地|各部门|各单位|各方面", name) or _LEADING_VERB.match(name):
         return None
     if _CLAUSE_WORD.search(name):
         return None  # "评估通过后提交海南省…委员会": a clause ending in a body's name
@@ -285,6 +290,10 @@ def sentence_span(s: str, start: int) -> tuple[int, int]:
     return a, b
 
 
+# "中央军事委员会负责卫生工作的部门": a verb inside a relative clause naming a body, not a duty.
+_RELATIVE = re.compile(r"[^，,。；;：:\n]{0,14}?的(?:部门|机关|单位|机构)")
+
+
 def subject_at(s: str, p: int) -> Duty | None:
     """The duty a clause opening at p states with its subject, if any."""
     limit = min(len(s), p + _MAX_SUBJECT)
@@ -292,7 +301,8 @@ def subject_at(s: str, p: int) -> Duty | None:
         if s[e - 1] in BOUNDARY:
             return None
         v = VERB.match(s, e)
-        if v is None or not (v.group("modal") or v.group("verb")) or s.startswith("的", v.end()):
+        if v is None or not (v.group("modal") or v.group("verb")) or s.startswith("的", v.end()) \
+                or _RELATIVE.match(s, v.end()):
             # "各县市区编制的规划…": a verb before 的 makes a noun phrase, not a duty
             v = _ANSWERS_FOR.match(s, e)
             if v is None:
