@@ -34,7 +34,7 @@ _WS = " \t\u3000\xa0"
 # The start of an item, a page or a signature: never the continuation of the line before.
 _BREAK_BEFORE = re.compile(
     r"^[" + _WS + r"]*("
-    r"第[一二三四五六七八九十百零〇\d]+[章节条部篇]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|"
+    r"第[一二三四五六七八九十百零〇\d]+[章节条部篇]|[一二三四五六七八九十百零〇两]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|"
     r"\d{1,2}[.．、](?!\d)|[①-⑳]|[—–\-－]\s*\d+\s*[—–\-－]|附件|抄送|\f|$|"
     # the letterhead's disclosure and urgency marks, alone on their line
     r"((依申请|主动|不予|免予)?公开|不公开|特\s*急|加\s*急|平\s*急)\s*$|"
@@ -49,7 +49,7 @@ _STANDALONE_NAME = re.compile(
     r"([（(](代章|印章|章)[）)])?[" + _WS + r"]*$"
 )
 # A line ending a sentence or a list head ends its paragraph even at the margin.
-_ENDS_PARAGRAPH = re.compile(r"[。！？!?：:；;]\s*$")
+_ENDS_PARAGRAPH = re.compile(r"[。！？!?：:；;）)]\s*$")  # an annotation "（…负责）" closes its item
 
 
 def width(s: str) -> int:

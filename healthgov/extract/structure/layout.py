@@ -147,7 +147,7 @@ def is_open_note(s: str) -> bool:
 
 
 # Lines of the page layer that a task's text steps over (it goes on after them).
-PAGE_KINDS = frozenset({"page", "running-header", "mark", "letterhead", "contents"})
+PAGE_KINDS = frozenset({"page", "running-header", "mark", "letterhead", "title", "contents"})
 
 
 def build_layout(text: str, simp: str, removed: list[Removed]) -> Layout:
