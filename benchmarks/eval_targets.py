@@ -44,7 +44,7 @@ from benchmarks.gold_common import main as _main  # noqa: E402
 from benchmarks.gold_common import ratio as _ratio  # noqa: E402
 
 GOLD_DIR = ROOT / "tests" / "gold" / "targets"
-FIELDS = ("comparator", "value", "unit", "year", "indicator")
+FIELDS = ("comparator", "value", "unit", "year", "indicator", "kind")
 _CMP_WORDS = re.compile(r"^(不得|不)?(超过|低于|高于|少于|多于|大于|小于)$|^(至少|以上|以下|以内|左右|约|力争|达到|达|为)$")
 
 
@@ -138,7 +138,9 @@ def evaluate_doc(gold: dict, record=None) -> dict:
         e = ext[best]
         counts["found"] += 1
         checks = {"comparator": e.comparator == g["comparator"], "value": _value_ok(g, e), "unit": _unit_ok(g, e),
-                  "year": e.year == g["year"], "indicator": _indicator_ok(g, e)}
+                  "year": e.year == g["year"], "indicator": _indicator_ok(g, e),
+                  # a goal to reach or a quantified norm (a standing rule): gold without a kind is a goal
+                  "kind": getattr(e, "kind", "goal") == g.get("kind", "goal")}
         for f, ok in checks.items():
             counts[f] += ok
         wrong = [f for f, ok in checks.items() if not ok]
@@ -182,8 +184,8 @@ def evaluate(paths: list[Path] | None = None) -> dict:
 
 
 def markdown(res: dict) -> str:
-    out = ["| gold document | gold | extracted | found | precision | recall | comparator | value | unit | year | indicator |",
-           "|---|---|---|---|---|---|---|---|---|---|---|"]
+    out = ["| gold document | gold | extracted | found | precision | recall | comparator | value | unit | year | indicator | kind |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for d in res["documents"] + [dict(res["overall"], gold_file="**all**")]:
         name = d["gold_file"] if d["gold_file"] == "**all**" else Path(d["gold_file"]).stem
         if "/madeup/" in d["gold_file"]:

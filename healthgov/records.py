@@ -38,6 +38,10 @@ Role = Literal["lead", "support"]
 Basis = Literal["explicit", "convention", "shared", "prose", "scoped", "annex"]
 Comparator = Literal[">=", "<=", ">", "<", "=", "about", "range", "text"]
 Nature = Literal["binding", "expected"]
+# A quantity a policy states: a goal to reach (到2027年…不低于35%) or a quantified norm, a standing
+# rule (a rate, a cap, a time limit, a duration, a minimum count: "2小时内报告", "每次不低于30分钟",
+# a regulation's contribution rate) that a researcher compares across places like a goal.
+TargetKind = Literal["goal", "norm"]
 # What a numbered item is: a task or measure of a plan, or a provision (an article 第X条) of a
 # regulation (a 办法/条例/规定/细则 organised in articles), which states rules rather than tasks.
 TaskKind = Literal["task", "provision"]
@@ -115,6 +119,7 @@ class Target:
     note: str | None = None  # footnotes such as "带*号数据为十三五规划目标值"
     task: str | None = None  # id of the task it belongs to, if any
     span: Span | None = None
+    kind: TargetKind = "goal"
 
 
 @dataclass(slots=True)

@@ -181,4 +181,4 @@ def _target(r: dict[str, Any], s: GraphSchema) -> Target:
         comparator=g.get(k("comparator"), "="), value=g.get(k("value")), value_max=g.get(k("valueMax")),
         unit=g.get(k("unit")), year=g.get(k("targetYear")), deadline=g.get(k("deadline")),
         baseline=g.get(k("baseline")), baseline_year=g.get(k("baselineYear")), nature=g.get(k("nature")),
-        note=g.get(k("note")), task=r["task"], span=_span(g, s))
+        note=g.get(k("note")), task=r["task"], span=_span(g, s), kind=g.get(k("targetKind"), "goal"))

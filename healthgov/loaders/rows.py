@@ -334,6 +334,7 @@ def _target_row(s: GraphSchema, rec: DocumentRecord, g: Any, task_paths: dict[st
             s.key("baseline"): g.baseline,
             s.key("baselineYear"): g.baseline_year,
             s.key("nature"): g.nature,
+            s.key("targetKind"): g.kind,
             s.key("note"): g.note,
             s.key("sectionPath"): task_paths.get(g.task) if g.task else None,
             s.key("sourcePath"): rec.source,

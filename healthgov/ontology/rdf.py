@@ -293,6 +293,7 @@ class _Builder:
             self.add(g, HG.baseline, tg.baseline)
             self.add(g, HG.baselineYear, None if tg.baseline_year is None else Literal(tg.baseline_year, datatype=XSD.integer))
             self.add(g, HG.nature, tg.nature)
+            self.add(g, HG.targetKind, tg.kind)
             self.add(g, HG.note, self.text(tg.note))
             owner_task = tasks.get(tg.task) if tg.task else None
             inside = (owner_task is not None and tg.span is not None

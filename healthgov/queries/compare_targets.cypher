@@ -1,10 +1,11 @@
 // name: compare-targets
-// description: Every target set for an indicator, across policies and jurisdictions: value, comparator, unit, year, baseline, nature.
+// description: Every target set for an indicator, across policies and jurisdictions: value, comparator, unit, year, baseline, nature, and whether it is a goal or a quantified norm.
 // @param indicator: concept(indicator) = null | Indicator: id, label or a phrase that names one (每千人口执业(助理)医师数)
 // @param text: zh = null | Free text found in the indicator as written (when no vocabulary indicator fits)
 // @param jurisdiction: list[zh] = [] | Jurisdictions of the policies (empty: all)
 // @param year: int = null | Only targets for this target year
-// columns: indicator, indicator_zh, indicator_text, jurisdiction, level, policy_id, policy_title, doc_number, task_id, comparator, value, value_max, unit, target_year, deadline, baseline, baseline_year, nature, note, target_id, text
+// @param kind: enum(goal,norm) = null | goal: values to reach; norm: quantified norms (a provision's rates, caps, time limits; standing frequencies)
+// columns: indicator, indicator_zh, indicator_text, jurisdiction, level, policy_id, policy_title, doc_number, task_id, comparator, value, value_max, unit, target_year, deadline, baseline, baseline_year, nature, kind, note, target_id, text
 // With neither indicator nor text, every target is listed.
 // Targets are found from the filter: an indicator's from its node (index), a jurisdiction's
 // from its policies (their tasks' targets and their own); only with neither is every target
@@ -33,6 +34,7 @@ WITH g, i
 WHERE ($indicator IS NULL OR i.id = $indicator)
   AND ($text IS NULL OR coalesce(g.indicator_text, '') CONTAINS $text OR coalesce(g.indicator_text, '') CONTAINS $text_raw)
   AND ($year IS NULL OR g.target_year = $year)
+  AND ($kind IS NULL OR g.target_kind = $kind)
 OPTIONAL MATCH (g)<-[:HAS_TARGET]-(t:Task)
 OPTIONAL MATCH (t)<-[:HAS_TASK]-(pt:Policy)
 OPTIONAL MATCH (g)<-[:HAS_TARGET]-(pd:Policy)
@@ -58,6 +60,7 @@ RETURN i.id AS indicator,
        g.baseline AS baseline,
        g.baseline_year AS baseline_year,
        g.nature AS nature,
+       g.target_kind AS kind,
        g.note AS note,
        g.id AS target_id,
        g.text AS text

@@ -25,7 +25,7 @@ OPTIONAL MATCH (t)-[:HAS_TARGET]->(g:Target)
 WITH p, t, j, responsibilities, g
 ORDER BY g.id
 WITH p, t, j, responsibilities,
-     collect(CASE WHEN g IS NULL THEN NULL ELSE g {.id, .indicator_text, .comparator, .value, .value_max, .unit, .target_year, .deadline, .baseline, .nature, indicator: head([(g)-[:MEASURES]->(i:Indicator) | i.id])} END) AS targets
+     collect(CASE WHEN g IS NULL THEN NULL ELSE g {.id, .indicator_text, .comparator, .value, .value_max, .unit, .target_year, .deadline, .baseline, .nature, .target_kind, indicator: head([(g)-[:MEASURES]->(i:Indicator) | i.id])} END) AS targets
 RETURN t.id AS task_id,
        t.number AS number,
        t.title AS title,

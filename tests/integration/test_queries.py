@@ -178,6 +178,21 @@ def test_compare_targets_physicians_per_thousand(corpus_store) -> None:
     assert {r["jurisdiction"] for r in only_cq} == {"重庆市"}
 
 
+def test_compare_targets_goals_and_quantified_norms(corpus_store) -> None:
+    # Chongqing: "原则上每年开展1次医疗服务调价评估" is a standing frequency (a norm); its 3.39 physicians
+    # per thousand by 2027 a goal. kind= splits every target into the two.
+    assert "原则上每年开展1次医疗服务调价评估" in _doc(CHONGQING)
+    every = registry.run(corpus_store, "compare-targets", {"jurisdiction": "重庆市"}).rows
+    norms = registry.run(corpus_store, "compare-targets", {"jurisdiction": "重庆市", "kind": "norm"}).rows
+    goals = registry.run(corpus_store, "compare-targets", {"jurisdiction": "重庆市", "kind": "goal"}).rows
+    assert {r["kind"] for r in norms} == {"norm"} and {r["kind"] for r in goals} == {"goal"}
+    assert sorted(r["target_id"] for r in norms + goals) == sorted(r["target_id"] for r in every)
+    assert any(r["value"] == 1.0 and r["unit"] == "次" for r in norms)
+    assert any(r["value"] == 3.39 and r["target_year"] == 2027 for r in goals)
+    with pytest.raises(ParamError):
+        registry.run(corpus_store, "compare-targets", {"kind": "rule"})
+
+
 def test_policy_lineage_reaches_the_central_guideline(corpus_store) -> None:
     # "按照《中共中央办公厅国务院办公厅关于进一步完善医疗卫生服务体系的意见》(中办发〔2023〕10号)要求"
     assert "(中办发〔2023〕10号)" in _doc(CHONGQING)

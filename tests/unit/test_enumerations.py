@@ -136,6 +136,15 @@ def test_nature() -> None:
     )
 
 
+def test_target_kind() -> None:
+    assert_same(
+        records=literal_values(records.TargetKind),
+        ontology=ontology_one_of("targetKind"),
+        shapes=shapes_in("targetKind"),
+        compare_targets=query_enum("compare-targets", "kind"),
+    )
+
+
 # --- administrative levels ------------------------------------------------------------------------
 
 

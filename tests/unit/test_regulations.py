@@ -125,9 +125,14 @@ def test_duties_in_articles_are_responsibilities():
     assert by_number["第二条"].responsibilities == [] and by_number["第十二条"].responsibilities == []
 
 
-def test_payment_rules_are_not_targets():
+def test_payment_rules_are_quantified_norms_not_goals():
+    # Issue 25: a regulation's rates, caps and daily rates are kept as norms, comparable across
+    # places; none of them is a goal.
     rec = _regulation()
-    assert rec.targets == []
+    got = {(t.value, t.unit, t.comparator, t.kind) for t in rec.targets}
+    assert {(70.0, "%", "=", "norm"), (100000.0, "元", "<=", "norm")} <= got
+    assert all(t.kind == "norm" and t.year is None for t in rec.targets)
+    assert all(not t.indicator_text.startswith("第") for t in rec.targets)  # never the article's number
 
 
 def test_basis_clause_records_implements():
@@ -223,9 +228,9 @@ def test_a_notice_issuing_a_regulation():
     assert rec.policy.short_title == "某市长期护理保险暂行办法"
     assert [t.number for t in rec.tasks] == ["第一条", "第二条", "第三条", "第四条", "第五条"]
     assert all(t.kind == "provision" for t in rec.tasks)
-    # An article's later paragraphs (款) are its text; its amounts are not targets.
+    # An article's later paragraphs (款) are its text; its amounts are quantified norms, never goals.
     assert rec.tasks[2].text.endswith("不符合规定的费用,基金不予支付。")
-    assert rec.targets == []
+    assert [(t.value, t.kind) for t in rec.targets] == [(70.0, "norm")]
     assert [(c.title, c.relation) for c in rec.policy.cites] == [
         ("国务院关于加快发展养老服务业的若干意见", "implements"), ("某省长期护理保险试点方案", "implements")]
     duty = [(r.name, r.role, r.basis) for r in rec.tasks[1].responsibilities]

@@ -176,7 +176,7 @@ def test_quantities_that_are_not_targets(plan_targets: list) -> None:
     assert not [t for t in plan_targets if t.value in (15.0, 12.0, 2.0)]
 
 
-def test_provisions_of_a_regulation_give_no_targets(tmp_path: Path) -> None:
+def test_provisions_of_a_regulation_give_norms_not_goals(tmp_path: Path) -> None:
     p = tmp_path / "reg.txt"
     p.write_text(
         "某市医疗保障办法\n第一章　总则\n第一条　为了规范医疗保障管理，制定本办法。\n第二章　待遇\n"
@@ -187,4 +187,7 @@ def test_provisions_of_a_regulation_give_no_targets(tmp_path: Path) -> None:
     )
     rec = extract_file(p)
     assert rec.tasks and all(t.kind == "provision" for t in rec.tasks)
-    assert rec.targets == []
+    got = sorted((t.value, t.unit, t.comparator) for t in rec.targets)
+    assert got == [(20.0, "元/人/天", "="), (20.0, "工作日", "<="), (30.0, "天", "<="), (380.0, "元/人/年", "="),
+                   (640.0, "元/人/年", ">=")]
+    assert {t.kind for t in rec.targets} == {"norm"}

@@ -145,6 +145,7 @@ def _bare(indicator: str) -> bool:
 def _tidy(indicator: str) -> str:
     """Comparator words are not part of an indicator: "开放率力争" → "开放率"."""
     t = re.sub(r"(力争|至少|最少|约|大约|达到|达)+$", "", indicator)
+    t = re.sub(r"^第[一二三四五六七八九十百零〇两\d]+条[\s\u3000]*", "", t)  # an article's own number
     t = re.sub(r"^(按|以)?(" + "|".join(re.escape(w) for w in PRE_PHRASES if len(w) > 1) + ")", "", t)
     return t.strip(" ，,、") or indicator
 
