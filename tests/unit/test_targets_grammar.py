@@ -191,3 +191,16 @@ def test_provisions_of_a_regulation_give_norms_not_goals(tmp_path: Path) -> None
     assert got == [(20.0, "元/人/天", "="), (20.0, "工作日", "<="), (30.0, "天", "<="), (380.0, "元/人/年", "="),
                    (640.0, "元/人/年", ">=")]
     assert {t.kind for t in rec.targets} == {"norm"}
+
+
+def test_respective_values_under_two_years() -> None:
+    # "到2022年和2030年，…分别不低于22%和30%": the first value is 2022's, the second 2030's, and the
+    # comparator written once before the list belongs to both (issue 25).
+    from healthgov.extract.pipeline import extract_text
+
+    rec = extract_text("某市健康行动方案\n一、行动目标\n到 2022 年和 2030 年，全国居民健康素养水平分别不低于22%和 30%，"
+                       "基本技能素养水平分别提高到 20%、25%及以上和 30%、35%及以上；人口献血率分别达到 15‰和 25‰。\n"
+                       "二、主要任务\n（一）加强宣传。市卫生健康委负责。\n")
+    got = [(t.value, t.comparator, t.year) for t in rec.targets]
+    assert got == [(22.0, ">=", 2022), (30.0, ">=", 2030), (20.0, ">=", 2022), (25.0, ">=", 2022),
+                   (30.0, ">=", 2030), (35.0, ">=", 2030), (15.0, "=", 2022), (25.0, "=", 2030)]

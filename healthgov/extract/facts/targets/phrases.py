@@ -191,7 +191,40 @@ def text_targets(doc: DocView, tasks: list[Task]) -> list[Target]:
             )
     _pair_lists(out, doc)
     _shared_qualifiers(out, norm)
+    _respective(out, norm)
     return out
+
+
+_TWO_YEARS = re.compile(r"(?P<y1>(?:19|20)\d{2})\s*年\s*(?:和|、|及|与)\s*(?P<y2>(?:19|20)\d{2})\s*年")
+
+
+def _respective(targets: list[Target], norm: str) -> None:
+    """"到2022年和2030年，…分别不低于22%和30%": a list of values under two years takes them in
+    order (the first half the first year), and the comparator written once before 分别's list
+    belongs to every value of it."""
+    i = 0
+    while i < len(targets):
+        j = i
+        while j + 1 < len(targets) and targets[j].span and targets[j + 1].span and re.fullmatch(
+                r"[、和及与\s]*(?:及以上|以上|以下|及以下)?[、和及与\s]*", norm[targets[j].span.end : targets[j + 1].span.start]):
+            j += 1
+        group = targets[i : j + 1]
+        i = j + 1
+        if len(group) < 2 or group[0].span is None:
+            continue
+        head = norm[max(0, group[0].span.start - 40) : group[0].span.start]
+        if "分别" not in head[-12:]:
+            continue
+        first = group[0].comparator
+        if first not in ("=", "text"):
+            for t in group[1:]:
+                if t.comparator == "=":
+                    t.comparator = first
+        m = next(reversed(list(_TWO_YEARS.finditer(norm, norm.rfind("。", 0, group[0].span.start) + 1,
+                                                   group[0].span.start))), None)
+        if m is not None and len(group) % 2 == 0 and all(t.year == int(m.group("y2")) for t in group):
+            for t in group[: len(group) // 2]:
+                t.year = int(m.group("y1"))
 
 
 def _pair_lists(targets: list[Target], doc: DocView) -> None:
