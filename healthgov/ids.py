@@ -153,10 +153,20 @@ _ABOUT_QUOTED = re.compile(r"^(?:[^《》]{0,80}?)关于《(?P<t>[^《》]{4,})�
 _WRAPPER = re.compile(r"^(?:印发|颁布|发布|公布)(?P<t>.{4,}?)的?(?:通知|决定|公告|通告|函)$")
 
 
+# A news-style title: the issuers, then the verb, then the document ("中共中央办公厅 国务院办公厅印发
+# 《关于…的意见》", "中共中央 国务院印发《“健康中国2030”规划纲要》").
+_ISSUED_BY = re.compile(r"^(?P<who>[\u4e00-\u9fff、·]{2,60}?(?:中央|国务院|厅|部|委|局|院|府|会|办|室|组|署|政府|委员会|办公室))"
+                        r"(?:联合)?(?:印发|发布|颁布|公布)(?P<t>.{4,})$")
+
+
 def citation_title_key(title: str | None) -> str | None:
     """The key a cited or loaded document is matched on by title (docs/DESIGN.md, "Cited
-    documents"): "国务院办公厅关于印发《X方案》的通知" → "X方案"; None for an empty title."""
+    documents"): "国务院办公厅关于印发《X方案》的通知" → "X方案", "中共中央办公厅 国务院办公厅印发《关于X的
+    意见》" → "X的意见"; None for an empty title."""
     s = normalise_title(title or "").translate(_DASHES)
+    m = _ISSUED_BY.match(s)
+    if m and not re.search(r"关于", m.group("who")):
+        s = m.group("t")
     # "关于《X》的通知" issues X (a notice about a quoted document is its wrapper, as 印发 is).
     m = _ABOUT_QUOTED.match(s)
     s = _QUOTES.sub("", m.group("t") if m else s)

@@ -225,6 +225,12 @@ def _quoted_titles(s: str) -> list[tuple[int, int]]:
     return out
 
 
+# Forms, standards and clinical or technical guidelines cited by title are not policy documents
+# (《诊疗科目核定表》, 《广东省登革热防控专业技术指南（2015年版）》, 《国民体质测定标准》): no citation,
+# no placeholder node. An edition or trial mark after the name does not change what it is.
+NOT_POLICY = re.compile(r"(表|指南|标准|手册|共识|图谱)(?:[(（][^()（）]{1,12}[)）])?$")
+
+
 def find_citations(lay: Layout, own_titles: list[str], own_number: str | None, skip_before: int) -> list[Citation]:
     s = lay.norm
     own = {citation_title_key(t) or "" for t in own_titles if t}
@@ -244,7 +250,7 @@ def find_citations(lay: Layout, own_titles: list[str], own_number: str | None, s
         if normalise_title(title_raw) in aliases or not _cited_here(s, a, b, a < preamble_end):
             continue
         key = citation_title_key(title_raw) or ""
-        if len(key) < 4:
+        if len(key) < 4 or NOT_POLICY.search(key):
             continue
         if key in own or any(o.endswith(key) and len(key) >= 8 for o in own):
             continue

@@ -33,6 +33,10 @@ def test_every_form_of_one_title_has_one_key(title: str) -> None:
     ("中共中央办公厅、国务院办公厅关于进一步完善示范服务体系的意见", "印发关于进一步完善示范服务体系的意见"),
     ("“健康示范2099”规划纲要", "健康示范2099规划纲要"),
     ("示范行动计划(2098—2099年)", "示范行动计划（2098-2099年）"),
+    # a news-style title: the issuers, the verb, the document (issue 25)
+    ("中共中央办公厅 国务院办公厅印发关于进一步完善示范服务体系的意见", "关于进一步完善示范服务体系的意见"),
+    ("中共中央办公厅、国务院办公厅印发《关于进一步完善示范服务体系的意见》", "进一步完善示范服务体系的意见"),
+    ("中共中央 国务院印发《“健康示范2099”规划纲要》", "“健康示范2099”规划纲要"),
 ])
 def test_issuer_prefix_quotes_and_dashes_do_not_count(a: str, b: str) -> None:
     assert citation_title_key(a) == citation_title_key(b)
@@ -118,3 +122,14 @@ def test_citation_forms_found_and_not_found() -> None:
     cites = {c.title: c.relation for c in extract_text(TEXT).policy.cites}
     # Unquoted, in the preamble: implemented; a past 印发 with its subject: cited.
     assert cites == {"关于进一步完善示范服务体系的意见": "implements", "健康示范2099规划纲要": "cites"}
+
+
+def test_forms_standards_and_guidelines_are_not_cited_documents() -> None:
+    # "按照《…条例》《…技术指南（2019年版）》《…核定表》…要求": the law is a citation, the guideline, the
+    # form and the standard are not policy documents (issue 25).
+    rec = extract_text(
+        "某市卫生健康委关于印发示范防控工作方案的通知\n某卫发〔2099〕1号\n各区卫生健康局：\n"
+        "按照《示范省爱国卫生工作条例》《示范省登革热防控专业技术指南（2019年版）》《诊疗科目核定表》"
+        "《国民体质测定标准》等要求，结合实际，制定本方案。\n一、工作任务\n（一）加强监测。市疾控中心负责。\n"
+        "某市卫生健康委\n2099年1月1日\n")
+    assert [c.title for c in rec.policy.cites] == ["示范省爱国卫生工作条例"]
