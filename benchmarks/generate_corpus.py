@@ -241,8 +241,8 @@ def generate_document(rng: random.Random, index: int, parents: list[Generated]) 
     return "\n".join(out) + "\n", g
 
 
-_LEVEL_UNITS = {"各市、县(市、区)人民政府": ["各市人民政府", "县(市、区)人民政府"],
-                "各区、县(市)政府": ["各区政府", "县(市)政府"]}
+_LEVEL_UNITS = {"各市、县(市、区)人民政府": ["各市人民政府", "各县(市、区)人民政府"],
+                "各区、县(市)政府": ["各区政府", "各县(市)政府"]}
 _LEVEL_RANK = {"nation": 1, "province": 2, "city": 3, "county": 4}
 
 

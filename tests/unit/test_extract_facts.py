@@ -155,7 +155,7 @@ def test_split_units_brackets_and_connectives() -> None:
     names = [u for u, _a, _b in split_units("市卫生健康委员会、市发改委,各区、县(市)政府")]
     # A list of levels sharing one stem names one body per level (issue 25): the 各区 unit is
     # named with the stem, its span is "各区" as written.
-    assert names == ["市卫生健康委员会", "市发改委", "各区政府", "县(市)政府"]
+    assert names == ["市卫生健康委员会", "市发改委", "各区政府", "各县(市)政府"]
     assert [u for u, _a, _b in split_units("市、区财政部门")] == ["市财政部门", "区财政部门"]
     s = "省委党校、省卫生健康委及各设区市人民政府、赣江新区管委会"
     assert [u for u, _a, _b in split_units(s)] == ["省委党校", "省卫生健康委", "各设区市人民政府", "赣江新区管委会"]
@@ -164,7 +164,7 @@ def test_split_units_brackets_and_connectives() -> None:
     for unit, a, b in split_units(s):
         assert s[a:b] == unit
     lv = "各区、县(市)政府"
-    assert [(lv[a:b], u) for u, a, b in split_units(lv)] == [("各区", "各区政府"), ("县(市)政府", "县(市)政府")]
+    assert [(lv[a:b], u) for u, a, b in split_units(lv)] == [("各区", "各区政府"), ("县(市)政府", "各县(市)政府")]
 
 
 @pytest.mark.parametrize(
@@ -219,14 +219,14 @@ def test_hangzhou_first_is_lead_rule_and_scoped_unit() -> None:
     assert [u[0] for u in _units(first)] == ["市卫生健康委员会", "市发改委", "市人力社保局", "市科技局"]
     # The rule's own task lists the unit explicitly ...
     # (a list of levels: one body per level, issue 25)
-    assert _units(second)[-2:] == [("各区政府", "support", "explicit", False), ("县(市)政府", "support", "explicit", False)]
+    assert _units(second)[-2:] == [("各区政府", "support", "explicit", False), ("各县(市)政府", "support", "explicit", False)]
     # ... every later annotated task gets it implicitly, and no earlier task does.
     assert _units(third) == [("市卫生健康委员会", "lead", "explicit", False), ("各区政府", "support", "scoped", True),
-                             ("县(市)政府", "support", "scoped", True)]
+                             ("各县(市)政府", "support", "scoped", True)]
     assert all(not r.implicit for r in first.responsibilities + second.responsibilities)
     later = [t for t in tasks if t.span.start > second.span.start and t.responsibilities]
     assert len(later) == 23  # every annotated task after the rule
-    assert all([r.name for r in t.responsibilities[-2:]] == ["各区政府", "县(市)政府"] and t.responsibilities[-1].implicit
+    assert all([r.name for r in t.responsibilities[-2:]] == ["各区政府", "各县(市)政府"] and t.responsibilities[-1].implicit
                for t in later)
     # The rule stays in force to the end: 保障措施 tasks too.
     last = tasks[-1]

@@ -89,13 +89,19 @@ def _split_units(s: str) -> tuple[tuple[str, int, int], ...]:
                 merged.append((chain[0][0], chain[-1][1], ""))
             else:
                 merged.extend((x, y, stem) for x, y in chain[:-1])
-                merged.append((*chain[-1], ""))
+                # "各区、县(市)政府": 各 distributes over the list, the last level is 各县(市)政府 too
+                each = "各" if s[chain[0][0]:chain[0][1]].strip().startswith("各") and not last.startswith("各") else ""
+                merged.append((*chain[-1], "^" + each) if each else (*chain[-1], ""))
         else:
             merged.append((a, b, ""))
         i += 1
 
     out: list[tuple[str, int, int]] = []
     for a, b, stem in merged:
+        if stem.startswith("^"):  # a prefix the list distributes ("各")
+            x, y = _strip_span(s, a, b)
+            out.append((stem[1:] + s[x:y], x, y))
+            continue
         if stem:
             x, y = _strip_span(s, a, b)
             out.append((s[x:y] + stem, x, y))
