@@ -112,7 +112,8 @@ def find_notes(doc: DocView) -> list[Note]:
 def _list_units(doc: DocView, content: str, a: int, b: int, base: int, group: str) -> list[Unit]:
     seg = content[a:b]
     # "省公安厅、省政务服务办等": the trailing 等 is not part of the last unit.
-    stripped = re.sub(r"(等|等部门|等单位|等有关部门)\s*$", "", seg.rstrip(" ，,"))
+    # ("各省级人民政府分别负责": the adverb before the verb is not part of the name either.)
+    stripped = re.sub(r"(等|等部门|等单位|等有关部门|分别|共同|各自)\s*$", "", seg.rstrip(" ，,"))
     out = []
     for name, x, y in split_units(stripped):
         s, e = base + a + x, base + a + y
