@@ -58,6 +58,11 @@ _RULES: list[tuple[str, re.Pattern[str], int]] = [
     ("print", re.compile(r"^\S.{1,60}\s\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印\s*发$"), 90),
 ]
 
+# Removed lines of the page layer (page numbers, running headers, marks, a letterhead, a title block
+# printed after the first page's text, a table of contents): a task's text steps over them (it goes
+# on after them) and the fact extractors never read them; web chrome ends a task.
+PAGE_KINDS = frozenset({"page", "running-header", "mark", "letterhead", "title", "contents"})
+
 # The last word of a document title; only such lines count as repeated page titles (a
 # signature repeating the issuer's letterhead is not chrome).
 TITLE_END = re.compile(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from healthgov.extract.clean import PAGE_KINDS
 from healthgov.records import Policy, Removed, Section, Span
 
 
@@ -46,6 +47,15 @@ class DocView:
             if s.id == section_id:
                 return s
         return None
+
+    def written(self, start: int, end: int) -> str:
+        """``text[start:end]`` without the page layer inside it (a page number printed in the middle
+        of a name broken by the page): a name as the reader reads it."""
+        cut = [r.span for r in self.removed if r.kind in PAGE_KINDS and start < r.span.end and r.span.start < end]
+        if not cut:
+            return self.text[start:end]
+        keep = [self.text[i] for i in range(start, end) if not any(sp.start <= i < sp.end for sp in cut)]
+        return "".join(keep)
 
     def is_removed(self, pos: int) -> bool:
         return any(r.span.start <= pos < r.span.end for r in self.removed)

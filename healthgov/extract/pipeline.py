@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from healthgov.extract.clean import find_chrome
+from healthgov.extract.clean import PAGE_KINDS, find_chrome
 from healthgov.extract.document import DocView
 from healthgov.extract.errors import ExtractError
 from healthgov.extract.facts.provisions import assign_provision_duties, is_regulation_title
@@ -23,7 +23,7 @@ from healthgov.extract.facts.targets import extract_targets
 from healthgov.extract.metadata import extract_policy, place_warnings
 from healthgov.extract.read import DEFAULT_MAX_BYTES, read_document
 from healthgov.extract.structure import parse_structure
-from healthgov.extract.structure.layout import PAGE_KINDS, build_layout
+from healthgov.extract.structure.layout import build_layout
 from healthgov.ids import sha256_file, sha256_text, to_simplified
 from healthgov.records import DocumentRecord, Span, Task
 
@@ -86,7 +86,21 @@ def _without_page_layer(simp: str, removed: list) -> str:
     chars = list(simp)
     for sp in cuts:
         chars[sp.start : sp.end] = " " * (sp.end - sp.start)
+    # A sentence broken by the page (no sentence end before the break) reads on as one line: the
+    # line breaks around the page layer are blanked too ("（卫" / "26" / "生健康委牵头，…）").
+    for sp in cuts:
+        a = sp.start
+        while a > 0 and chars[a - 1].isspace():
+            a -= 1
+        b = sp.end
+        while b < len(chars) and chars[b].isspace():
+            b += 1
+        if 0 < a and b < len(chars) and chars[a - 1] not in _PARAGRAPH_END:
+            chars[a:b] = " " * (b - a)
     return "".join(chars)
+
+
+_PARAGRAPH_END = set("。！？!?；;：:）)")
 
 
 def _guard(fn, name: str, warnings: list[str]):

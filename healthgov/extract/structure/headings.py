@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from healthgov.extract.structure.layout import CN_NUM, PAGE_KINDS, Layout, is_name_like, is_title_like
+from healthgov.extract.clean import PAGE_KINDS
+from healthgov.extract.structure.layout import CN_NUM, Layout, is_name_like, is_title_like
 from healthgov.ids import WS
 from healthgov.records import Section
 

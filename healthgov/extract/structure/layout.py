@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from healthgov.extract.clean import TITLE_END, line_spans, strip_span
+from healthgov.extract.clean import PAGE_KINDS, TITLE_END, line_spans, strip_span
 from healthgov.extract.dates import find_dates, is_date_line
 from healthgov.extract.facts.agencies import ends_unit, is_body_name, split_on_gaps
 from healthgov.ids import DOC_NUMBER, WS, normalise_forms
@@ -146,8 +146,6 @@ def is_open_note(s: str) -> bool:
     return bool(_OPEN_NOTE.match(s)) and len(s) <= 24
 
 
-# Lines of the page layer that a task's text steps over (it goes on after them).
-PAGE_KINDS = frozenset({"page", "running-header", "mark", "letterhead", "title", "contents"})
 
 
 def build_layout(text: str, simp: str, removed: list[Removed]) -> Layout:

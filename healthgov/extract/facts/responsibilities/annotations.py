@@ -119,7 +119,7 @@ def _list_units(doc: DocView, content: str, a: int, b: int, base: int, group: st
         s, e = base + a + x, base + a + y
         # A level sharing the next unit's stem ("市、区财政部门": the level + the stem), or the last
         # level of a list 各 distributes over ("各区、县(市)政府": 各 + 县(市)政府).
-        written = doc.text[s:e]
+        written = doc.written(s, e)
         plain = stripped[x:y]
         surface = written + name[len(plain):] if name.startswith(plain) else name[: len(name) - len(plain)] + written
         out.append(Unit(surface, s, e, group))

@@ -71,7 +71,7 @@ def _task_responsibilities(doc: DocView, t: Task, duties: list[Duty], juris, war
 
 def _surface(doc: DocView, u: Named, off: int) -> str:
     """The name as written; a list item gets the generic head of its list ("财政" → "财政部门")."""
-    name = doc.text[off + u.start : off + u.end]
+    name = doc.written(off + u.start, off + u.end)
     if u.head:
         name += doc.text[off + u.head_at : off + u.head_at + len(u.head)]
     return name
