@@ -9,7 +9,8 @@ no task read), and the query runs over consecutive slices of that list. The rows
 one after the other, are the rows of the whole query in its order: a page reads only the policies
 it needs, and a whole answer is streamed slice by slice, so the engine never sorts (nor holds)
 every row at once. At 10,000 documents the engine refused the unsliced who-leads with ``role=any``
-("Query heap budget exceeded"); sliced, its memory is that of one slice.
+("Query heap budget exceeded"); sliced, its memory is that of one slice, and a slice the budget
+refuses is read in halves (``registry._chunk_rows``).
 
 The total of a page comes from counts each policy carries (``lead_rows`` ... written with the
 policy by the loader, ``healthgov.loaders.rows.RESPONSIBILITY_COUNTS``) when the query is filtered

@@ -315,7 +315,16 @@ def keep_answers(store: Any, *, timeout: float = DEFAULT_TIMEOUT,
 
 def _chunk_rows(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: float,
                 ids: list[str]) -> list[dict[str, Any]]:
-    return _run_bound(store, spec, values, timeout, chunk=ids).rows
+    """The rows of one slice of policies. A slice the engine's memory budget refuses is read in two
+    halves (down to one policy, which is refused as the whole query would be): a slice's size
+    is counted in policies, but its memory is its rows', and one document may hold many."""
+    try:
+        return _run_bound(store, spec, values, timeout, chunk=ids).rows
+    except QueryTooLarge:
+        if len(ids) <= 1:
+            raise
+        half = len(ids) // 2
+        return _chunk_rows(store, spec, values, timeout, ids[:half]) + _chunk_rows(store, spec, values, timeout, ids[half:])
 
 
 def _run_bound(store: Any, spec: QuerySpec, values: dict[str, Any], timeout: float,

@@ -3,8 +3,10 @@ heap budget is 1 MB (``arcadedb.queryMaxHeapRAM``, through HEALTHGOV_ENGINE_JAVA
 for a national graph against the default budget (at 10,000 documents the engine refused the
 whole who-leads with role=any; BENCHMARKS.md).
 
-Chunked who-leads pages and the streamed CSV still answer in full (each slice fits); a query the
-engine refuses answers 503 naming the limit, and the CLI exits 1 with the message."""
+Chunked who-leads pages and the streamed CSV still answer in full: a slice fits, or the slice the
+budget refuses is read in halves (the seeds' one slice of five documents no longer fits in 1 MB
+since issue 25 reads more bodies in them); a query the engine refuses answers 503 naming the
+limit, and the CLI exits 1 with the message."""
 
 from __future__ import annotations
 
