@@ -20,7 +20,7 @@ from healthgov.records import AgencyRef
 # Classes of places: their governments.
 _PLACES = (
     r"各地(?:区|方)?|各省份?|各省（区、市）|各省\(区、市\)|各省、自治区、直辖市|各省级|"
-    r"各地市|各设区市|各市(?:州|（州）|\(州\))?|各市县|各市区|各区县|各县区|各县(?:（市、区）|\(市、区\)|市区)?|各区|"
+    r"各地市|各设区市|各市(?:州|（州）|\(州\))?|各市县|各市区|各区县|各县区|各县(?:（市(?:、区)?）|\(市(?:、区)?\)|市区)?|各区|"
     r"各乡镇|各镇|各乡|各街道|各(?:试点)?(?:地区|城市)|试点(?:地区|城市|省份)|各?县市区|"
     # "每个区县建设1所…": every place of the class
     r"(?:每个|所有)(?:建制)?(?:省份?|市(?:（地）|\(地\))?|区县|县区|县|区|县市区|乡镇|镇|乡|街道|行政村|村|社区)"
@@ -45,7 +45,7 @@ _LEVEL_WORD = (("省", "province"), ("市", "city"), ("区县", "county"), ("县
 @lru_cache(maxsize=1024)
 def collective_ref(name: str) -> AgencyRef | None:
     """The agency a collective subject stands for, or None when ``name`` is not one."""
-    core = re.sub(r"\s+", "", name)
+    core = re.sub(r"\s+", "", name).replace("(", "（").replace(")", "）")  # one bracket form
     m = _PLACE_CLASS.fullmatch(core)
     if m is not None:
         level = _place_level(m.group("place"))
