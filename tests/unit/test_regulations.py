@@ -230,7 +230,8 @@ def test_a_notice_issuing_a_regulation():
     assert all(t.kind == "provision" for t in rec.tasks)
     # An article's later paragraphs (款) are its text; its amounts are quantified norms, never goals.
     assert rec.tasks[2].text.endswith("不符合规定的费用,基金不予支付。")
-    assert [(t.value, t.kind) for t in rec.targets] == [(70.0, "norm")]
+    assert [(t.value, t.unit, t.kind) for t in rec.targets] == [(60.0, "元/人/天", "norm"), (40.0, "元/人/天", "norm"),
+                                                               (70.0, "%", "norm")]
     assert [(c.title, c.relation) for c in rec.policy.cites] == [
         ("国务院关于加快发展养老服务业的若干意见", "implements"), ("某省长期护理保险试点方案", "implements")]
     duty = [(r.name, r.role, r.basis) for r in rec.tasks[1].responsibilities]

@@ -204,3 +204,22 @@ def test_respective_values_under_two_years() -> None:
     got = [(t.value, t.comparator, t.year) for t in rec.targets]
     assert got == [(22.0, ">=", 2022), (30.0, ">=", 2030), (20.0, ">=", 2022), (25.0, ">=", 2022),
                    (30.0, ">=", 2030), (35.0, ">=", 2030), (15.0, "=", 2022), (25.0, "=", 2030)]
+
+
+def test_labelled_indicator_rows() -> None:
+    # An indicator table flattened into labelled rows (a page or a PDF copied as text), a year glued
+    # to the value before it: one target per year after the plan's own, the earlier value its baseline.
+    from healthgov.extract.pipeline import extract_text
+
+    rec = extract_text("示范健康规划纲要\n（2016年10月25日 示范省人民政府发布）\n第一章 主要指标\n"
+                       "领域：健康水平 指标：人均预期寿命(岁) 2015 年：76.342020 年：77.3 2030 年：79.0\n"
+                       "领域：健康水平 指标：婴儿死亡率(‰) 2015 年：8.1\n2020 年：7.5 2030 年：≤5.0\n"
+                       "领域：健康生活 指标：经常参加体育锻炼人数(亿人) 2014 年：3.6 2020 年：4.35 2030 年：5.3\n"
+                       "第二章 重点任务\n第一节 加强健康教育。各级政府要加强健康教育。\n")
+    got = sorted((t.indicator_text, t.value, t.unit, t.comparator, t.year, t.baseline, t.baseline_year) for t in rec.targets)
+    assert got == [("人均预期寿命", 77.3, "岁", "=", 2020, "76.34", 2015),
+                   ("人均预期寿命", 79.0, "岁", "=", 2030, "76.34", 2015),
+                   ("婴儿死亡率", 5.0, "‰", "<=", 2030, "8.1", 2015),
+                   ("婴儿死亡率", 7.5, "‰", "=", 2020, "8.1", 2015),
+                   ("经常参加体育锻炼人数", 4.35, "亿人", "=", 2020, "3.6", 2014),
+                   ("经常参加体育锻炼人数", 5.3, "亿人", "=", 2030, "3.6", 2014)]

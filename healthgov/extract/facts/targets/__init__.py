@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from healthgov.extract.document import DocView
 from healthgov.extract.facts.targets.indicators import resolve_indicator
+from healthgov.extract.facts.targets.labelled import labelled_targets
 from healthgov.extract.facts.targets.phrases import text_targets
 from healthgov.extract.facts.targets.tables import table_targets
 from healthgov.records import Target, Task
@@ -30,7 +31,12 @@ NORM_UNITS = frozenset({"小时", "分钟", "日", "天", "工作日", "个工�
 
 def extract_targets(doc: DocView, tasks: list[Task], policy_id: str) -> list[Target]:
     """Every quantitative target of the document, ids ``{policy_id}/g{n}`` in document order."""
-    targets = text_targets(doc, tasks) + table_targets(doc, tasks)
+    labelled = labelled_targets(doc, tasks)
+    rows = [g.span for g in labelled if g.span is not None]
+    # a labelled row's values are read once, as the table's
+    text = [g for g in text_targets(doc, tasks)
+            if not (g.span and any(r.start - 40 <= g.span.start < r.end for r in rows))]
+    targets = text + table_targets(doc, tasks) + labelled
     # A regulation's provisions state rules (payment standards, 元/日, reimbursement ratios,
     # ceilings, time limits): norms, not goals (``facts.provisions``).
     rules = [t.span for t in tasks if t.kind == "provision"]

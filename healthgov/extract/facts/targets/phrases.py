@@ -102,6 +102,7 @@ def _scan_regions(doc: DocView, tasks: list[Task]) -> list[tuple[int, int]]:
     return merged
 
 
+_FREQUENCY = re.compile(r"每(?:\d+|[一两二三四五六七八九十])?个?(?:年|季度|月|周|星期|天|日|小时)(?!前|底|内)")
 _CODES = re.compile(r"^[\u4e00-\u9fff]{0,4}(编码|代码|字段|数据元|术语)")
 _PRESENT = re.compile(r"已|目前|现有|现已|当前")
 _DEFINITION = re.compile(r"是指|系指|指的是|定义为")
@@ -164,7 +165,9 @@ def text_targets(doc: DocView, tasks: list[Task]) -> list[Target]:
             ca, cb = clause_bounds(norm, hit.start, ra, rb)
             sent = sentence_start(norm, hit.start, ra)
             para = para_start(norm, hit.start, ra)
-            yearly = "每年" in norm[sent:hit.start]
+            # A quota per period: "每年开展1次", "每周1次", "每3天1次" (the clause's, before the value).
+            freq = _FREQUENCY.search(norm, ca, hit.start)
+            yearly = freq is not None
             anchor = _anchor_for(anchors, norm, hit.start, sent, para, yearly)
             if anchor is not None and not anchor.future and issue_year and anchor.year and anchor.year < issue_year:
                 continue  # "2020年,居民健康素养水平达19.85%": a past fact
@@ -184,7 +187,7 @@ def text_targets(doc: DocView, tasks: list[Task]) -> list[Target]:
                     value_max=hit.value_max,
                     unit=hit.unit,
                     year=anchor.year if anchor else None,
-                    deadline=("每年" if yearly and anchor is None else (anchor.deadline if anchor else None)),
+                    deadline=(freq.group(0) if freq is not None and anchor is None else (anchor.deadline if anchor else None)),
                     task=task_of(tasks, hit.start),
                     span=Span(hit.start, hit.end),
                 )

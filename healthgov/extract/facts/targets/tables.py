@@ -92,7 +92,7 @@ _CELL_YEAR = re.compile(r"^(?P<aim>力争)?(?:到|至)?(?P<y>(?:19|20)\d{2})\s*�
 _CELL_PRE = re.compile(r"^(力争)?(达到|达|不低于|不少于|不高于|不超过|不得低于|不得超过|低于|高于|超过|控制在|至少)?")
 
 
-def _parse_cell_value(text: str) -> tuple[Comparator, float | None, float | None, str | None, int | None]:
+def parse_cell_value(text: str) -> tuple[Comparator, float | None, float | None, str | None, int | None]:
     """A table value: "78.6左右" → about; "≤15" → <=; "25" → =; "力争2023年达到60%" → about 60
     in 2023; anything else worded → text. The last item is a year written in the cell."""
     t = normalise_digits(text).strip().lstrip(_MARKERS)
@@ -121,11 +121,11 @@ def _parse_cell_value(text: str) -> tuple[Comparator, float | None, float | None
 _UNIT_PAREN = re.compile(r"[(（]\s*([^()（）]{1,8})\s*[)）]\s*$")
 
 
-def _split_unit(indicator: str) -> tuple[str, str | None]:
+def split_unit(indicator: str) -> tuple[str, str | None]:
     m = _UNIT_PAREN.search(indicator)
     if m:
         u = m.group(1)
-        if u in UNITS or re.fullmatch(r"[/%‰\d万千百]+.*|种类|万元|亿元|人|个|张|岁", u):
+        if u in UNITS or re.fullmatch(r"[/%‰\d万千百亿]+.*|种类|[万亿]?元|[万亿]?人|[万亿]?人次|个|张|岁|天|小时|分钟", u):
             return indicator[: m.start()].strip(), u
     return indicator, None
 
@@ -250,14 +250,14 @@ def table_targets(doc: DocView, tasks: list[Task]) -> list[Target]:
                 continue
             row_markers = {ch for c in row for ch in c.text if ch in _MARKERS}
             ind_clean = ind_text.strip(_MARKERS + " ")
-            ind_clean, paren_unit = _split_unit(ind_clean)
+            ind_clean, paren_unit = split_unit(ind_clean)
             target_s = _text_of(cells.get("target")).strip()
             base_s = _text_of(cells.get("baseline")).strip()
             note_parts: list[str] = []
             single = cells.get("single")
             if single:
                 note_parts.append(f"one value given for the baseline and target columns: {single}")
-            cmp, value, vmax, vunit, cell_year = _parse_cell_value(target_s) if target_s else ("text", None, None, None, None)
+            cmp, value, vmax, vunit, cell_year = parse_cell_value(target_s) if target_s else ("text", None, None, None, None)
             unit = _text_of(cells.get("unit")).strip() or paren_unit or vunit
             for ch in sorted(row_markers):
                 if ch in by_marker:
