@@ -223,3 +223,25 @@ def test_labelled_indicator_rows() -> None:
                    ("婴儿死亡率", 7.5, "‰", "=", 2020, "8.1", 2015),
                    ("经常参加体育锻炼人数", 4.35, "亿人", "=", 2020, "3.6", 2014),
                    ("经常参加体育锻炼人数", 5.3, "亿人", "=", 2030, "3.6", 2014)]
+
+
+def test_indicator_rows_of_a_text_layer() -> None:
+    # A PDF's text layer prints the header down the page and each row on one line, cells separated by
+    # spaces and closed by the nature column; a row whose cells do not match the header is left out.
+    from healthgov.extract.pipeline import extract_text
+
+    rec = extract_text("示范健康行动\n（2019—2030年）\n示范行动推进委员会\n2019年7月9日\n一、主要指标\n"
+                       "领\n域\n序\n号 指标 基期水平\n2022\n年目\n标值\n2030\n年目\n标值\n指标\n性质\n结果性指标\n"
+                       "1\n居民健康素养水平（%） 14.18 ≥22 ≥30 预期性\n说明：具备健康素养的人的比例。\n"
+                       "2 个人定期记录身心健康状况 倡导性\n"
+                       "3 孕妇贫血率（%） 2013 年为 17.2 <14 <10 预期性\n"
+                       "4 中医医院设置治未病科室比例 （%） — 90 100 约束性\n"
+                       "5 人均健康预期寿命（岁） 2016 年为 68.7 提高 显著 提高 预期性\n"
+                       "二、重点任务\n（一）加强健康教育。各级政府要加强健康教育。\n")
+    got = sorted((t.indicator_text, t.comparator, t.value, t.unit, t.year, t.nature) for t in rec.targets)
+    assert got == [("中医医院设置治未病科室比例", "=", 90.0, "%", 2022, "binding"),
+                   ("中医医院设置治未病科室比例", "=", 100.0, "%", 2030, "binding"),
+                   ("孕妇贫血率", "<", 10.0, "%", 2030, "expected"), ("孕妇贫血率", "<", 14.0, "%", 2022, "expected"),
+                   ("居民健康素养水平", ">=", 22.0, "%", 2022, "expected"),
+                   ("居民健康素养水平", ">=", 30.0, "%", 2030, "expected")]
+    assert {t.baseline for t in rec.targets if t.indicator_text == "孕妇贫血率"} == {"2013年为17.2"}

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from healthgov.extract.document import DocView
 from healthgov.extract.facts.targets.indicators import resolve_indicator
-from healthgov.extract.facts.targets.labelled import labelled_targets
+from healthgov.extract.facts.targets.labelled import aligned_row_targets, labelled_targets
 from healthgov.extract.facts.targets.phrases import text_targets
 from healthgov.extract.facts.targets.tables import table_targets
-from healthgov.records import Target, Task
+from healthgov.records import Span, Target, Task
 
 # Units of a time limit or a frequency: without a target year, a quantity in them is a standing rule.
 NORM_UNITS = frozenset({"小时", "分钟", "日", "天", "工作日", "个工作日", "周", "个月", "月", "次", "年"})
@@ -31,8 +31,9 @@ NORM_UNITS = frozenset({"小时", "分钟", "日", "天", "工作日", "个工�
 
 def extract_targets(doc: DocView, tasks: list[Task], policy_id: str) -> list[Target]:
     """Every quantitative target of the document, ids ``{policy_id}/g{n}`` in document order."""
-    labelled = labelled_targets(doc, tasks)
-    rows = [g.span for g in labelled if g.span is not None]
+    rows: list[Span] = []
+    labelled = labelled_targets(doc, tasks) + aligned_row_targets(doc, tasks, rows)
+    rows += [g.span for g in labelled if g.span is not None]
     # a labelled row's values are read once, as the table's
     text = [g for g in text_targets(doc, tasks)
             if not (g.span and any(r.start - 40 <= g.span.start < r.end for r in rows))]

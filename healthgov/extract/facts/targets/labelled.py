@@ -52,3 +52,106 @@ def labelled_targets(doc: DocView, tasks: list[Task]) -> list[Target]:
                 task=task_of(tasks, a), span=Span(a, a + len(norm[a:b].rstrip())),
             ))
     return out
+
+
+# --- rows of a PDF text layer: "居民健康素养水平（%） 14.18 ≥22 ≥30 预期性" --------------------------
+
+# The header of such a table, its lines joined (a text layer prints its column names letter by
+# letter down the page): which target years its value columns have, and whether a baseline comes first.
+_HEADER_YEAR = re.compile(r"((?:19|20)\d{2})年?目标值?")
+_BASE_COL = re.compile(r"基期|基线|现状")
+# A row ends with the nature column (the next group's label may follow it on the same line).
+_ROW_NATURE = re.compile(r"\s(?P<nature>预期性|约束性|倡导性)(?P<tail>[\u4e00-\u9fff（）()]{0,14})$")
+# Lines that are not a row's: a group label, the header printed again after a page break.
+_NOT_ROW = re.compile(r"^(?:结果性指标|个人和社会倡导性指标|政府工作指标|社会倡导性指标)$|目标值|指标性质|基期水平")
+_NOTE_LINE = re.compile(r"^(说明|计算方法|注)\s*[:：]")
+_TOP_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+_NATURE = {"预期性": "expected", "约束性": "binding"}
+
+
+def aligned_row_targets(doc: DocView, tasks: list[Task], rows: list[Span] | None = None) -> list[Target]:
+    """Indicator rows of a table whose text layer keeps a row on one line, its cells separated by
+    spaces and closed by the nature column: the cells are read when their number is the header's
+    (a value written with a space inside would shift the columns: such a row is left out). Every
+    row read, with targets or not, is added to ``rows``: its numbers are the table's, not prose."""
+    norm = normalise_digits(doc.simp)
+    out: list[Target] = []
+    # A table the structure stage recovered (TAB-separated, HTML, DOCX) is read as a table already.
+    tables = [(t.span.start, t.span.end) for t in doc.tables]
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*", norm)
+             if m.start() >= doc.body_start and "\t" not in m.group(0)
+             and not any(a <= m.start() < b for a, b in tables)]
+    i = 0
+    while i < len(lines):
+        years, base = _header_at(norm, lines, i)
+        if not years:
+            i += 1
+            continue
+        ncols = len(years) + (1 if base else 0)
+        i += 1
+        buf: list[tuple[int, int]] = []
+        while i < len(lines):
+            a, b = lines[i]
+            s = norm[a:b].strip()
+            i += 1
+            if _TOP_HEADING.match(s):
+                break  # the table is over
+            if not s or _NOTE_LINE.match(s) or _NOT_ROW.search(s) or re.fullmatch(r"\d{1,4}|[\u4e00-\u9fff（）()、~～]{1,3}", s):
+                buf = [] if (_NOTE_LINE.match(s) or _NOT_ROW.search(s)) else buf
+                continue
+            buf.append((a, b))
+            m = _ROW_NATURE.search(s)
+            if m is None:
+                continue
+            if rows is not None:
+                rows.append(Span(buf[0][0], buf[-1][1]))
+            if m.group("nature") in _NATURE:  # an advocacy row (倡导性) sets no value
+                out.extend(_row_targets(doc, tasks, norm, buf, years, base, ncols, _NATURE[m.group("nature")]))
+            buf = []
+    return out
+
+
+def _header_at(norm: str, lines: list[tuple[int, int]], i: int) -> tuple[list[int], bool]:
+    """The target years and the baseline column of a table header starting at line i, if one does."""
+    a = lines[i][0]
+    if not norm[a : lines[i][1]].strip().startswith(("领", "序", "指标")):
+        return [], False
+    window = "".join(norm[x:y].strip() for x, y in lines[i : i + 30])
+    head = window[: window.find("性质") + 2] if "性质" in window else ""
+    if "指标" not in head:
+        return [], False
+    years = [int(y) for y in _HEADER_YEAR.findall(head)]
+    return years, bool(_BASE_COL.search(head))
+
+
+def _row_targets(doc: DocView, tasks: list[Task], norm: str, buf: list[tuple[int, int]], years: list[int],
+                 base: bool, ncols: int, nature: str) -> list[Target]:
+    a, b = buf[0][0], buf[-1][1]
+    text = " ".join(norm[x:y].strip() for x, y in buf)
+    text = _ROW_NATURE.sub("", text).strip()
+    text = re.sub(r"^\d{1,3}\s+", "", text)  # the row's number
+    text = re.sub(r"((?:19|20)\d{2})\s*年为\s*", r"\1年为", text)  # a baseline of its own year: one cell
+    tokens = text.split()
+    if len(tokens) <= ncols:
+        return []
+    cells = tokens[-ncols:]
+    if re.search(r"(?:19|20)\d{2}年为|^[\d.≥≤<>—–\-]+$", tokens[-ncols - 1]):
+        return []  # a cell written with a space inside ("显著 提高") shifted the columns
+    indicator, unit = split_unit("".join(tokens[:-ncols]))
+    if not re.search(r"[\u4e00-\u9fff]{2}", indicator):
+        return []
+    baseline = cells[0] if base else None
+    out: list[Target] = []
+    for year, cell in zip(years, cells[1:] if base else cells, strict=True):
+        if re.fullmatch(r"[—–\-/]+", cell):
+            continue
+        cmp, value, vmax, vunit, _y = parse_cell_value(cell)
+        at = norm.find(cell, a, b)
+        span = Span(at, at + len(cell)) if at >= 0 else Span(a, b)
+        out.append(Target(
+            id="", text=doc.text[a:b].strip(), indicator_text=indicator, comparator=cmp, value=value,
+            value_max=vmax, unit=unit or vunit, year=year,
+            baseline=None if baseline is None or re.fullmatch(r"[—–\-/]+", baseline) else baseline,
+            nature=nature, task=task_of(tasks, a), span=span,  # type: ignore[arg-type]
+        ))
+    return out

@@ -125,7 +125,7 @@ def split_unit(indicator: str) -> tuple[str, str | None]:
     m = _UNIT_PAREN.search(indicator)
     if m:
         u = m.group(1)
-        if u in UNITS or re.fullmatch(r"[/%‰\d万千百亿]+.*|种类|[万亿]?元|[万亿]?人|[万亿]?人次|个|张|岁|天|小时|分钟", u):
+        if u in UNITS or re.fullmatch(r"[/%‰\d万千百亿]+.*|[\u4e00-\u9fff]{1,2}/.+|种类|[万亿]?元|[万亿]?人|[万亿]?人次|个|张|岁|天|小时|分钟", u):
             return indicator[: m.start()].strip(), u
     return indicator, None
 
