@@ -10,6 +10,7 @@ import re
 
 from healthgov.extract.document import DocView
 from healthgov.extract.facts.targets.clauses import task_of
+from healthgov.extract.facts.targets.comparators import NATURE
 from healthgov.extract.facts.targets.tables import parse_cell_value, split_unit
 from healthgov.extract.numbers import normalise_digits
 from healthgov.records import Span, Target, Task
@@ -66,7 +67,6 @@ _ROW_NATURE = re.compile(r"\s(?P<nature>预期性|约束性|倡导性)(?P<tail>[
 _NOT_ROW = re.compile(r"^(?:结果性指标|个人和社会倡导性指标|政府工作指标|社会倡导性指标)$|目标值|指标性质|基期水平")
 _NOTE_LINE = re.compile(r"^(说明|计算方法|注)\s*[:：]")
 _TOP_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
-_NATURE = {"预期性": "expected", "约束性": "binding"}
 
 
 def aligned_row_targets(doc: DocView, tasks: list[Task], rows: list[Span] | None = None) -> list[Target]:
@@ -105,8 +105,8 @@ def aligned_row_targets(doc: DocView, tasks: list[Task], rows: list[Span] | None
                 continue
             if rows is not None:
                 rows.append(Span(buf[0][0], buf[-1][1]))
-            if m.group("nature") in _NATURE:  # an advocacy row (倡导性) sets no value
-                out.extend(_row_targets(doc, tasks, norm, buf, years, base, ncols, _NATURE[m.group("nature")]))
+            if m.group("nature") in NATURE:  # an advocacy row (倡导性) sets no value
+                out.extend(_row_targets(doc, tasks, norm, buf, years, base, ncols, NATURE[m.group("nature")]))
             buf = []
     return out
 
