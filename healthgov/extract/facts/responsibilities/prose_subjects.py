@@ -113,6 +113,11 @@ class Duty:
     object_role: str = "support"
 
 
+# A town or a street named as the subject of a duty stands for its government.
+_NAMED_TOWN = re.compile(r"[\u4e00-\u9fff]{2,4}(?:镇|街道|乡)")
+_NOT_TOWNS = frozenset({"城镇", "乡镇", "村镇", "集镇", "重镇", "小城镇", "特色小镇", "各乡镇", "各街道", "本乡镇", "全镇"})
+
+
 def is_body(name: str) -> bool | None:
     """True for a vocabulary body, False for a body-shaped unknown, None for no body."""
     if not name or name[0] in "（(【[" or name.count("（") + name.count("(") != name.count("）") + name.count(")"):
@@ -131,6 +136,8 @@ def is_body(name: str) -> bool | None:
         return None  # "县健康专家委员会和县卫生健康局" is a list, not one name
     if resolves(name):
         return True
+    if _NAMED_TOWN.fullmatch(name) and name not in _NOT_TOWNS:
+        return False  # "北滘镇须…", "勒流街道、陈村镇…": a named town, its government (not in the vocabulary)
     if not re.fullmatch(r"[\u4e00-\u9fff（）()]{2,40}", name) or _NOT_BODY.search(name):
         return None
     if not _BODY_SUFFIX.search(name) or _DENY.search(name) or _VERB_START.match(name):
