@@ -9,6 +9,7 @@ character, so every offset still indexes the original text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from healthgov.extract.clean import PAGE_KINDS, TITLE_END, line_spans, strip_span
@@ -71,6 +72,7 @@ class Layout:
     fields: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     # (first, last) line of a letterhead and title block printed after the first page's text.
     displaced: tuple[int, int] | None = None
+    _page_lines: list[tuple[int, int]] | None = field(default=None, repr=False)
 
     @property
     def body_start(self) -> int:
@@ -84,17 +86,21 @@ class Layout:
     def text_between(self, start: int, end: int) -> str:
         """``text[start:end]`` without the page layer inside it (page numbers, running headers,
         a letterhead printed mid-item): an item's text as a reader reads it over a page break."""
-        chunks = [self.text[ln.start : ln.end + 1] for ln in self.lines
-                  if ln.kind in PAGE_KINDS and start < ln.start and ln.end <= end]
-        if not chunks:
-            return self.text[start:end]
+        if self._page_lines is None:  # once per document: the page layer is known by now
+            self._page_lines = [(ln.start, ln.end) for ln in self.lines if ln.kind in PAGE_KINDS]
+        page = self._page_lines
+        i = bisect_right(page, (start, len(self.text) + 1))
         out, pos = [], start
-        for ln in self.lines:
-            if ln.kind in PAGE_KINDS and start < ln.start and ln.end <= end:
-                out.append(self.text[pos : ln.start])
-                pos = ln.end + 1
-        out.append(self.text[pos:end])
-        return re.sub(r"\n[ \t\u3000\f]*(?=\n)", "", "".join(out)).rstrip("\n") if end > pos else "".join(out)
+        while i < len(page) and page[i][1] <= end:
+            a, b = page[i]
+            if a > start:
+                out.append(self.text[pos:a])
+                pos = b + 1
+            i += 1
+        if not out:
+            return self.text[start:end]
+        out.append(self.text[pos:end] if end > pos else "")
+        return re.sub(r"\n[ \t\u3000\f]*(?=\n)", "", "".join(out)).rstrip("\n")
 
     def content(self, i: int) -> bool:
         return 0 <= i < len(self.lines) and not self.lines[i].blank and not self.lines[i].removed
