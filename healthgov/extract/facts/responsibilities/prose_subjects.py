@@ -51,7 +51,7 @@ _LEADING_VERB = re.compile(
 _VERB_START = re.compile(r"部署|办理|办好|院内|处理|处置|会商|署名|所有|所属|站在|中心|局部|办")
 # A body's name never holds 由 ("by") or opens with the document speaking of itself (本办法 …).
 _SELF_OR_BY = re.compile(r"由|^本(?:办法|方案|规定|条例|细则|规则|意见|通知|计划|决定|措施|实施)")
-_CLAUSE_WORD = re.compile(r"后(?!勤)|通过|提交|报送|报请|上送|送至|立即|及时|经过|按照|根据|之前|以后")
+_CLAUSE_WORD = re.compile(r"后(?!勤)|通过|提交|报送|报请|报经|上送|送至|立即|及时|经过|按照|根据|之前|以后")
 _DIST_HEAD = re.compile(r"(?P<items>.+?)等?(?P<head>(?:主管|行政|管理|职能)?部门|单位)")
 
 _MODAL = r"(?:要|应当|应|须|必须|需|务必)(?!求|用|对|届|收|付|知|急)"
@@ -78,7 +78,7 @@ VERB = re.compile(
 )
 _AFTER_OBJECT = re.compile(r"按照|按|共同|加强|推进|抓紧|联合|做好|对|在|就|，")
 # "地方各级人民政府对本地区工作负领导责任"
-_ANSWERS_FOR = re.compile(r"对[^，,。；;]{1,24}?(?:负(?:领导|主体|监管|总|直接|主要)?责|进行|开展|实施)")
+_ANSWERS_FOR = re.compile(r"对[^，,。；;]{1,24}?(?:负(?:领导|主体|监管|总|直接|主要)?责|进行|开展|实施|履行)")
 _BY_VERB = re.compile(
     r"(?:对[^，,。；;]{1,30}?(?:进行|开展|实施)|负责|承担|牵头|统一|组织|会同|联合|具体|主管|制定|实施|统筹|指导|监督|审核|发布|拟定|认定|编制|"
     # the enforcing body of a law's penalty article: "由县级以上人民政府…部门责令改正，给予警告"
@@ -118,6 +118,9 @@ _NAMED_TOWN = re.compile(r"[\u4e00-\u9fff]{2,4}(?:镇|街道|乡)")
 _NOT_TOWNS = frozenset({"城镇", "乡镇", "村镇", "集镇", "重镇", "小城镇", "特色小镇", "各乡镇", "各街道", "本乡镇", "全镇"})
 
 
+_CLASS_PREFIX = re.compile(r"^(?:(?:县|市|省|设区的市|乡)级以上(?:地方)?(?:各级)?|地方各级|上级|本级|同级)(?:人民政府)?")
+
+
 def is_body(name: str) -> bool | None:
     """True for a vocabulary body, False for a body-shaped unknown, None for no body."""
     if not name or name[0] in "（(【[" or name.count("（") + name.count("(") != name.count("）") + name.count(")"):
@@ -140,7 +143,8 @@ def is_body(name: str) -> bool | None:
         return False  # "北滘镇须…", "勒流街道、陈村镇…": a named town, its government (not in the vocabulary)
     if not re.fullmatch(r"[\u4e00-\u9fff（）()]{2,40}", name) or _NOT_BODY.search(name):
         return None
-    if not _BODY_SUFFIX.search(name) or _DENY.search(name) or _VERB_START.match(name):
+    # (a law's class prefix is not a clause: "县级以上人民政府农业农村部门" holds 以 in 以上)
+    if not _BODY_SUFFIX.search(name) or _DENY.search(_CLASS_PREFIX.sub("", name)) or _VERB_START.match(name):
         return None
     if len(name) < 3:
         return None
@@ -256,7 +260,8 @@ def _distributive(phrase: str, start: int) -> list[Named] | None:
         if kind is not None:
             out.append(Named(item, start + a, start + b, known=kind))
             continue
-        if not re.fullmatch(r"[\u4e00-\u9fff]{1,10}", item):
+        # (the first item may carry the list's class prefix: "县级以上人民政府农业农村、水利…等部门")
+        if not re.fullmatch(r"[\u4e00-\u9fff]{1,16}", item):
             return None
         kind = is_body(item + head)
         if kind is None:
