@@ -151,3 +151,16 @@ def test_real_documents_tasks_carry_no_page_chrome(extra: list[DocumentRecord]) 
     chrome = re.compile(r"^\s*(?:[—–\-]\s*\d{1,3}\s*[—–\-]|依申请公开|不公开|特\s*急|抄\s*送[:：]|中央和国务院相关文件)\s*$", re.M)
     bad = [(d.source, t.number, m.group(0)) for d in extra for t in d.tasks for m in [chrome.search(t.text)] if m]
     assert not bad, bad[:5]
+
+
+def test_an_enumeration_under_its_lead_stays_in_its_item() -> None:
+    # "下列人员应当…：" and short items under it: the item's enumeration, not tasks of their own;
+    # items that carry sentences of their own stay tasks.
+    rec = extract_text("某市卫生健康委关于印发示范工作方案的通知\n某卫发〔2099〕2号\n各区卫生健康局：\n一、重点任务\n"
+                       "（一）加强人员管理。下列人员应当优先接种疫苗：\n1.医务人员；\n2.教师；\n3.在校学生。\n"
+                       "（二）完善工作机制。主要任务如下：\n1.建立联席会议制度。市卫生健康委牵头，每季度召开一次会议，"
+                       "研究解决重大问题。\n2.健全督导考核制度。市卫生健康委负责，将考核结果纳入年度绩效评价。\n"
+                       "某市卫生健康委\n2099年1月1日\n", "plan.txt")
+    assert [t.number for t in rec.tasks] == ["(一)", "1", "2"]
+    first = rec.tasks[0]
+    assert first.text.endswith("3.在校学生。") and "2.教师；" in first.text

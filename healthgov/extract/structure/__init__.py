@@ -19,6 +19,8 @@ are TAB-separated rows or flattened one-cell-per-line tables rebuilt by the head
 
 from __future__ import annotations
 
+import re
+
 from healthgov.extract.document import Table
 from healthgov.extract.facts.provisions import MIN_ARTICLES
 from healthgov.extract.structure.headings import (
@@ -60,6 +62,7 @@ def parse_structure(
     if articles is not None:
         heads = articles
     root = build_tree(heads)
+    _fold_enumerations(lay, heads)
     mark_ends(lay, inert, heads, table_lines)
     for h in heads:
         title = to_simplified(h.title).rstrip("。")
@@ -91,6 +94,28 @@ def parse_structure(
 _CLAUSE_KINDS = frozenset({"h1", "h2", "h3", "h4", "h5", "enum"})
 # Headings that close an article: the next article, a chapter, a box, an annex.
 _ARTICLE_CLOSERS = frozenset({"part", "chapter", "section", "article", "box", "annex"})
+
+
+# "下列人员应当优先接种：" / "主要包括以下内容：": what follows is an enumeration inside the item.
+_ENUM_LEAD = re.compile(r"(下列|以下|如下)[^：:。]{0,16}[：:]$")
+_ENUM_ITEM_MAX = 60
+
+
+def _fold_enumerations(lay: Layout, heads: list[Head]) -> None:
+    """Short items listed under "下列…：" are the enumeration of the item above them, not tasks of
+    their own: they stay its text (issue 25). Items that carry sentences of their own stay items."""
+    for h in list(heads):
+        kids = h.children
+        if not kids or any(k.children for k in kids) or h not in heads:
+            continue
+        prev = lay.prev_content(kids[0].line - 1)
+        if prev < h.line or not _ENUM_LEAD.search(lay.lines[prev].s):
+            continue
+        if any(len(lay.lines[k.line].s) > _ENUM_ITEM_MAX or "。" in lay.lines[k.line].s[:-1] for k in kids):
+            continue
+        h.children = []
+        for k in kids:
+            heads.remove(k)
 
 
 def _provision_heads(heads: list[Head]) -> list[Head] | None:
