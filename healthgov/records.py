@@ -24,7 +24,10 @@ _NAME_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 
 
 def clean_name(name: str) -> str:
-    return _NAME_GAP.sub("", name).strip() if name else name
+    # (most names hold no whitespace at all: they are returned as they are, without a regex)
+    if not name or (name.isprintable() and " " not in name and "\u3000" not in name and "\xa0" not in name):
+        return name
+    return _NAME_GAP.sub("", name).strip()
 
 Level = Literal["nation", "province", "city", "county", "township", "village"]
 Role = Literal["lead", "support"]

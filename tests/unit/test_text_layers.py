@@ -164,3 +164,22 @@ def test_an_enumeration_under_its_lead_stays_in_its_item() -> None:
     assert [t.number for t in rec.tasks] == ["(一)", "1", "2"]
     first = rec.tasks[0]
     assert first.text.endswith("3.在校学生。") and "2.教师；" in first.text
+
+
+def test_width_is_the_east_asian_width() -> None:
+    # The margin is measured with one regex instead of a lookup per character: it must agree with
+    # Unicode's East Asian Width (W and F count two) on every character policy texts use.
+    import unicodedata
+
+    from healthgov.extract.formats.wraps import width
+
+    # the blocks Chinese policy texts are written in (Latin, punctuation, CJK symbols and ideographs,
+    # compatibility, small and full-width forms), and every character of the real documents
+    blocks = [(0x20, 0x250), (0x2000, 0x2070), (0x2190, 0x2200), (0x2460, 0x2500), (0x3000, 0x3040),
+              (0x4E00, 0xA000, 7), (0xF900, 0xFB00), (0xFE10, 0xFE70), (0xFF00, 0xFFF0)]
+    chars = [chr(c) for b in blocks for c in range(*b)]
+    for f in [*EXTRA.glob("*.txt"), *(Path(__file__).resolve().parents[2] / "corpus").glob("*.txt")]:
+        chars += sorted(set(f.read_text(encoding="utf-8")))
+    wrong = [ch for ch in chars if unicodedata.category(ch)[0] != "C"
+             and width(ch) != (2 if unicodedata.east_asian_width(ch) in "WF" else 1)]
+    assert not wrong, [hex(ord(c)) for c in wrong[:10]]

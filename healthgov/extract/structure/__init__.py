@@ -104,9 +104,10 @@ _ENUM_ITEM_MAX = 60
 def _fold_enumerations(lay: Layout, heads: list[Head]) -> None:
     """Short items listed under "下列…：" are the enumeration of the item above them, not tasks of
     their own: they stay its text (issue 25). Items that carry sentences of their own stay items."""
+    folded: set[int] = set()  # ids of folded heads (a Head compares by value: identity is meant)
     for h in list(heads):
         kids = h.children
-        if not kids or any(k.children for k in kids) or h not in heads:
+        if not kids or any(k.children for k in kids) or id(h) in folded:
             continue
         prev = lay.prev_content(kids[0].line - 1)
         if prev < h.line or not _ENUM_LEAD.search(lay.lines[prev].s):
@@ -114,8 +115,9 @@ def _fold_enumerations(lay: Layout, heads: list[Head]) -> None:
         if any(len(lay.lines[k.line].s) > _ENUM_ITEM_MAX or "。" in lay.lines[k.line].s[:-1] for k in kids):
             continue
         h.children = []
-        for k in kids:
-            heads.remove(k)
+        folded.update(id(k) for k in kids)
+    if folded:
+        heads[:] = [h for h in heads if id(h) not in folded]
 
 
 def _provision_heads(heads: list[Head]) -> list[Head] | None:

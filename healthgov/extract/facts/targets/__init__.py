@@ -23,6 +23,7 @@ from healthgov.extract.facts.targets.indicators import resolve_indicator
 from healthgov.extract.facts.targets.labelled import aligned_row_targets, labelled_targets
 from healthgov.extract.facts.targets.phrases import text_targets
 from healthgov.extract.facts.targets.tables import table_targets
+from healthgov.extract.numbers import normalise_digits
 from healthgov.records import Span, Target, Task
 
 # Units of a time limit or a frequency: without a target year, a quantity in them is a standing rule.
@@ -32,10 +33,11 @@ NORM_UNITS = frozenset({"小时", "分钟", "日", "天", "工作日", "个工�
 def extract_targets(doc: DocView, tasks: list[Task], policy_id: str) -> list[Target]:
     """Every quantitative target of the document, ids ``{policy_id}/g{n}`` in document order."""
     rows: list[Span] = []
-    labelled = labelled_targets(doc, tasks) + aligned_row_targets(doc, tasks, rows)
+    norm = normalise_digits(doc.simp)  # digits normalised once, for every reader below
+    labelled = labelled_targets(doc, tasks, norm) + aligned_row_targets(doc, tasks, norm, rows)
     rows += [g.span for g in labelled if g.span is not None]
     # a labelled row's values are read once, as the table's
-    text = [g for g in text_targets(doc, tasks)
+    text = [g for g in text_targets(doc, tasks, norm)
             if not (g.span and any(r.start - 40 <= g.span.start < r.end for r in rows))]
     targets = text + table_targets(doc, tasks) + labelled
     # A regulation's provisions state rules (payment standards, 元/日, reimbursement ratios,

@@ -12,7 +12,6 @@ from healthgov.extract.document import DocView
 from healthgov.extract.facts.targets.clauses import task_of
 from healthgov.extract.facts.targets.comparators import NATURE
 from healthgov.extract.facts.targets.tables import parse_cell_value, split_unit
-from healthgov.extract.numbers import normalise_digits
 from healthgov.records import Span, Target, Task
 
 _ROW = re.compile(r"指标\s*[:：]\s*(?P<ind>[^：:\n]{2,60}?)\s*(?=(?:19|20)\d{2}\s*年\s*[:：])")
@@ -22,8 +21,8 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*[:：]\s*")
 _ROW_END = re.compile(r"领域\s*[:：]|指标\s*[:：]|。|\n(?!\s*(?:(?:19|20)\d{2}\s*年\s*[:：]|[\d.≥≤<>]))")
 
 
-def labelled_targets(doc: DocView, tasks: list[Task]) -> list[Target]:
-    norm = normalise_digits(doc.simp)
+def labelled_targets(doc: DocView, tasks: list[Task], norm: str) -> list[Target]:
+    """``norm``: the simplified text with its digits normalised (``numbers.normalise_digits``)."""
     issued = doc.policy.issued_on or doc.policy.published_on
     issue_year = int(issued[:4]) if issued and issued[:4].isdigit() else None
     out: list[Target] = []
@@ -65,17 +64,19 @@ _BASE_COL = re.compile(r"基期|基线|现状")
 _ROW_NATURE = re.compile(r"\s(?P<nature>预期性|约束性|倡导性)(?P<tail>[\u4e00-\u9fff（）()]{0,14})$")
 # Lines that are not a row's: a group label, the header printed again after a page break.
 _NOT_ROW = re.compile(r"^(?:结果性指标|个人和社会倡导性指标|政府工作指标|社会倡导性指标)$|目标值|指标性质|基期水平")
+_ROW_NATURE_ANYWHERE = re.compile(r"\s(?:预期性|约束性)")
 _NOTE_LINE = re.compile(r"^(说明|计算方法|注)\s*[:：]")
 _TOP_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 
 
-def aligned_row_targets(doc: DocView, tasks: list[Task], rows: list[Span] | None = None) -> list[Target]:
+def aligned_row_targets(doc: DocView, tasks: list[Task], norm: str, rows: list[Span] | None = None) -> list[Target]:
     """Indicator rows of a table whose text layer keeps a row on one line, its cells separated by
     spaces and closed by the nature column: the cells are read when their number is the header's
     (a value written with a space inside would shift the columns: such a row is left out). Every
     row read, with targets or not, is added to ``rows``: its numbers are the table's, not prose."""
-    norm = normalise_digits(doc.simp)
     out: list[Target] = []
+    if not _ROW_NATURE_ANYWHERE.search(norm, doc.body_start):
+        return []  # no nature column anywhere: no such table (most documents)
     # A table the structure stage recovered (TAB-separated, HTML, DOCX) is read as a table already.
     tables = [(t.span.start, t.span.end) for t in doc.tables]
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*", norm)

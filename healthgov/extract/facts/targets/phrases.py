@@ -24,7 +24,6 @@ from healthgov.extract.facts.targets.indicators import indicator_for, split_subj
 from healthgov.extract.facts.targets.tables import is_indicator_table, table_notes
 from healthgov.extract.numbers import (
     five_year_plan_end,
-    normalise_digits,
 )
 from healthgov.ids import to_simplified
 from healthgov.records import Span, Target, Task
@@ -151,8 +150,8 @@ def _tidy(indicator: str) -> str:
     return t.strip(" ，,、") or indicator
 
 
-def text_targets(doc: DocView, tasks: list[Task]) -> list[Target]:
-    norm = normalise_digits(doc.simp)
+def text_targets(doc: DocView, tasks: list[Task], norm: str) -> list[Target]:
+    """``norm``: the simplified text with its digits normalised (``numbers.normalise_digits``)."""
     excluded = _excluded_ranges(doc)
     issue_year = _issue_year(doc)
     out: list[Target] = []
