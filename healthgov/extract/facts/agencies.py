@@ -61,7 +61,7 @@ _CHAR_LEVEL: dict[str, Level] = {
 # The four municipalities directly under the central government are province-level although
 # their names end in 市: administrative geography, not vocabulary.
 _MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
-_GENERIC_CORE = re.compile(r"(部门|机构|单位|有关方面)$")
+GENERIC_CORE = re.compile(r"(部门|机构|单位|有关方面)$")
 
 
 def _scheme() -> Scheme | None:
@@ -71,7 +71,7 @@ def _scheme() -> Scheme | None:
         return None
 
 
-def _tokens(prefix: str) -> list[str] | None:
+def prefix_tokens(prefix: str) -> list[str] | None:
     """Tokenise a prefix; None when it is not entirely made of prefix tokens."""
     toks = _tokens_cached(prefix)
     return None if toks is None else list(toks)
@@ -80,10 +80,10 @@ def _tokens(prefix: str) -> list[str] | None:
 # The functions below depend only on their string arguments and the vocabularies (loaded once
 # per process): unit names and prefixes repeat within and across documents, so their results
 # are cached (bounded). Mutable results are cached as tuples and copied.
-_CACHE = 1 << 16
+CACHE_SIZE = 1 << 16
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=CACHE_SIZE)
 def _tokens_cached(prefix: str) -> tuple[str, ...] | None:
     out: list[str] = []
     pos = 0
@@ -112,11 +112,11 @@ def _tokens_cached(prefix: str) -> tuple[str, ...] | None:
     return tuple(out)
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=CACHE_SIZE)
 def is_level_prefix(s: str) -> bool:
     """True when s is nothing but a jurisdiction/level prefix ("各区", "县(市)", "省", "各级")."""
     s = s.strip()
-    toks = _tokens(s) if s else None
+    toks = prefix_tokens(s) if s else None
     # "各设区市人民政府" is a body (a prefix only before a department's name), not a bare prefix.
     return bool(toks) and any(t not in "、，," for t in toks) and toks[-1] != "人民政府"
 
@@ -170,8 +170,9 @@ def _prefix_level(
     return level, place
 
 
-@lru_cache(maxsize=_CACHE)
-def _clean(name: str) -> str:
+@lru_cache(maxsize=CACHE_SIZE)
+def clean_core(name: str) -> str:
+    """A name compared as a body: simplified, no whitespace, no trailing 等 or punctuation."""
     s = to_simplified(name)
     s = re.sub(r"\s+", "", s)
     s = re.sub(r"等+$", "", s)
@@ -198,7 +199,7 @@ def _exact_split(s: str, scheme: Scheme | None) -> tuple[Concept, list[str], str
         return c, [], s
     for i in range(1, len(s)):
         core = s[i:]
-        toks = _tokens(s[:i])
+        toks = prefix_tokens(s[:i])
         if toks is None:
             continue
         c = _lookup(scheme, core)
@@ -237,7 +238,7 @@ def _matcher(scheme: Scheme) -> tuple[list[tuple[str, Concept]], LabelMatcher]:
 def _lenient_tokens(text: str) -> list[str]:
     """Tokens of the longest leading part of text that parses as a prefix ([] if none)."""
     for i in range(len(text), 0, -1):
-        toks = _tokens(text[:i])
+        toks = prefix_tokens(text[:i])
         if toks is not None:
             return toks
     return []
@@ -254,7 +255,7 @@ def resolve_agency(name: str, jurisdiction: Jurisdiction | None = None) -> Agenc
     if hit is None:
         ref = _resolve(name, jurisdiction)
         hit = (ref.name, ref.agency_type, ref.level, ref.jurisdiction, ref.name_form)
-        if len(_RESOLVED) >= _CACHE:
+        if len(_RESOLVED) >= CACHE_SIZE:
             _RESOLVED.clear()
         _RESOLVED[key] = hit
     return AgencyRef(*hit)
@@ -271,7 +272,7 @@ def _resolve(name: str, jurisdiction: Jurisdiction | None = None) -> AgencyRef:
     contained in the name. The surface form is kept as written.
     """
     surface = name.strip()
-    s = _clean(surface)
+    s = clean_core(surface)
     ref = AgencyRef(name=surface)
     scheme = _scheme()
     if not s:
@@ -301,7 +302,7 @@ def _resolve(name: str, jurisdiction: Jurisdiction | None = None) -> AgencyRef:
     elif m := re.match(r"团?(省|市|县|区)委", core):
         # Whole forms carrying their own tier word ("团省委").
         ref.level, ref.jurisdiction = _prefix_level([m.group(1)], jurisdiction)
-    elif jurisdiction is not None and not _GENERIC_CORE.search(core):
+    elif jurisdiction is not None and not GENERIC_CORE.search(core):
         if core.endswith("部") and "委" not in core and jurisdiction.level != "nation":
             # Ministries (部) exist only nationally; provinces have 厅.
             ref.level, ref.jurisdiction = "nation", "全国"
@@ -331,7 +332,7 @@ def unplaced_remainder(name: str) -> str | None:
     """What follows the agency label in a name when it is not a place ("医保" of a merged
     "…卫生健康委医保局", "办公室"): the name is not one body of a place, so it gets no jurisdiction
     from it (the caller warns)."""
-    s = _clean(name)
+    s = clean_core(name)
     scheme = _scheme()
     if not s or _exact_split(s, scheme) is not None:
         return None
@@ -345,11 +346,11 @@ def unplaced_remainder(name: str) -> str | None:
 _SEAL = re.compile(r"[（(](代章|印章|章|盖章|签章)[)）]")
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=CACHE_SIZE)
 def is_body_name(s: str) -> bool:
     """A name that is a body on its own: a (prefixed) agency-type label, or a well-formed body name
     (ends in 委员会/局/厅/部/办/政府 ...)."""
-    c = _clean(_SEAL.sub("", s))
+    c = clean_core(_SEAL.sub("", s))
     return len(c) >= 2 and bool(re.search(r"[\u4e00-\u9fff]{2}", c)) and (resolves(c) or ends_unit(c))
 
 
@@ -397,19 +398,19 @@ def name_form(concept: Concept, tokens: list[str], core: str, place: str | None,
     return f"current:{core}"
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=CACHE_SIZE)
 def resolves(name: str) -> bool:
     """True when a name is exactly a (prefixed) agency-type label: used to decide on 和/及."""
-    s = _clean(name)
+    s = clean_core(name)
     return bool(s) and _exact_split(s, _scheme()) is not None
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=CACHE_SIZE)
 def ends_unit(s: str) -> bool:
     # Without a vocabulary, a piece ending like a body name still counts as a unit.
-    return bool(re.search(r"(委员会|委|局|厅|部|办|办公室|政府|中心|院|会|联|协|团|机构|部门|海关)$", _clean(s)))
+    return bool(re.search(r"(委员会|委|局|厅|部|办|办公室|政府|中心|院|会|联|协|团|机构|部门|海关)$", clean_core(s)))
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=CACHE_SIZE)
 def resolves_any(name: str) -> bool:
     return resolve_agency(name).agency_type is not None

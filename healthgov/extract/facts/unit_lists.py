@@ -7,16 +7,16 @@ import re
 from functools import lru_cache
 
 from healthgov.extract.facts.agencies import (
-    _CACHE,
-    _GENERIC_CORE,
+    CACHE_SIZE,
     CLOSERS,
     CONNECTIVES,
+    GENERIC_CORE,
     LIST_SEPARATORS,
     OPENERS,
-    _clean,
-    _tokens,
+    clean_core,
     ends_unit,
     is_level_prefix,
+    prefix_tokens,
     resolves,
     resolves_any,
 )
@@ -54,7 +54,7 @@ def split_units(s: str) -> list[tuple[str, int, int]]:
     return list(_split_units(s))
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=CACHE_SIZE)
 def _split_units(s: str) -> tuple[tuple[str, int, int], ...]:
     """Split a list of responsible units; offsets are relative to s.
 
@@ -113,15 +113,15 @@ def _split_units(s: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=CACHE_SIZE)
 def unit_stem(name: str) -> str | None:
     """A unit's name without its level or place prefix ("区财政部门" → "财政部门", "县(市)政府" →
     "政府"), when the rest is a body's name; else None."""
-    c = _clean(name)
+    c = clean_core(name)
     for i in range(1, len(c) - 1):
         head = c[:i]
         balanced = sum(ch in OPENERS for ch in head) == sum(ch in CLOSERS for ch in head)
-        if balanced and c[i] not in OPENERS and c[i] not in CLOSERS and is_level_prefix(head) and (resolves(c[i:]) or _GENERIC_CORE.search(c[i:]) and ends_unit(c[i:])):
+        if balanced and c[i] not in OPENERS and c[i] not in CLOSERS and is_level_prefix(head) and (resolves(c[i:]) or GENERIC_CORE.search(c[i:]) and ends_unit(c[i:])):
             return c[i:]
     return None
 
@@ -145,13 +145,13 @@ def _split_connectives(s: str, a: int, b: int, depth: list[int]) -> list[tuple[i
     return [(a, b)]
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=CACHE_SIZE)
 def _is_others(s: str) -> bool:
     # "……和相关部门" / "及有关单位": the other units concerned.
     return bool(re.fullmatch(r"\s*(相关|有关|其他|其它)\S{0,6}(部门|单位|方面|机构)\s*", s))
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=CACHE_SIZE)
 def _starts_with_prefix(s: str) -> bool:
-    c = _clean(s)
-    return any(_tokens(c[:i]) is not None for i in range(1, min(len(c), 12)))
+    c = clean_core(s)
+    return any(prefix_tokens(c[:i]) is not None for i in range(1, min(len(c), 12)))
