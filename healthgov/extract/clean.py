@@ -14,6 +14,7 @@ happens to mention a keyword (the line-length guards below).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 
 from healthgov.records import Removed, Span
@@ -62,6 +63,24 @@ _RULES: list[tuple[str, re.Pattern[str], int]] = [
 # printed after the first page's text, a table of contents): a task's text steps over them (it goes
 # on after them) and the fact extractors never read them; web chrome ends a task.
 PAGE_KINDS = frozenset({"page", "running-header", "mark", "letterhead", "title", "contents"})
+
+def without_page_layer(text: str, start: int, end: int, page: list[tuple[int, int]]) -> str:
+    """``text[start:end]`` without the page-layer spans inside it (``page``: sorted (start, end)
+    of the removed lines of ``PAGE_KINDS``), each with the line break after it: an item's text or
+    a name as a reader reads it over a page break. The one way the project cuts the page layer."""
+    i = bisect_right(page, (start, len(text) + 1))
+    out, pos = [], start
+    while i < len(page) and page[i][1] <= end:
+        a, b = page[i]
+        if a > start:
+            out.append(text[pos:a])
+            pos = b + 1 if text[b : b + 1] == "\n" else b
+        i += 1
+    if not out:
+        return text[start:end]
+    out.append(text[pos:end] if end > pos else "")
+    return re.sub(r"\n[ \t\u3000\f]*(?=\n)", "", "".join(out)).rstrip("\n")
+
 
 # The last word of a document title; only such lines count as repeated page titles (a
 # signature repeating the issuer's letterhead is not chrome).

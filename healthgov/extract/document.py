@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from healthgov.extract.clean import PAGE_KINDS
+from healthgov.extract.clean import PAGE_KINDS, without_page_layer
 from healthgov.records import Policy, Removed, Section, Span
 
 
@@ -41,6 +41,7 @@ class DocView:
     tables: list[Table] = field(default_factory=list)
     removed: list[Removed] = field(default_factory=list)
     body_start: int = 0  # where the policy text proper starts (after header, chrome, cover letter)
+    _page: list[tuple[int, int]] | None = field(default=None, repr=False)  # the page layer, sorted
 
     def section(self, section_id: str | None) -> Section | None:
         for s in self.sections:
@@ -50,12 +51,10 @@ class DocView:
 
     def written(self, start: int, end: int) -> str:
         """``text[start:end]`` without the page layer inside it (a page number printed in the middle
-        of a name broken by the page): a name as the reader reads it."""
-        cut = [r.span for r in self.removed if r.kind in PAGE_KINDS and start < r.span.end and r.span.start < end]
-        if not cut:
-            return self.text[start:end]
-        keep = [self.text[i] for i in range(start, end) if not any(sp.start <= i < sp.end for sp in cut)]
-        return "".join(keep)
+        of a name broken by the page): a name as the reader reads it (``clean.without_page_layer``)."""
+        if self._page is None:
+            self._page = sorted((r.span.start, r.span.end) for r in self.removed if r.kind in PAGE_KINDS)
+        return without_page_layer(self.text, start, end, self._page)
 
     def is_removed(self, pos: int) -> bool:
         return any(r.span.start <= pos < r.span.end for r in self.removed)

@@ -9,10 +9,9 @@ character, so every offset still indexes the original text.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from healthgov.extract.clean import PAGE_KINDS, TITLE_END, line_spans, strip_span
+from healthgov.extract.clean import PAGE_KINDS, TITLE_END, line_spans, strip_span, without_page_layer
 from healthgov.extract.dates import find_dates, is_date_line
 from healthgov.extract.facts.agencies import ends_unit, is_body_name, split_on_gaps
 from healthgov.ids import DOC_NUMBER, WS, normalise_forms
@@ -84,23 +83,10 @@ class Layout:
         return "".join(ln.s for ln in self.lines[first : last + 1] if not ln.removed)
 
     def text_between(self, start: int, end: int) -> str:
-        """``text[start:end]`` without the page layer inside it (page numbers, running headers,
-        a letterhead printed mid-item): an item's text as a reader reads it over a page break."""
+        """``text[start:end]`` without the page layer inside it (``clean.without_page_layer``)."""
         if self._page_lines is None:  # once per document: the page layer is known by now
             self._page_lines = [(ln.start, ln.end) for ln in self.lines if ln.kind in PAGE_KINDS]
-        page = self._page_lines
-        i = bisect_right(page, (start, len(self.text) + 1))
-        out, pos = [], start
-        while i < len(page) and page[i][1] <= end:
-            a, b = page[i]
-            if a > start:
-                out.append(self.text[pos:a])
-                pos = b + 1
-            i += 1
-        if not out:
-            return self.text[start:end]
-        out.append(self.text[pos:end] if end > pos else "")
-        return re.sub(r"\n[ \t\u3000\f]*(?=\n)", "", "".join(out)).rstrip("\n")
+        return without_page_layer(self.text, start, end, self._page_lines)
 
     def content(self, i: int) -> bool:
         return 0 <= i < len(self.lines) and not self.lines[i].blank and not self.lines[i].removed
