@@ -79,7 +79,7 @@ def _split_units(s: str) -> tuple[tuple[str, int, int], ...]:
     while i < len(pieces):
         a, b = pieces[i]
         chain = [(a, b)]
-        while i + 1 < len(pieces) and is_level_prefix(s[chain[-1][0]:chain[-1][1]].strip()) and s[chain[-1][1]] in "、":
+        while i + 1 < len(pieces) and _bare_level(s[chain[-1][0]:chain[-1][1]].strip()) and s[chain[-1][1]] in "、":
             i += 1
             chain.append(pieces[i])
         if len(chain) > 1:
@@ -111,6 +111,11 @@ def _split_units(s: str) -> tuple[tuple[str, int, int], ...]:
             if x < y:
                 out.append((s[x:y], x, y))
     return tuple(out)
+
+
+def _bare_level(piece: str) -> bool:
+    """A piece that is only a level prefix, its brackets balanced ("县(市)", not a stray "）各区")."""
+    return is_level_prefix(piece) and sum(ch in OPENERS for ch in piece) == sum(ch in CLOSERS for ch in piece)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
