@@ -84,13 +84,37 @@ def _in(ranges: list[tuple[int, int]], pos: int) -> bool:
     return any(a <= pos < b for a, b in ranges)
 
 
-def _scan_regions(doc: DocView, tasks: list[Task]) -> list[tuple[int, int]]:
-    """Task texts and goal sections, merged and in document order."""
-    regions = [(t.span.start, t.span.end) for t in tasks]
+# A goal paragraph opened by a label line rather than a heading ("行动目标：", "工作目标：到2025年…"):
+# the label starts a line; the paragraph runs to the next sub-heading ("——个人和家庭："), a label
+# line ("主要任务："), the next task or the next section.
+_GOAL_LABEL = re.compile(r"(?m)^[ \t\u3000]*[\u4e00-\u9fff]{0,4}目标[ \t\u3000]*[:：]")
+_LABEL_END = re.compile(r"\n[ \t\u3000]*(?:——|[\u4e00-\u9fff]{2,10}[:：][ \t\u3000]*\n)")
+
+
+def _scan_regions(doc: DocView, tasks: list[Task], norm: str) -> list[tuple[int, int]]:
+    """Task texts, goal sections and goal paragraphs, merged and in document order.
+
+    A task reads on to the next task or heading of its section: the text after an item's first
+    lines (an item broken by the page layer, a closing paragraph of the section) is still the
+    section's requirements, never its background (background sections are excluded anyway)."""
+    starts = sorted({t.span.start for t in tasks} | {s.span.start for s in doc.sections})
+    regions = []
+    for t in tasks:
+        inner = [s for s in doc.sections if s.span.start <= t.span.start < s.span.end]
+        end = t.span.end
+        if inner:
+            sec_end = min(s.span.end for s in inner)
+            nxt = next((x for x in starts if x >= t.span.end), sec_end)
+            end = max(end, min(nxt, sec_end))
+        regions.append((t.span.start, end))
     for s in doc.sections:
         title = to_simplified(s.title)
         if _GOAL.search(title) and not _BACKGROUND.search(title):
             regions.append((s.span.start, s.span.end))
+    for m in _GOAL_LABEL.finditer(norm, doc.body_start):
+        stop = _LABEL_END.search(norm, m.end())
+        ends = [x for x in starts if x > m.start()] + [stop.start() if stop else len(norm)]
+        regions.append((m.start(), min(ends)))
     regions.sort()
     merged: list[tuple[int, int]] = []
     for a, b in regions:
@@ -156,7 +180,7 @@ def text_targets(doc: DocView, tasks: list[Task], norm: str) -> list[Target]:
     issue_year = _issue_year(doc)
     out: list[Target] = []
     seen: set[tuple[int, int]] = set()
-    for ra, rb in _scan_regions(doc, tasks):
+    for ra, rb in _scan_regions(doc, tasks, norm):
         anchors = _anchors(norm, ra, rb)
         for hit in find_values(norm, ra, rb):
             if _in(excluded, hit.start) or (hit.start, hit.end) in seen:
