@@ -32,3 +32,18 @@ def test_an_item_reads_on_to_the_next_heading() -> None:
     )
     got = [(t.value, t.unit, t.comparator) for t in rec.targets]
     assert got == [(3.0, "天", "<=")]
+
+
+def test_values_under_a_pair_of_years() -> None:
+    # Under "到2022年和2030年": a list of two values takes the years in order (a comparator written
+    # once serves both), a value written once is the first year's, a list broken over a line after
+    # "；" keeps the anchor, and "在2023年基础上" is a baseline, not the year of the target.
+    rec = extract_text(
+        _HEAD + "一、行动目标\n到 2025 年和 2030 年，40 岁及以上居民血压知晓率分别不低于 50%和 60%；"
+        "签约服务覆盖率在 2023 年基础上提高 10%；\n体检率达到 80%及以上；床位使用率超过 85%和 90%。\n"
+        "二、主要任务\n（一）加强宣传。市卫生健康委负责。\n"
+    )
+    got = [(t.value, t.comparator, t.year) for t in rec.targets]
+    assert got == [(50.0, ">=", 2025), (60.0, ">=", 2030), (10.0, "text", 2025), (80.0, ">=", 2025),
+                   (85.0, ">", 2025), (90.0, ">", 2030)]
+    assert all("40" in t.indicator_text for t in rec.targets[:2])

@@ -96,7 +96,8 @@ def indicator_for(simp: str, ca: int, cb: int, hit: Hit, sent: int) -> str:
 
 
 def split_subjects(subject: str) -> list[str]:
-    parts = [p for p in re.split(r"[、和及]", subject) if p.strip()]
+    # 及 of "30岁及以上居民" qualifies a population, it does not join two subjects.
+    parts = [p for p in re.split(r"[、和]|及(?!以上|以下|其)", subject) if p.strip()]
     return parts
 
 

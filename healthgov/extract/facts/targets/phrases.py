@@ -44,11 +44,22 @@ class _Anchor:
     year: int | None
     deadline: str | None
     future: bool  # 到/前/底: a target anchor, not a statement about the past
+    # "到2022年和2030年": the second year of a pair names the first too (``_respective``).
+    first_of_pair: int | None = None
+
+
+_PAIR_HEAD = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:和|、|及|与)\s*$")
+# A year a change is measured from ("在2019年基础上提高10%", "比2015年降低10%", "与2020年相比") is
+# a baseline, not the year of the target.
+_BASE_AFTER = re.compile(r"\s*(?:的)?(?:基础上|水平上|相比|为基数|为基准)")
+_BASE_BEFORE = re.compile(r"(?:比|较)\s*$")
 
 
 def _anchors(norm: str, start: int, end: int) -> list[_Anchor]:
     out = []
     for m in YEAR_ANCHOR.finditer(norm, start, end):
+        if _BASE_AFTER.match(norm, m.end()) or (not m.group("pre") and _BASE_BEFORE.search(norm, max(0, m.start() - 2), m.start())):
+            continue
         fine = (m.group("fine") or "").strip()
         post = (m.group("post") or "").strip()
         # "2025年底前", "到2024年6月底前": keep the finer deadline as written.
@@ -56,7 +67,8 @@ def _anchors(norm: str, start: int, end: int) -> list[_Anchor]:
         if deadline and deadline[0] in "到至在":
             deadline = deadline.lstrip("到至在截止力争 ")
         future = bool(m.group("pre") and m.group("pre") not in ("在",)) or bool(post) or "底" in fine or "末" in fine
-        out.append(_Anchor(m.start(), int(m.group("y")), deadline, future))
+        pair = None if m.group("pre") else _PAIR_HEAD.search(norm, max(start, m.start() - 12), m.start())
+        out.append(_Anchor(m.start(), int(m.group("y")), deadline, future, int(pair.group(1)) if pair else None))
     for m in PLAN_ANCHOR.finditer(norm, start, end):
         out.append(_Anchor(m.start(), five_year_plan_end(m.group(0)), m.group(0).strip("到至“”\""), True))
     return sorted(out, key=lambda a: a.pos)
@@ -125,6 +137,16 @@ def _scan_regions(doc: DocView, tasks: list[Task], norm: str) -> list[tuple[int,
     return merged
 
 
+def _para(norm: str, pos: int, lo: int) -> int:
+    """Where the paragraph of pos starts, for its year anchor: a line that ends in a clause
+    separator ("…低于14%和10%；" / "合格碘盐…") runs on into the next (a list broken over lines,
+    not a new paragraph)."""
+    a = para_start(norm, pos, lo)
+    while a > lo and norm[: a - 1].rstrip()[-1:] in ("；", ";", "，", ",", "、"):
+        a = para_start(norm, a - 1, lo)
+    return a
+
+
 _FREQUENCY = re.compile(r"每(?:\d+|[一两二三四五六七八九十])?个?(?:年|季度|月|周|星期|天|日|小时)(?!前|底|内)")
 _CODES = re.compile(r"^[\u4e00-\u9fff]{0,4}(编码|代码|字段|数据元|术语)")
 _PRESENT = re.compile(r"已|目前|现有|现已|当前")
@@ -180,14 +202,16 @@ def text_targets(doc: DocView, tasks: list[Task], norm: str) -> list[Target]:
     issue_year = _issue_year(doc)
     out: list[Target] = []
     seen: set[tuple[int, int]] = set()
-    for ra, rb in _scan_regions(doc, tasks, norm):
+    regions = _scan_regions(doc, tasks, norm)
+    pairs: dict[int, int] = {}  # id(target) -> the first year of the year pair it is anchored to
+    for ra, rb in regions:
         anchors = _anchors(norm, ra, rb)
         for hit in find_values(norm, ra, rb):
             if _in(excluded, hit.start) or (hit.start, hit.end) in seen:
                 continue
             ca, cb = clause_bounds(norm, hit.start, ra, rb)
             sent = sentence_start(norm, hit.start, ra)
-            para = para_start(norm, hit.start, ra)
+            para = _para(norm, hit.start, ra)
             # A quota per period: "每年开展1次", "每周1次", "每3天1次" (the clause's, before the value).
             freq = _FREQUENCY.search(norm, ca, hit.start)
             yearly = freq is not None
@@ -215,19 +239,20 @@ def text_targets(doc: DocView, tasks: list[Task], norm: str) -> list[Target]:
                     span=Span(hit.start, hit.end),
                 )
             )
-    _pair_lists(out, doc)
+            if anchor is not None and anchor.first_of_pair is not None:
+                pairs[id(out[-1])] = anchor.first_of_pair
+    paired = _pair_lists(out, doc)
     _shared_qualifiers(out, norm)
-    _respective(out, norm)
+    _respective(out, norm, pairs, paired)
     return out
 
 
-_TWO_YEARS = re.compile(r"(?P<y1>(?:19|20)\d{2})\s*年\s*(?:和|、|及|与)\s*(?P<y2>(?:19|20)\d{2})\s*年")
-
-
-def _respective(targets: list[Target], norm: str) -> None:
-    """"到2022年和2030年，…分别不低于22%和30%": a list of values under two years takes them in
-    order (the first half the first year), and the comparator written once before 分别's list
-    belongs to every value of it."""
+def _respective(targets: list[Target], norm: str, pairs: dict[int, int], paired: set[int]) -> None:
+    """A list of values ("…不低于22%和30%", "分别提高到30%、18%和45%、25%") under one comparator
+    written before it: the comparator belongs to every value of the list. Under a pair of years
+    ("到2022年和2030年，…"), the values take the years in order, the first half the first year;
+    a value written once, or one per indicator of the list ("A和B分别达到x和y"), is the first
+    year's (the nearer target, kept to the later year)."""
     i = 0
     while i < len(targets):
         j = i
@@ -236,25 +261,25 @@ def _respective(targets: list[Target], norm: str) -> None:
             j += 1
         group = targets[i : j + 1]
         i = j + 1
-        if len(group) < 2 or group[0].span is None:
-            continue
-        head = norm[max(0, group[0].span.start - 40) : group[0].span.start]
-        if "分别" not in head[-12:]:
-            continue
         first = group[0].comparator
         if first not in ("=", "text"):
             for t in group[1:]:
                 if t.comparator == "=":
                     t.comparator = first
-        m = next(reversed(list(_TWO_YEARS.finditer(norm, norm.rfind("。", 0, group[0].span.start) + 1,
-                                                   group[0].span.start))), None)
-        if m is not None and len(group) % 2 == 0 and all(t.year == int(m.group("y2")) for t in group):
-            for t in group[: len(group) // 2]:
-                t.year = int(m.group("y1"))
+        y1 = {pairs.get(id(t)) for t in group}
+        if len(y1) != 1 or None in y1:
+            continue
+        first_year = y1.pop()
+        own = all(id(t) in paired for t in group)  # one value per indicator of the list
+        early = group[: len(group) // 2] if len(group) % 2 == 0 and not own else group
+        for t in early:
+            t.year = first_year
 
 
-def _pair_lists(targets: list[Target], doc: DocView) -> None:
-    """"A、B和C分别达到x、y和z": pair each value with its indicator when the counts agree."""
+def _pair_lists(targets: list[Target], doc: DocView) -> set[int]:
+    """"A、B和C分别达到x、y和z": pair each value with its indicator when the counts agree; the ids
+    of the targets paired."""
+    paired: set[int] = set()
     i = 0
     while i < len(targets):
         j = i
@@ -272,7 +297,9 @@ def _pair_lists(targets: list[Target], doc: DocView) -> None:
             if len(parts) == len(group):
                 for t, p in zip(group, parts, strict=True):
                     t.indicator_text = p.strip()
+                    paired.add(id(t))
         i = j + 1
+    return paired
 
 
 def _shared_qualifiers(targets: list[Target], norm: str) -> None:
