@@ -190,6 +190,18 @@ def _page_layer(simp: str, spans: list[tuple[int, int]], kinds: list[str | None]
         elif len(s) <= 40 and not re.search(r"[。；;]", s):
             by_text.setdefault(s, []).append(i)
     pages = len(breaks)
+    # The issuer's name alone beside a break, as printed at the head of the document ("佛山市疾病预防
+    # 控制中心" under a page's last line, the title opening "佛山市疾病预防控制中心关于…"), is the
+    # page's running footer even in a document too short to repeat it three times.
+    # It interrupts a sentence (the line before it does not end one), which a signature never does.
+    head = [x for x in lines[:12] if x][:6]
+    for s, idx in by_text.items():
+        if not (4 <= len(s) <= 30 and not re.search(r"[，,。；;：:、]", s) and any(h != s and h.startswith(s) for h in head)):
+            continue
+        for i in idx:
+            before = next((lines[j] for j in range(i - 1, -1, -1) if lines[j]), "")
+            if place[i][1] == 1 and before and not re.search(r"[。；;：:！!？?）)]$", before):
+                kinds[i] = "running-header"
     for s, idx in by_text.items():
         same_place = Counter(place[i] for i in idx).most_common(1)[0][1]
         if same_place >= max(_RUNNING_MIN, pages * 0.3) and len(idx) == sum(1 for x in lines if x == s):

@@ -49,7 +49,7 @@ def _task_responsibilities(doc: DocView, t: Task, duties: list[Duty], juris, war
     off = t.span.start
     for d in duties:
         span = Span(off + d.sentence[0], off + d.sentence[1])
-        entries = [(u, d.role, d.basis) for u in d.units] + [(u, d.object_role, "prose") for u in d.supporters]
+        entries = [(u, d.role, d.basis) for u in d.units] + [(u, d.object_role, d.object_basis) for u in d.supporters]
         for u, role, basis in entries:
             name = _surface(doc, u, off)
             key = re.sub(r"\s+", "", u.name)
@@ -72,6 +72,8 @@ def _task_responsibilities(doc: DocView, t: Task, duties: list[Duty], juris, war
 def _surface(doc: DocView, u: Named, off: int) -> str:
     """The name as written; a list item gets the generic head of its list ("财政" → "财政部门")."""
     name = doc.written(off + u.start, off + u.end)
+    if u.prefix:
+        name = doc.text[off + u.prefix_at : off + u.prefix_at + len(u.prefix)] + name
     if u.head:
         name += doc.text[off + u.head_at : off + u.head_at + len(u.head)]
     return name

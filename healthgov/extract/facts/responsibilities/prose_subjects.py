@@ -18,6 +18,17 @@ from dataclasses import dataclass
 
 from healthgov.extract.facts.agencies import ends_unit, is_level_prefix, resolve_agency, resolves
 from healthgov.extract.facts.collectives import is_collective
+from healthgov.extract.facts.responsibilities.predicates import (
+    ACT_VERBS,
+    ADVERBIALS,
+    CONDITION_MODAL,
+    COPULA_DUTY,
+    LEAD_VERB,
+    SUPPORT_VERB,
+    VERB,
+    is_narrative,
+    is_permissive,
+)
 from healthgov.extract.facts.unit_lists import split_units, unit_stem
 
 BOUNDARY = "，,。；;：:\n！!？?"
@@ -25,13 +36,15 @@ SENTENCE_END = "。；;！!？?\n"
 _MAX_SUBJECT = 60
 
 _BODY_SUFFIX = re.compile(
-    r"(部门|委员会|委|局|厅|办公室|办|部|院|中心|机构|政府|会|署|所|站|处|小组|领导小组)$"
+    r"(部门|委员会|委|局|厅|办公室|办|院|中心|机构|政府|署|站|处|小组|领导小组|"
+    # a one-character head names a body only in these words ("核心区所", "十五运会", "全部" do not)
+    r"指挥部|工作部|联合会|协会|学会|监会|研究所|事务所|派出所|监督所|检验所|检测所|管理所)$"
 )
 # Names that end like a body but are institutions or not bodies at all.
 _NOT_BODY = re.compile(
     r"(医院|卫生院|医疗机构|卫生机构|服务机构|养老机构|托育机构|托幼机构|教育机构|研究院|学院|学校|幼儿园|集团|公司|企业|"
     r"疾病预防控制机构|疾控机构|采供血机构|血站|场所|干部|人员|教师|群众|居民|家庭|诊所|门诊部|医养机构|"
-    r"服务中心|专业机构|社会|委员|都会|机会|大会|协会会员)$"
+    r"服务中心|专业机构|社会|委员|都会|机会|大会|协会会员|医疗中心|急救中心|救治中心|康复中心|体检中心|诊疗中心|保健院|保健所)$"
 )
 _GENERIC = re.compile(r"(各|其他|其它)?(有关|相关|牵头|其他|其它|责任|主管|配合|各)?(部门|单位|方面|机构)")
 # Words that cannot be inside a body name: a "name" containing them is a clause, not a body.
@@ -48,36 +61,15 @@ _LEADING_VERB = re.compile(
     r"配合|会同|协助|深化|推进|发挥|强化|完善|建立|健全|落实|提升|优化|加快|做好|开展|实施|积极|充分|进一步|"
     r"同时|其中|此外|并|以|按照|根据|围绕|结合|坚持|确保|探索|引导|统筹|牵头|负责|承担"
 )
+# A name the vocabulary does not know that opens with an adverb or an action verb is a clause
+# ("理顺党委…", "全力推进区妇幼保健院…", "合理确定政府…"), not a body.
+_OPENS_PREDICATE = re.compile(rf"(?:{ADVERBIALS})(?:{ACT_VERBS})|合理|全力|全面|大力|积极")
 _VERB_START = re.compile(r"部署|办理|办好|院内|处理|处置|会商|署名|所有|所属|站在|中心|局部|办")
 # A body's name never holds 由 ("by") or opens with the document speaking of itself (本办法 …).
 _SELF_OR_BY = re.compile(r"由|^本(?:办法|方案|规定|条例|细则|规则|意见|通知|计划|决定|措施|实施)")
 _CLAUSE_WORD = re.compile(r"后(?!勤)|通过|提交|报送|报请|报经|上送|送至|立即|及时|经过|按照|根据|之前|以后")
 _DIST_HEAD = re.compile(r"(?P<items>.+?)等?(?P<head>(?:主管|行政|管理|职能)?部门|单位)")
 
-_MODAL = r"(?:要|应当|应|须|必须|需|务必)(?!求|用|对|届|收|付|知|急)"
-_ADVERB = (
-    r"(?:将|予以|密切|继续|进一步|切实|认真|积极|主动|及时|按照职责分工|按职责分工|按职责|分别|共同|统一|具体|也|还|并|均|同时|重点|"
-    # a law's adverbials: "X依据各自职责负责…", "X依照本法规定…", "X在各自职责范围内…"
-    r"(?:依据|依照|根据|按照)(?:各自)?(?:的)?职责(?:分工)?|在各自(?:的)?职责范围内|依法|根据需要|"
-    # "X依照有关…法律、行政法规规定的权限和程序，决定…": the rule the subject acts under
-    r"(?:依照|依据|根据|按照)[^。；;，,\n]{0,50}?(?:规定|职责|权限和程序|程序|要求)(?:的权限和程序)?[，,]?)?"
-)
-_WHEN = r"(?:于?\d{4}年[^，,。；;]{0,10}?(?:前|起)，?|每年\d{0,2}月?底?前)?"
-_LEAD_VERB = r"发挥牵头|负责(?!人)|牵头|主管|承担|会同|联合|统筹|负(?:领导|主体|监管|总|直接|主要)?责(?:任)?"
-_SUPPORT_VERB = r"配合|协同|协助|参与"
-_OTHER_VERB = (
-    r"组织|指导|监督|督促|制定|出台|建立|推行|印发|完成|开展|实施|落实|做好|研究|汇总|发布|拟定|审核|认定|"
-    r"部署|编制|制订|实行|成立|设立|组建|明确|"
-    # what a law's article has its subject do: "国务院疾病预防控制部门公布…", "…决定…", "…采取…"
-    r"公布|决定|采取|指定|确定|批准|审批|通报|提供|划定|调整|协调|储备|"
-    # what a place is to build or run: "每个区县打造1—2个次中心", "每个建制乡镇办好1所卫生院"
-    r"打造|办好|设置|配备|"
-    # A body opening a clause with an action verb and no modal: "国家卫生健康委加强统筹规划".
-    r"加强|推进|推动|完善|健全|强化|提升|规范|加快|深化|优化|保障|确保|支持|指导"
-)
-VERB = re.compile(
-    rf"{_WHEN}(?P<modal>{_MODAL})?{_ADVERB}(?P<verb>{_LEAD_VERB}|{_SUPPORT_VERB}|{_OTHER_VERB})?"
-)
 _AFTER_OBJECT = re.compile(r"按照|按|共同|加强|推进|抓紧|联合|做好|对|在|就|，")
 # "地方各级人民政府对本地区工作负领导责任"
 _ANSWERS_FOR = re.compile(r"对[^，,。；;]{1,24}?(?:负(?:领导|主体|监管|总|直接|主要)?责|进行|开展|实施|履行)")
@@ -105,6 +97,8 @@ class Named:
     head_at: int = -1  # where that head is written (relative offset)
     known: bool = True  # resolves in the agency-type vocabulary
     collective: bool = False  # a class of bodies: 各地, 各省份, 相关部门 (see facts.collectives)
+    prefix: str = ""  # a level a list's first item gives a bare later one ("各级党委、政府" → 各级政府)
+    prefix_at: int = -1  # where that prefix is written (relative offset)
 
 
 @dataclass
@@ -115,6 +109,7 @@ class Duty:
     sentence: tuple[int, int]
     supporters: list[Named]  # bodies named after the verb: "X会同Y" (Y supports), "X配合Y" (Y leads)
     object_role: str = "support"
+    object_basis: str = "prose"
 
 
 # A town or a street named as the subject of a duty stands for its government.
@@ -141,6 +136,8 @@ def is_body(name: str) -> bool | None:
         return None  # "市级有关部门": the units concerned, not a named body
     if re.search("[和及与、]", name) and len(split_units(name)) > 1:
         return None  # "县健康专家委员会和县卫生健康局" is a list, not one name
+    if _two_bodies(name):
+        return None
     if resolves(name):
         return True
     if _NAMED_TOWN.fullmatch(name) and name not in _NOT_TOWNS:
@@ -148,11 +145,25 @@ def is_body(name: str) -> bool | None:
     if not re.fullmatch(r"[\u4e00-\u9fff（）()]{2,40}", name) or _NOT_BODY.search(name):
         return None
     # (a law's class prefix is not a clause: "县级以上人民政府农业农村部门" holds 以 in 以上)
-    if not _BODY_SUFFIX.search(name) or _DENY.search(_CLASS_PREFIX.sub("", name)) or _VERB_START.match(name):
+    if not _BODY_SUFFIX.search(name) or _DENY.search(_CLASS_PREFIX.sub("", name)) or _VERB_START.match(name) \
+            or _OPENS_PREDICATE.match(name):
         return None
     if len(name) < 3:
         return None
     return resolve_agency(name).agency_type is not None
+
+
+# A body named by what it does, as laws do: "中央军事委员会负责卫生工作的部门", "县级以上人民政府
+#负责传染病防治的部门".
+_RELATIVE_NAME = re.compile(r"(?P<head>[\u4e00-\u9fff]{2,16}?)(?:负责|主管|承担)[\u4e00-\u9fff、]{1,14}的(?:部门|机关|机构|单位)")
+
+
+def _two_bodies(name: str) -> bool:
+    """"区疾控中心会镇街疾控中心": a body, a character or two, and another body is not one name."""
+    for k in range(3, len(name) - 3):
+        if resolves(name[:k]) and any(resolves(name[k + j :]) for j in (1, 2)):
+            return True
+    return False
 
 
 def parse_subject(s: str, start: int, end: int) -> list[Named] | None:
@@ -160,11 +171,17 @@ def parse_subject(s: str, start: int, end: int) -> list[Named] | None:
     phrase = s[start:end]
     if not phrase or phrase[0] in _SEPS or phrase[-1] in _SEPS:
         return None
+    each = _each_place(phrase, start)
+    if each:
+        return each
     levels = _level_list(phrase, start)
     if levels:
-        return levels
+        return _share_level(levels, phrase, start)
     if is_collective(phrase):
         return [Named(phrase, start, end, collective=True)]
+    rel = _RELATIVE_NAME.fullmatch(phrase)
+    if rel and is_body(rel.group("head")) is not None:
+        return [Named(phrase, start, end, known=False)]  # "中央军事委员会负责卫生工作的部门"
     whole = is_body(phrase)
     if whole is not None:
         return [Named(phrase, start, end, known=whole)]
@@ -182,8 +199,41 @@ def parse_subject(s: str, start: int, end: int) -> list[Named] | None:
                 break
             out.append(Named(item, start + a, start + b, known=kind))
         else:
-            return out
+            return _share_level(out, phrase, start)
     return _distributive(phrase, start)
+
+
+_PLACE_WORD = r"(?:省|市|州|县|区|旗|乡|镇|街道|村|社区|市县|县市|区县|县区|县市区|乡镇|镇街)"
+_EACH_PLACE = re.compile(rf"各{_PLACE_WORD}(?:[、和及]{_PLACE_WORD})+")
+
+
+def _each_place(phrase: str, start: int) -> list[Named] | None:
+    """"各镇、街道", "各县、市、区": 各 distributes over the places of the list, each a collective."""
+    if not _EACH_PLACE.fullmatch(phrase):
+        return None
+    out: list[Named] = []
+    for item, a, b in _list_pieces(phrase):
+        if item.startswith("各"):
+            out.append(Named(item, start + a, start + b, collective=True))
+        else:
+            out.append(Named("各" + item, start + a, start + b, collective=True, prefix="各", prefix_at=start))
+    return out
+
+
+_BARE_GOVERNMENT = frozenset({"政府", "人民政府", "党委", "党委政府"})
+_LEADING_LEVEL = re.compile(r"^(?:各级|省级|市级|县级|区级|乡镇|本级|同级|上级|[省市县区镇乡])(?=[\u4e00-\u9fff])")
+
+
+def _share_level(units: list[Named], phrase: str, start: int) -> list[Named]:
+    """"各级党委、政府": a bare government after a first item with a level is of that level."""
+    lead = _LEADING_LEVEL.match(phrase)
+    if lead is None or len(units) < 2 or units[0].start != start:
+        return units
+    for u in units[1:]:
+        if u.name in _BARE_GOVERNMENT and not u.prefix:
+            u.prefix, u.prefix_at = lead.group(), start
+            u.name = lead.group() + u.name
+    return units
 
 
 def _level_list(phrase: str, start: int) -> list[Named] | None:
@@ -311,29 +361,74 @@ _RELATIVE = re.compile(r"[^，,。；;：:\n]{0,14}?的(?:部门|机关|单位|�
 
 
 def subject_at(s: str, p: int) -> Duty | None:
-    """The duty a clause opening at p states with its subject, if any."""
+    """The duty a clause opening at p states with its subject, if any: the first body at p that a
+    predicate follows, or a longer list of bodies ("市卫生健康委与市民政局联合…" names both). A
+    clause that permits (可以, 有权) assigns no duty."""
     limit = min(len(s), p + _MAX_SUBJECT)
+    found: tuple[list[Named], re.Match] | None = None
     for e in range(p + 2, limit + 1):
         if s[e - 1] in BOUNDARY:
-            return None
-        v = VERB.match(s, e)
-        if v is None or not (v.group("modal") or v.group("verb")) or s.startswith("的", v.end()) \
-                or _RELATIVE.match(s, v.end()):
-            # "各县市区编制的规划…": a verb before 的 makes a noun phrase, not a duty
-            v = _ANSWERS_FOR.match(s, e)
-            if v is None:
-                continue
-        units = parse_subject(s, p, e)
-        if not units:
+            break
+        v = _predicate(s, e)
+        if v is None:
             continue
-        return _duty(s, units, v, p)
-    return None
+        units = parse_subject(s, p, e)
+        if units and (found is None or len(units) > len(found[0])) and not (_weak(v) and _name_goes_on(s, p, e)):
+            found = (units, v)  # a longer subject only when it is a longer list
+    if found is None or is_permissive(s, found[0][-1].end):
+        return None
+    return _duty(s, found[0], found[1], p)
+
+
+def _weak(v: re.Match) -> bool:
+    """A predicate that could be the rest of a name: no modal, no verb of a role."""
+    if v.re is not VERB:
+        return True  # a condition, a copula or 对…负责 opens far from the subject's last character
+    verb = v.group("verb") or ""
+    return not v.group("modal") and not re.fullmatch(f"{LEAD_VERB}|{SUPPORT_VERB}", verb)
+
+
+def _name_goes_on(s: str, p: int, e: int) -> bool:
+    """s[p:e] is the start of a longer body's name ("中央军事委" of 中央军事委员会)."""
+    for x in range(e + 1, min(len(s), e + 6) + 1):
+        if s[x - 1] in BOUNDARY:
+            return False
+        if is_body(s[p:x]) is not None:
+            return True
+    return False
+
+
+def _predicate(s: str, e: int) -> re.Match | None:
+    """The predicate opening at e, if one does: a modal or a verb after adverbials, a copula naming
+    a duty-bearer, or "对…负责"."""
+    v = VERB.match(s, e)
+    if v is not None and (v.group("modal") or v.group("verb")):
+        if s.startswith("的", v.end()) or _RELATIVE.match(s, v.end()) or _noun_phrase(s, v):
+            return None  # "各县市区编制的规划…": a verb before 的 makes a noun phrase, not a duty
+        if not is_narrative(s, v):
+            return v
+    return _ANSWERS_FOR.match(s, e) or COPULA_DUTY.match(s, e) or CONDITION_MODAL.match(s, e)
+
+
+def _noun_phrase(s: str, v: re.Match) -> bool:
+    """"X组织开展的培训要…": the verb with no modal heads a relative clause whose noun is the
+    subject (a 的 in the clause, a modal after it)."""
+    if v.group("modal"):
+        return False
+    clause = re.match(r"[^，,。；;：:\n]*", s[v.end() :]).group()
+    k = clause.find("的")
+    return k >= 0 and re.search(r"要|应当|应|须|必须|请|可", clause[k:]) is not None
 
 
 def _duty(s: str, units: list[Named], v: re.Match, p: int) -> Duty:
     verb = (v.groupdict().get("verb") or "") if v.re is VERB else "负责"
     supporters: list[Named] = []
-    if re.fullmatch(_SUPPORT_VERB, verb):
+    if verb in ("与", "同") and (objects := objects_after(s, v.end())):
+        # "X与同级教育、公安等部门建立通报机制": every party of the joint act is co-responsible.
+        return Duty(units, "support", "shared", sentence_span(s, p), objects, "support", "shared")
+    if len(units) == 1 and verb == "提供" and re.match(r"[^，,。；;]{0,6}?(?:技术)?(?:支持|支撑)", s[v.end() :]):
+        return Duty(units, "support", "prose", sentence_span(s, p), [])  # "属地疾控中心提供技术支持"
+    if re.fullmatch(SUPPORT_VERB, verb):
         # "X配合Y…": X supports, Y leads.
         objects = objects_after(s, v.end()) if len(units) == 1 else []
         return Duty(units, "support", "prose", sentence_span(s, p), objects, "lead")
@@ -341,8 +436,12 @@ def _duty(s: str, units: list[Named], v: re.Match, p: int) -> Duty:
         role, basis = "lead", "prose"
         if verb in ("会同", "联合"):
             supporters = objects_after(s, v.end())
-    elif verb in ("牵头", "会同") or "共同牵头" in s[v.start() : v.end()]:
-        role, basis = "lead", "shared"
+    elif "共同牵头" in s[v.start() : v.end()]:
+        role, basis = "lead", "shared"  # a lead held jointly, as an annotation's 共同牵头
+    elif verb in ("牵头", "会同", "联合"):
+        # "A、B会同C…": each subject leads over the bodies it brings in (C supports).
+        role, basis = "lead", "prose"
+        supporters = objects_after(s, v.end()) if verb != "牵头" else []
     else:
         role, basis = "support", "shared"
     return Duty(units, role, basis, sentence_span(s, p), supporters)
@@ -382,8 +481,8 @@ def by_subject(s: str, i: int) -> Duty | None:
         if s[e - 1] in BOUNDARY:
             return None
         bv = _BY_VERB.match(s, e)
-        if not bv:
-            continue
+        if not bv or _RELATIVE.match(s, bv.end()):
+            continue  # "由中央军事委员会负责卫生工作的部门实施…": the verb names the body
         units = parse_subject(s, q, e)
         if units:
             role, basis = ("lead", "prose") if len(units) == 1 else ("support", "shared")
@@ -412,7 +511,7 @@ def heading_subject(s: str) -> Duty | None:
     if end >= len(s) or not _HEADING_BODY.fullmatch(name) or re.search(r"[的要应对在为将把被向从于以并或由等和及与、]", name):
         return None
     known = is_body(name)
-    if not known and (_LEADING_VERB.match(name) or _HEADING_VERB.match(name)):
+    if not known and (_LEADING_VERB.match(name) or _HEADING_VERB.match(name) or _NOT_BODY.search(name)):
         return None  # "建设区域医疗中心。" is a task heading, not a body
     v = VERB.match(s, end + 1)
     if v is None or not (v.group("modal") or v.group("verb")):
