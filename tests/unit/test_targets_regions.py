@@ -47,3 +47,19 @@ def test_values_under_a_pair_of_years() -> None:
     assert got == [(50.0, ">=", 2025), (60.0, ">=", 2030), (10.0, "text", 2025), (80.0, ">=", 2025),
                    (85.0, ">", 2025), (90.0, ">", 2030)]
     assert all("40" in t.indicator_text for t in rec.targets[:2])
+
+
+def test_text_layer_rows_glued_merged_and_noted() -> None:
+    # A text layer whose reader joined wrapped lines: a row glued to the next one ("预期性2 …") and
+    # to its note ("预期性说明：…"); one value printed across both target columns (a merged cell) is
+    # the first target year's; the numbers of a note ("是指每周3次以上") are a definition, not a target.
+    rec = extract_text(
+        "示范健康行动\n（2019—2030年）\n示范行动推进委员会\n2019年7月9日\n一、主要指标\n"
+        "领\n域\n序\n号 指标 基期水平\n2022\n年目\n标值\n2030\n年目\n标值\n指标\n性质\n结果性指标\n"
+        "1 吸烟率（%） 26.6 <24 <20 预期性2 献血率（‰） 9 ≥15 ≥25 预期性说明：锻炼是指每周锻炼3次以上，\n"
+        "每次持续30分钟以上。\n3 每万人营养指导员（名） — 1 约束性\n"
+        "二、重点任务\n（一）加强健康教育。各级政府要加强健康教育。\n"
+    )
+    got = sorted((t.indicator_text, t.comparator, t.value, t.year) for t in rec.targets)
+    assert got == [("吸烟率", "<", 20.0, 2030), ("吸烟率", "<", 24.0, 2022), ("每万人营养指导员", "=", 1.0, 2022),
+                   ("献血率", ">=", 15.0, 2022), ("献血率", ">=", 25.0, 2030)]

@@ -67,21 +67,35 @@ _NOT_ROW = re.compile(r"^(?:结果性指标|个人和社会倡导性指标|政�
 _ROW_NATURE_ANYWHERE = re.compile(r"\s(?:预期性|约束性)")
 _NOTE_LINE = re.compile(r"^(说明|计算方法|注)\s*[:：]")
 _TOP_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+# A cell that is a value (a number with its comparator, a baseline "2015年为50", a dash), not words.
+_VALUE_CELL = re.compile(r"[≥≤<>＜＞]?\d+(?:\.\d+)?%?|(?:19|20)\d{2}年为[\d.]+|[—–\-]+")
+# Where the reader's joining of wrapped lines glued a row to what follows its nature column: the
+# next row's number ("预期性27 每千人…"), a note ("预期性说明：…") or a group label ("倡导性政府工作指标").
+_GLUED = re.compile(r"(?<=预期性|约束性|倡导性)(?=\s*(?:\d{1,3}\s|说明|计算方法|注\s*[:：]|结果性指标|个人和社会倡导性指标|"
+                    r"政府工作指标|社会倡导性指标))")
+
+
+def _unglued(norm: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A line of the text layer cut where rows were glued together (``_GLUED``)."""
+    cuts = [m.start() for m in _GLUED.finditer(norm, a, b)]
+    return [(x, y) for x, y in zip([a, *cuts], [*cuts, b], strict=True) if x < y]
 
 
 def aligned_row_targets(doc: DocView, tasks: list[Task], norm: str, rows: list[Span] | None = None) -> list[Target]:
     """Indicator rows of a table whose text layer keeps a row on one line, its cells separated by
     spaces and closed by the nature column: the cells are read when their number is the header's
     (a value written with a space inside would shift the columns: such a row is left out). Every
-    row read, with targets or not, is added to ``rows``: its numbers are the table's, not prose."""
+    row read, with targets or not, is added to ``rows``: its numbers are the table's, not prose; so
+    are the notes under a row ("说明：…是指…", "计算方法：…"), definitions and not targets."""
     out: list[Target] = []
     if not _ROW_NATURE_ANYWHERE.search(norm, doc.body_start):
         return []  # no nature column anywhere: no such table (most documents)
     # A table the structure stage recovered (TAB-separated, HTML, DOCX) is read as a table already.
     tables = [(t.span.start, t.span.end) for t in doc.tables]
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*", norm)
+    lines = [seg for m in re.finditer(r"[^\n]*", norm)
              if m.start() >= doc.body_start and "\t" not in m.group(0)
-             and not any(a <= m.start() < b for a, b in tables)]
+             and not any(a <= m.start() < b for a, b in tables)
+             for seg in _unglued(norm, m.start(), m.end())]
     i = 0
     while i < len(lines):
         years, base = _header_at(norm, lines, i)
@@ -91,12 +105,21 @@ def aligned_row_targets(doc: DocView, tasks: list[Task], norm: str, rows: list[S
         ncols = len(years) + (1 if base else 0)
         i += 1
         buf: list[tuple[int, int]] = []
+        in_note = False
         while i < len(lines):
             a, b = lines[i]
             s = norm[a:b].strip()
             i += 1
             if _TOP_HEADING.match(s):
                 break  # the table is over
+            # A note runs on to the next row's number, group label or note label.
+            in_note = bool(_NOTE_LINE.match(s)) or (in_note and not re.match(r"\d{1,3}(?:\s|$)", s)
+                                                    and not _NOT_ROW.search(s) and not _ROW_NATURE.search(s))
+            if in_note:
+                if rows is not None:
+                    rows.append(Span(a, b))
+                buf = []
+                continue
             if not s or _NOTE_LINE.match(s) or _NOT_ROW.search(s) or re.fullmatch(r"\d{1,4}|[\u4e00-\u9fff（）()、~～]{1,3}", s):
                 buf = [] if (_NOTE_LINE.match(s) or _NOT_ROW.search(s)) else buf
                 continue
@@ -132,13 +155,24 @@ def _row_targets(doc: DocView, tasks: list[Task], norm: str, buf: list[tuple[int
     text = _ROW_NATURE.sub("", text).strip()
     text = re.sub(r"^\d{1,3}\s+", "", text)  # the row's number
     text = re.sub(r"((?:19|20)\d{2})\s*年为\s*", r"\1年为", text)  # a baseline of its own year: one cell
-    tokens = text.split()
-    if len(tokens) <= ncols:
+    tokens: list[str] = []
+    for tok in text.split():
+        if tokens and re.fullmatch(r"[（(][^（）()]{1,12}[）)]", tok):
+            tokens[-1] += tok  # the indicator's unit printed apart: "筛查率 （%）"
+        else:
+            tokens.append(tok)
+    width = ncols
+    if (base and len(years) > 1 and len(tokens) > 2 and _VALUE_CELL.fullmatch(tokens[-1])
+            and (len(tokens) <= ncols or not _VALUE_CELL.fullmatch(tokens[-ncols]))):
+        # One value printed across the target columns (a merged cell: "— 1", "2012年为10.5 ≤5"):
+        # it holds from the first target year on.
+        width, years = 2, years[:1]
+    if len(tokens) <= width:
         return []
-    cells = tokens[-ncols:]
-    if re.search(r"(?:19|20)\d{2}年为|^[\d.≥≤<>—–\-]+$", tokens[-ncols - 1]):
+    cells = tokens[-width:]
+    if re.search(r"(?:19|20)\d{2}年为|^[\d.≥≤<>—–\-]+$", tokens[-width - 1]):
         return []  # a cell written with a space inside ("显著 提高") shifted the columns
-    indicator, unit = split_unit("".join(tokens[:-ncols]))
+    indicator, unit = split_unit("".join(tokens[:-width]))
     if not re.search(r"[\u4e00-\u9fff]{2}", indicator):
         return []
     baseline = cells[0] if base else None
