@@ -65,7 +65,7 @@ ACT_VERBS = _NAME_WORDS + "|" + (
 )
 # A predicate may open with a preposition whose phrase the verb follows.
 # (not 为 / 以: "以X为主体，Y为补充" is a noun phrase)
-_PREPOSITION = r"对(?!于?外)|在(?!内|外)|与|同(?!级|时)|向|从|就|把|通过|依托|结合|围绕|针对|利用"
+_PREPOSITION = r"对(?!于?外)|在(?!内|外)|与|同(?!级|时)|向|从|就|把|通过|依托|结合|围绕|针对|利用|根据|按照|依据|依照|参照|将"
 OTHER_VERB = rf"{ACT_VERBS}|{_PREPOSITION}"
 
 _VERBS = rf"{LEAD_VERB}|{SUPPORT_VERB}|{OTHER_VERB}"
@@ -73,7 +73,7 @@ _VERBS = rf"{LEAD_VERB}|{SUPPORT_VERB}|{OTHER_VERB}"
 # 底前完成" is 于…前 + 完成, not 于…底 + nothing)
 VERB = re.compile(
     rf"{ADVERBIALS}(?P<past>相继|先后|已经|已|曾|陆续)?{ADVERBIALS}(?=(?:{MODAL})|(?:{_VERBS}))"
-    rf"(?P<modal>{MODAL})?{ADVERBIALS}(?P<verb>{_VERBS})?"
+    rf"(?:(?P<modal>{MODAL}){ADVERBIALS})?(?P<verb>{_VERBS})?"
 )
 # A law's condition between subject and modal: "X发现传染病疫情时，应当…", "X接到报告后，应当…".
 CONDITION_MODAL = re.compile(rf"(?!的)[^，,。；;：:\n]{{1,40}}?(?:时|后)[，,]{ADVERBIALS}(?P<modal>{MODAL})")

@@ -24,6 +24,7 @@ from healthgov.extract.facts.responsibilities.predicates import (
     CONDITION_MODAL,
     COPULA_DUTY,
     LEAD_VERB,
+    MODAL,
     SUPPORT_VERB,
     VERB,
     is_narrative,
@@ -77,6 +78,8 @@ _BY_VERB = re.compile(
     r"(?:对[^，,。；;]{1,30}?(?:进行|开展|实施)|负责|承担|牵头|统一|组织|会同|联合|具体|主管|制定|实施|统筹|指导|监督|审核|发布|拟定|认定|编制|"
     # the enforcing body of a law's penalty article: "由县级以上人民政府…部门责令改正，给予警告"
     r"责令|给予|没收|吊销|决定|公布|确定|立即|及时|依法|提名|安排|核定|审批|批准|"
+    # "由公安机关协助疾病预防控制机构采取强制隔离措施": the body helps the one named after it
+    r"协助|配合|"
     # "由地方结合实际确定", "由地方政府根据发展建设规划足额安排": the rule the body acts under first
     r"(?:结合实际|(?:根据|按照|依据|依照)[^，,。；;]{1,24}?)(?:足额|统一|及时|合理)?(?:确定|安排|制定|组织|负责|承担|实施|核定|审批|决定))"
 )
@@ -171,6 +174,11 @@ def parse_subject(s: str, start: int, end: int) -> list[Named] | None:
     phrase = s[start:end]
     if not phrase or phrase[0] in _SEPS or phrase[-1] in _SEPS:
         return None
+    if "或者" in phrase:
+        # "由本级人民政府或者上级人民政府有关部门责令改正": either body may act, both are named.
+        k = phrase.index("或者")
+        left, right = parse_subject(s, start, start + k), parse_subject(s, start + k + 2, end)
+        return left + right if left and right else None
     each = _each_place(phrase, start)
     if each:
         return each
@@ -417,7 +425,7 @@ def _noun_phrase(s: str, v: re.Match) -> bool:
         return False
     clause = re.match(r"[^，,。；;：:\n]*", s[v.end() :]).group()
     k = clause.find("的")
-    return k >= 0 and re.search(r"要|应当|应|须|必须|请|可", clause[k:]) is not None
+    return k >= 0 and re.search(rf"{MODAL}|请|可以", clause[k:]) is not None
 
 
 def _duty(s: str, units: list[Named], v: re.Match, p: int) -> Duty:
@@ -485,6 +493,8 @@ def by_subject(s: str, i: int) -> Duty | None:
             continue  # "由中央军事委员会负责卫生工作的部门实施…": the verb names the body
         units = parse_subject(s, q, e)
         if units:
+            if bv.group() in ("协助", "配合"):
+                return Duty(units, "support", "prose", sentence_span(s, i), objects_after(s, bv.end()), "lead")
             role, basis = ("lead", "prose") if len(units) == 1 else ("support", "shared")
             sup = objects_after(s, bv.end()) if bv.group() in ("会同", "联合") and len(units) == 1 else []
             return Duty(units, role, basis, sentence_span(s, i), sup)
