@@ -22,6 +22,11 @@ UNITS = (
     "个百分点", "个工作日", "工作日", "个小时", "1/10万", "/10万", "/十万", "/万", "/千", "‰", "%", "万人次", "人次", "万人", "万元",
     "亿元", "万平方米", "平方米", "元", "人", "个月", "个", "张", "名", "岁", "家", "所", "项", "次",
     "天", "小时", "分钟", "公里", "种", "类", "倍", "支", "台", "辆", "床", "周", "例", "年", "日",
+    # measures of the body, food and the home ("食盐不高于5g", "腰围小于85cm", "不高于20摄氏度"),
+    # of lessons, doses and rounds ("每周4课时", "每月至少开展一轮"); ASCII units in lower case only
+    # ("5G" is a network)
+    "自然日", "课时", "摄氏度", "kg/m2", "kg/㎡", "kcal", "ml", "mg", "kg", "cm", "m2", "㎡", "g",
+    "毫升", "千克", "公斤", "厘米", "米", "杯", "片", "步", "户", "只", "轮",
 )
 # Units written with a measure word that is not part of the measure: "5个工作日" is 5 工作日.
 _UNIT_ALIAS = {"个工作日": "工作日", "个小时": "小时"}
@@ -60,7 +65,9 @@ class Hit:
     post: str
 
 
-TIME_UNITS = {"年", "日", "天", "工作日", "小时", "个月", "周", "分钟"}
+TIME_UNITS = {"年", "日", "天", "工作日", "小时", "个月", "周", "分钟", "自然日"}
+# Units a written 一 counts in, as a quota or a limit ("每周一次", "一个自然日内").
+_ONCE_UNITS = {"次", "轮", "自然日", "工作日", "个工作日"}
 
 
 def _not_a_value(norm: str, s: int, e: int, lo_s: str, unit: str | None, post: str) -> bool:
@@ -69,9 +76,16 @@ def _not_a_value(norm: str, s: int, e: int, lo_s: str, unit: str | None, post: s
     after = norm[e : e + 6]
     if is_cn(lo_s):
         # Chinese numerals only as counts with a unit (not "一批", "二级", "两个允许").
-        if not unit or not re.search(r"[一二三四五六七八九两〇零]", lo_s) or before in "“\"第每":
+        if not unit or not re.search(r"[一二三四五六七八九十百千两〇零]", lo_s) or before in "“\"第每":
             return True
-        if parse_number(lo_s) is None or (parse_number(lo_s) or 0) < 2:
+        if parse_number(lo_s) is None or lo_s in ("十", "百", "千", "万"):
+            return True  # "百人医疗队", "千人床位数": a name or a denominator, not a count
+        # 一 is a count only as a quota or a limit: "每月至少开展一次", "每周一次", "一个自然日内";
+        # elsewhere it is an article ("一次性", "一个机制", "一年来").
+        if (parse_number(lo_s) or 0) < 2 and not (
+            unit in _ONCE_UNITS and not after.startswith("性")
+            and (re.search(r"(?:每[^，,；;。：:]{0,10}|至少|最少)$", norm[max(0, s - 12) : s]) or post in ("内", "以内", "之内"))
+        ):
             return True
     if before and (before.isdigit() or before in ".第〔[（(" and not unit):
         return True

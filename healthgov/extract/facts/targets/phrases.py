@@ -152,6 +152,9 @@ _CODES = re.compile(r"^[\u4e00-\u9fff]{0,4}(编码|代码|字段|数据元|术�
 _PRESENT = re.compile(r"已|目前|现有|现已|当前")
 _DEFINITION = re.compile(r"是指|系指|指的是|定义为")
 _PER_WORDS = re.compile(r"每(?:人口|人|床|户|天|日|年|月|周|次|季度)")
+_CLASSES = re.compile(r"分(?:为|成)\s*$")
+_WHEN = re.compile(r"\s*(?:当|如果|若|一旦)")
+_WHEN_END = re.compile(r"\s*(?:及以上|以上|及以下|以下)?的?时")
 _ITEM = re.compile(r"[一二三四五六七八九十]是")
 _CMP_WORDS = re.compile(
     "|".join(sorted((re.escape(w) for w in PRE_PHRASES if len(w) > 1), key=len, reverse=True))
@@ -176,6 +179,8 @@ def _is_target(norm: str, ca: int, hit: Hit, yearly: bool) -> bool:
     clause = norm[ca : hit.start]
     if _CODES.match(norm[hit.end : hit.end + 8]) or _PRESENT.search(clause) or _DEFINITION.search(clause):
         return False  # "15项业务编码", "目前已组建医联体12个", "医联体是指…"
+    if _CLASSES.search(clause) or (_WHEN.match(clause) and _WHEN_END.match(norm, hit.end)):
+        return False  # "分为三类": a classification; "当下降率<80%时": a condition
     if yearly or (hit.post in ("内", "以内", "之内") and hit.unit in TIME_UNITS):
         return True  # "每年开展1次", "5个工作日内完成"
     return bool(_TARGET_CUE.search(norm[ca : hit.end + 4]))
@@ -241,9 +246,27 @@ def text_targets(doc: DocView, tasks: list[Task], norm: str) -> list[Target]:
             )
             if anchor is not None and anchor.first_of_pair is not None:
                 pairs[id(out[-1])] = anchor.first_of_pair
+    out = _bounded_ranges(out, norm)
     paired = _pair_lists(out, doc)
     _shared_qualifiers(out, norm)
     _respective(out, norm, pairs, paired)
+    return out
+
+
+def _bounded_ranges(targets: list[Target], norm: str) -> list[Target]:
+    """"处五万元以上五十万元以下罚款": a lower bound written right before an upper bound in the
+    same unit is one range, not two targets."""
+    out: list[Target] = []
+    for t in targets:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.span and t.span and prev.comparator == ">=" and t.comparator == "<="
+                and prev.value_max is None and t.value_max is None and prev.unit == t.unit
+                and re.search(r"以上$", norm[prev.span.start : prev.span.end])
+                and not norm[prev.span.end : t.span.start].strip()):
+            prev.comparator, prev.value_max = "range", t.value
+            prev.span = Span(prev.span.start, t.span.end)
+            continue
+        out.append(t)
     return out
 
 

@@ -1,0 +1,52 @@
+"""Value forms of the target grammar, on made-up sentences: measures of food and the body, a
+written 一 as a quota or a limit, 十万元, a lower bound right before an upper bound (one range),
+and what stays out (一次性, a classification, a condition under 当…时, a team's name 百人).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from healthgov.extract.facts.targets.comparators import find_comparator, find_values
+from healthgov.extract.numbers import normalise_digits
+from healthgov.extract.pipeline import extract_text
+
+
+def _first(clause: str) -> tuple[str, float | None, str | None]:
+    norm = normalise_digits(clause)
+    hits = find_values(norm, 0, len(norm))
+    assert hits, clause
+    return find_comparator(norm, 0, hits[0]), hits[0].value, hits[0].unit
+
+
+@pytest.mark.parametrize(
+    "clause,want",
+    [
+        ("人均每日食盐摄入量不高于5g", ("<=", 5.0, "g")),
+        ("成人男性腰围小于85cm", ("<", 85.0, "cm")),
+        ("冬季空调温度不高于20摄氏度", ("<=", 20.0, "摄氏度")),
+        ("小学每周4课时", ("=", 4.0, "课时/周")),  # the period written right before: a denominator
+        ("每月至少开展一次灭蚊", (">=", 1.0, "次")),
+        ("每周开展一次大扫除", ("=", 1.0, "次")),
+        ("工单须在一个自然日内办结", ("<=", 1.0, "自然日")),
+        ("可以并处十万元以下罚款", ("<=", 100000.0, "元")),
+    ],
+)
+def test_value_forms(clause: str, want: tuple) -> None:
+    assert _first(clause) == want
+
+
+@pytest.mark.parametrize("clause", ["发放一次性补助", "建立一个机制", "组建百人医疗队", "提高一次就诊率"])
+def test_not_values(clause: str) -> None:
+    norm = normalise_digits(clause)
+    assert not find_values(norm, 0, len(norm))
+
+
+def test_bounds_ranges_classes_and_conditions() -> None:
+    rec = extract_text(
+        "某市病媒防制工作方案\n某府发〔2024〕3号\n各区人民政府：\n现将方案印发给你们。\n某市人民政府\n2024年3月1日\n"
+        "一、工作措施\n（一）加强处罚。违反规定的，处五万元以上五十万元以下罚款。\n"
+        "（二）分类管理。可将住户分为三类。当密度下降率低于80%时，应加大处理频次。每周开展一次清理。\n"
+    )
+    got = [(t.comparator, t.value, t.value_max, t.unit) for t in rec.targets]
+    assert got == [("range", 50000.0, 500000.0, "元"), ("=", 1.0, None, "次")]
