@@ -211,20 +211,23 @@ def parse_subject(s: str, start: int, end: int) -> list[Named] | None:
     return _distributive(phrase, start)
 
 
-_PLACE_WORD = r"(?:省|市|州|县|区|旗|乡|镇|街道|村|社区|市县|县市|区县|县区|县市区|乡镇|镇街)"
-_EACH_PLACE = re.compile(rf"各{_PLACE_WORD}(?:[、和及]{_PLACE_WORD})+")
+_PLACE_WORD = r"(?:省|市|州|县|区|旗|乡|镇|街道|村|社区|市县|县市|区县|县区|县市区|乡镇|镇街)(?:（[^（）]{1,6}）|\([^()]{1,6}\))?"
+_EACH_PLACE = re.compile(rf"(?P<q>各|所有|每个)(?:建制)?{_PLACE_WORD}(?:[、和及]{_PLACE_WORD})+")
 
 
 def _each_place(phrase: str, start: int) -> list[Named] | None:
-    """"各镇、街道", "各县、市、区": 各 distributes over the places of the list, each a collective."""
-    if not _EACH_PLACE.fullmatch(phrase):
+    """"各镇、街道", "所有市（地）、县": 各 / 所有 / 每个 distributes over the places of the list,
+    each a collective."""
+    m = _EACH_PLACE.fullmatch(phrase)
+    if m is None:
         return None
+    q = m.group("q")
     out: list[Named] = []
     for item, a, b in _list_pieces(phrase):
-        if item.startswith("各"):
+        if item.startswith(q):
             out.append(Named(item, start + a, start + b, collective=True))
         else:
-            out.append(Named("各" + item, start + a, start + b, collective=True, prefix="各", prefix_at=start))
+            out.append(Named(q + item, start + a, start + b, collective=True, prefix=q, prefix_at=start))
     return out
 
 
@@ -284,10 +287,15 @@ def _level_list(phrase: str, start: int) -> list[Named] | None:
 
 def _list_pieces(phrase: str) -> list[tuple[str, int, int]]:
     """Pieces between 、/和/及 (the caller accepts them only when every piece is a body)."""
-    out, a = [], 0
-    for m in re.finditer("[、和及]", phrase):
-        out.append((phrase[a : m.start()], a, m.start()))
-        a = m.end()
+    out, a, depth = [], 0, 0
+    for i, ch in enumerate(phrase):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth -= 1
+        elif ch in "、和及" and depth == 0:  # "各镇（街道、管委会）和各部门": two pieces, not three
+            out.append((phrase[a:i], a, i))
+            a = i + 1
     out.append((phrase[a:], a, len(phrase)))
     return out
 
@@ -401,7 +409,9 @@ def _name_goes_on(s: str, p: int, e: int) -> bool:
     for x in range(e + 1, min(len(s), e + 6) + 1):
         if s[x - 1] in BOUNDARY:
             return False
-        if is_body(s[p:x]) is not None:
+        kind = is_body(s[p:x])
+        # a vocabulary body, or one the vocabulary lacks that a predicate follows ("中央军事委员会负责…")
+        if kind or (kind is not None and x < len(s) and VERB.match(s, x) and VERB.match(s, x).group("verb")):
             return True
     return False
 
