@@ -50,3 +50,13 @@ def test_bounds_ranges_classes_and_conditions() -> None:
     )
     got = [(t.comparator, t.value, t.value_max, t.unit) for t in rec.targets]
     assert got == [("range", 50000.0, 500000.0, "元"), ("=", 1.0, None, "次")]
+
+
+def test_forming_and_sampling_verbs_set_a_quantity() -> None:
+    # 组建 (as 建立 / 建成) and 采集 (a sample's prescribed amount) make the quantity a requirement.
+    rec = extract_text(
+        "某区灭蚊支援工作通知\n某卫发〔2024〕5号\n各镇街：\n现将有关事项通知如下。\n某区卫生健康局\n2024年7月1日\n"
+        "一、工作要求\n（一）各镇街各组建 50 人的消杀队。\n（二）哨点医院对疑似病例采集 5ml 静脉血送检。\n"
+    )
+    got = [(t.value, t.unit) for t in rec.targets]
+    assert got == [(50.0, "人"), (5.0, "ml")]
