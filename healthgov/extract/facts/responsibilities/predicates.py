@@ -71,8 +71,10 @@ OTHER_VERB = rf"{ACT_VERBS}|{_PREPOSITION}"
 _VERBS = rf"{LEAD_VERB}|{SUPPORT_VERB}|{OTHER_VERB}"
 # (the lookahead makes the adverbials give way until a modal or a verb follows them: "于2019年12月
 # 底前完成" is 于…前 + 完成, not 于…底 + nothing)
+# "健康中国行动推进委员会（以下简称推进委员会）负责…": the alias between subject and predicate.
+ALIAS_NOTE = r"[（(](?:以下简称|以下称|简称|下称)[“\"]?(?P<alias>[^（）()“”\"]{1,20})[”\"]?[）)]"
 VERB = re.compile(
-    rf"{ADVERBIALS}(?P<past>相继|先后|已经|已|曾|陆续)?{ADVERBIALS}(?=(?:{MODAL})|(?:{_VERBS}))"
+    rf"(?:{ALIAS_NOTE})?{ADVERBIALS}(?P<past>相继|先后|已经|已|曾|陆续)?{ADVERBIALS}(?=(?:{MODAL})|(?:{_VERBS}))"
     rf"(?:(?P<modal>{MODAL}){ADVERBIALS})?(?P<verb>{_VERBS})?"
 )
 # A law's condition between subject and modal: "X发现传染病疫情时，应当…", "X接到报告后，应当…".

@@ -15,7 +15,7 @@ import re
 from healthgov.extract.document import DocView
 from healthgov.extract.facts.agencies import resolve_agency
 from healthgov.extract.facts.collectives import collective_ref
-from healthgov.extract.facts.responsibilities.prose_subjects import Duty, Named, find_duties
+from healthgov.extract.facts.responsibilities.prose_subjects import Duty, Named, document_aliases, find_duties
 from healthgov.extract.matcher import LabelMatcher
 from healthgov.ontology.vocab import load_vocabularies
 from healthgov.records import AgencyRef, Responsibility, Span, Task
@@ -36,11 +36,12 @@ def mention_matcher() -> tuple[list[str], LabelMatcher] | None:
 
 def apply_prose(doc: DocView, tasks: list[Task], juris, warnings: list[str] | None = None) -> None:
     """Fill the responsibilities of tasks still without any from the duty sentences in them."""
-    for t in tasks:
-        if t.responsibilities:
-            continue
-        simp = doc.simp[t.span.start : t.span.end]
-        t.responsibilities = _task_responsibilities(doc, t, find_duties(simp), juris, warnings)
+    with document_aliases(doc.simp):
+        for t in tasks:
+            if t.responsibilities:
+                continue
+            simp = doc.simp[t.span.start : t.span.end]
+            t.responsibilities = _task_responsibilities(doc, t, find_duties(simp), juris, warnings)
 
 
 def _task_responsibilities(doc: DocView, t: Task, duties: list[Duty], juris, warnings) -> list[Responsibility]:

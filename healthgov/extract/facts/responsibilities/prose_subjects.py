@@ -14,6 +14,9 @@ bodies marked ``collective`` (``facts.collectives``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from healthgov.extract.facts.agencies import ends_unit, is_level_prefix, resolve_agency, resolves
@@ -21,6 +24,7 @@ from healthgov.extract.facts.collectives import is_collective
 from healthgov.extract.facts.responsibilities.predicates import (
     ACT_VERBS,
     ADVERBIALS,
+    ALIAS_NOTE,
     CONDITION_MODAL,
     COPULA_DUTY,
     LEAD_VERB,
@@ -37,7 +41,7 @@ SENTENCE_END = "。；;！!？?\n"
 _MAX_SUBJECT = 60
 
 _BODY_SUFFIX = re.compile(
-    r"(部门|委员会|委|局|厅|办公室|办|院|中心|机构|政府|署|站|处|小组|领导小组|"
+    r"(部门|委员会|委|局|厅|办公室|办|院|中心|机构|政府|署|站|处|小组|领导小组|工作组|专班|"
     # a one-character head names a body only in these words ("核心区所", "十五运会", "全部" do not)
     r"指挥部|工作部|联合会|协会|学会|监会|研究所|事务所|派出所|监督所|检验所|检测所|管理所)$"
 )
@@ -123,8 +127,38 @@ _NOT_TOWNS = frozenset({"城镇", "乡镇", "村镇", "集镇", "重镇", "小�
 _CLASS_PREFIX = re.compile(r"^(?:(?:县|市|省|设区的市|乡)级以上(?:地方)?(?:各级)?|地方各级|上级|本级|同级)(?:人民政府)?")
 
 
+# The short names a document gives its bodies ("健康中国行动推进委员会（以下简称推进委员会）"): set
+# for the document being read (``document_aliases``), a body wherever the document uses them.
+_ALIASES: ContextVar[frozenset[str]] = ContextVar("document_aliases", default=frozenset())
+_ALIAS_DEF = re.compile(rf"(?P<full>[\u4e00-\u9fff（）()]{{3,40}}?){ALIAS_NOTE}")
+
+
+@contextmanager
+def document_aliases(text: str) -> Iterator[None]:
+    """Within the block, the aliases ``text`` defines for its bodies are bodies too."""
+    found = set()
+    for m in _ALIAS_DEF.finditer(text):
+        full = m.group("full")
+        alias = m.group("alias")
+        # the defined name is a body's: its longest tail that is one (a clause may run before it)
+        if not re.fullmatch(r"[\u4e00-\u9fff]{2,12}", alias):
+            continue
+        if any(is_body(full[k:]) is not None for k in range(len(full) - 2)):
+            found.add(alias)
+    token = _ALIASES.set(frozenset(found))
+    try:
+        yield
+    finally:
+        _ALIASES.reset(token)
+
+
 def is_body(name: str) -> bool | None:
     """True for a vocabulary body, False for a body-shaped unknown, None for no body."""
+    aliases = _ALIASES.get()
+    if aliases:
+        core = re.sub(r"^各", "", name)
+        if core in aliases or any(core == a + tail for a in aliases for tail in ("办公室", "办")):
+            return False  # a body the document named itself
     if not name or name[0] in "（(【[" or name.count("（") + name.count("(") != name.count("）") + name.count(")"):
         return None  # half a bracket: a fragment of an annotation, not a name
     if _NOT_BODY.search(name):
