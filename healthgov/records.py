@@ -137,6 +137,19 @@ class Section:
 
 
 @dataclass(slots=True)
+class Obligation:
+    """A provider, enterprise or other non-agency that a task's text obliges ("定点医药机构应当…",
+    "各学校要…"): a duty-bearer of another kind than an agency, never counted among agencies."""
+
+    name: str  # surface form, as written
+    institution_type: str | None = None  # institution-type concept id, when the vocabulary knows the kind
+    span: Span | None = None  # the sentence that obliges it
+
+    def __post_init__(self) -> None:
+        self.name = clean_name(self.name)
+
+
+@dataclass(slots=True)
 class Task:
     id: str
     section: str | None  # id of the enclosing section
@@ -150,6 +163,7 @@ class Task:
     tiers: list[str] = field(default_factory=list)  # tier concept ids
     topics: list[str] = field(default_factory=list)  # topic concept ids
     kind: TaskKind = "task"  # omitted from ``to_dict`` when "task" (plans' output unchanged)
+    obligations: list[Obligation] = field(default_factory=list)  # omitted from ``to_dict`` when empty
 
 
 @dataclass(slots=True)
@@ -226,6 +240,8 @@ class DocumentRecord:
         for t in d["tasks"]:
             if t["kind"] == "task":
                 del t["kind"]
+            if not t["obligations"]:
+                del t["obligations"]
             for r in t["responsibilities"]:  # (an issuer's ``jurisdiction`` is always written)
                 if r["jurisdiction"] is None:
                     del r["jurisdiction"]
@@ -262,6 +278,6 @@ def _pickle_as_constructor_call(cls: type) -> None:
         cls.__reduce__ = lambda self: (type(self), get(self))  # type: ignore[method-assign]
 
 
-for _cls in (Span, AgencyRef, Responsibility, Target, Section, Task, Citation, Jurisdiction, Policy, Removed,
-             DocumentRecord):
+for _cls in (Span, AgencyRef, Responsibility, Obligation, Target, Section, Task, Citation, Jurisdiction, Policy,
+             Removed, DocumentRecord):
     _pickle_as_constructor_call(_cls)

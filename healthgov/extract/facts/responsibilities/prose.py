@@ -15,7 +15,9 @@ import re
 from healthgov.extract.document import DocView
 from healthgov.extract.facts.agencies import resolve_agency
 from healthgov.extract.facts.collectives import collective_ref
-from healthgov.extract.facts.responsibilities.prose_subjects import Duty, Named, document_aliases, find_duties
+from healthgov.extract.facts.responsibilities.obligations import task_obligations
+from healthgov.extract.facts.responsibilities.prose_subjects import Duty, find_duties
+from healthgov.extract.facts.responsibilities.subjects import Named, document_aliases
 from healthgov.extract.matcher import LabelMatcher
 from healthgov.ontology.vocab import load_vocabularies
 from healthgov.records import AgencyRef, Responsibility, Span, Task
@@ -38,9 +40,10 @@ def apply_prose(doc: DocView, tasks: list[Task], juris, warnings: list[str] | No
     """Fill the responsibilities of tasks still without any from the duty sentences in them."""
     with document_aliases(doc.simp):
         for t in tasks:
+            simp = doc.simp[t.span.start : t.span.end]
+            t.obligations = task_obligations(doc, t, simp)
             if t.responsibilities:
                 continue
-            simp = doc.simp[t.span.start : t.span.end]
             t.responsibilities = _task_responsibilities(doc, t, find_duties(simp), juris, warnings)
 
 

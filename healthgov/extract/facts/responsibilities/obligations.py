@@ -1,0 +1,85 @@
+"""Duty-bearers that are not agencies: the providers, schools, employers, enterprises, sites and
+residents' committees a task's text obliges ("定点医药机构应当…", "各学校要…", "居民委员会、村民委员会
+应当协助…"). Issue 25: they bear duties, but of another kind than an agency's, so they are kept
+apart from responsibilities (``Task.obligations``), typed by the institution-type vocabulary
+where it knows the kind, and never counted in an agency answer unless a question asks for them.
+The subject grammar is the prose duties' (``prose_subjects``): a clause-initial list of names and a
+predicate after it; here the predicate must oblige (a modal or a duty verb), not merely narrate.
+"""
+
+from __future__ import annotations
+
+import re
+
+from healthgov.extract.document import DocView
+from healthgov.extract.facts.responsibilities.predicates import VERB, is_permissive
+from healthgov.extract.facts.responsibilities.prose_subjects import (
+    BOUNDARY,
+    MAX_SUBJECT,
+    clause_starts,
+    predicate,
+    sentence_span,
+    weak,
+)
+from healthgov.extract.facts.responsibilities.subjects import list_pieces
+from healthgov.extract.facts.tagging import find_concepts
+from healthgov.ontology.vocab import load_vocabularies
+from healthgov.records import Obligation, Span, Task
+
+# What a text obliges that is not an agency: providers, schools, employers, enterprises, sites and
+# residents' committees ("定点医药机构应当…", "各学校要…", "建筑工地要…", "居民委员会、村民委员会应当协助…").
+_OBLIGED = re.compile(
+    r"(?:各级各类|各类|各|所有|全部|辖区内?|本市|全市|有关|相关|属地|定点|其他)?[\u4e00-\u9fff（）()]{0,14}?"
+    r"(?:医疗机构|医疗卫生机构|卫生机构|医药机构|医院|卫生院|卫生室|卫生服务中心|卫生服务站|疾病预防控制机构|疾控机构|"
+    r"采供血机构|血站|药店|保险机构|经办机构|养老机构|托育机构|托幼机构|康复机构|福利机构|救助管理机构|救助保护机构|"
+    r"检验检测机构|专业机构|学校|院校|幼儿园|企业|公司|集团|用人单位|建设单位|施工单位|生产单位|经营单位|供水单位|"
+    r"建筑工地|物业|物业小区|物业服务企业|社会组织|行业协会|媒体|监测哨点|居民委员会|村民委员会|居委会?|村委会?|医共体|医联体|"
+    r"場所|场所|车站|港口|机场|体育场馆)"
+)
+
+
+def find_obligations(s: str) -> list[tuple[list[tuple[str, int, int]], tuple[int, int]]]:
+    """Every clause of s whose subject is a list of obliged non-agencies followed by a modal or a
+    duty verb: ([(name, start, end), ...], sentence span), in order. A permissive clause (可以,
+    有权) obliges no one."""
+    out = []
+    for p in clause_starts(s):
+        for e in range(p + 2, min(len(s), p + MAX_SUBJECT) + 1):
+            if s[e - 1] in BOUNDARY:
+                break
+            v = predicate(s, e)
+            if v is None or (v.re is VERB and not v.group("modal") and weak(v)):
+                continue  # an institution obliged: a modal or a duty verb, not any act it is said to do
+            pieces = list_pieces(s[p:e])
+            if _OBLIGED.fullmatch(s[p:e]) and not _DENY_OBLIGED.search(s[p:e]):
+                pieces = [(s[p:e], 0, e - p)]  # "二级及以上医疗机构": one name with 及 in it
+            if all(_OBLIGED.fullmatch(x) and not _DENY_OBLIGED.search(x) for x, _a, _b in pieces) \
+                    and not is_permissive(s, e):
+                out.append(([(x, p + a, p + b) for x, a, b in pieces], sentence_span(s, p)))
+            break
+    return out
+
+
+# A clause, not a name: "对医疗机构…", "加强学校…".
+_DENY_OBLIGED = re.compile(r"[的对在为将把被向从于以由]|加强|推进|推动|支持|鼓励|引导|指导|督促|组织|要求|确保")
+
+
+def task_obligations(doc: DocView, t: Task, simp: str) -> list[Obligation]:
+    """The providers, schools, enterprises … the task's sentences oblige, each once, typed by the
+    institution-type vocabulary when it knows the kind."""
+    scheme = load_vocabularies().schemes.get("institution-type")
+    out: list[Obligation] = []
+    seen: set[str] = set()
+    off = t.span.start
+    for names, (a, b) in find_obligations(simp):
+        for name, x, y in names:
+            written = doc.written(off + x, off + y)
+            key = re.sub(r"\s+", "", written)
+            if key in seen:
+                continue
+            seen.add(key)
+            hits = find_concepts(name, scheme) if scheme is not None else []
+            # the kind the name ends in ("区人民医院" is a hospital, whatever it names before)
+            kind = max(hits, key=lambda h: h[0])[1].id if hits else None
+            out.append(Obligation(written, kind, Span(off + a, off + b)))
+    return out
