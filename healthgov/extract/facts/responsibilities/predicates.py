@@ -28,7 +28,7 @@ _TIME = (
 _MANNER = (
     r"将|予以|密切|继续|进一步|切实|认真|积极|主动|及时|迅速|尽快|立即|按时|如期|提前|"
     r"按照职责分工|按职责分工|按职责|分别|共同|统一|具体|也|还|并|均|同时|重点|优先|另行|"
-    r"率先|普遍|力争|原则上|全面|逐步|不断|大力|持续|深入|广泛|严格|全力|集中|直接|"
+    r"率先|普遍|力争|原则上|全面|逐步|不断|大力|持续|深入|广泛|严格|全力|集中|直接|至少|最少|"
     r"依法|依规|根据需要|按规定|按要求|要在|"
     # a law's adverbials: "X依据各自职责负责…", "X在各自职责范围内…"
     r"(?:依据|依照|根据|按照)(?:各自)?(?:的)?职责(?:分工)?|在各自(?:的)?职责范围内|"
@@ -72,7 +72,7 @@ _VERBS = rf"{LEAD_VERB}|{SUPPORT_VERB}|{OTHER_VERB}"
 # (the lookahead makes the adverbials give way until a modal or a verb follows them: "于2019年12月
 # 底前完成" is 于…前 + 完成, not 于…底 + nothing)
 # "健康中国行动推进委员会（以下简称推进委员会）负责…": the alias between subject and predicate.
-ALIAS_NOTE = r"[（(](?:以下简称|以下称|简称|下称)[“\"]?(?P<alias>[^（）()“”\"]{1,20})[”\"]?[）)]"
+ALIAS_NOTE = r"[（(][^（）()]{0,12}?(?:以下简称|以下称|简称|下称)[“\"]?(?P<alias>[^（）()“”\"]{1,20})[”\"]?[）)]"
 VERB = re.compile(
     rf"(?:{ALIAS_NOTE})?{ADVERBIALS}(?P<past>相继|先后|已经|已|曾|陆续)?{ADVERBIALS}(?=(?:{MODAL})|(?:{_VERBS}))"
     rf"(?:(?P<modal>{MODAL}){ADVERBIALS})?(?P<verb>{_VERBS})?"

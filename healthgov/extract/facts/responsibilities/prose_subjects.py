@@ -70,12 +70,14 @@ class Duty:
 
 # A town or a street named as the subject of a duty stands for its government.
 def clause_starts(s: str) -> list[int]:
-    """Where a clause may open: the start and after every clause punctuation mark."""
+    """Where a clause may open: the start, after every clause punctuation mark, and after a run of
+    blanks (the page layer cut out between a heading at a page's foot and the next page's text)."""
     starts = [_skip_opener(s, 0)]
     for i, ch in enumerate(s):
         if ch in BOUNDARY and i + 1 < len(s):
             starts.append(_skip_opener(s, i + 1))
-    return starts
+    starts += [m.end() for m in re.finditer(r"(?<=[^\s])[ \u3000]{2,}(?=[^\s])", s)]
+    return sorted(set(starts))
 
 
 def _skip_opener(s: str, i: int) -> int:

@@ -21,9 +21,10 @@ from healthgov.extract.facts.agencies import is_level_prefix, resolve_agency, re
 from healthgov.extract.facts.collectives import is_collective
 from healthgov.extract.facts.responsibilities.predicates import ACT_VERBS, ADVERBIALS, ALIAS_NOTE
 from healthgov.extract.facts.unit_lists import split_units, unit_stem
+from healthgov.ids import is_place_name, place_info
 
 _BODY_SUFFIX = re.compile(
-    r"(部门|委员会|委|局|厅|办公室|办|院|中心|机构|政府|署|站|处|小组|领导小组|工作组|专班|"
+    r"(部门|委员会|委|局|厅|办公室|办|院|中心|机构|政府|署|站|处|小组|领导小组|工作组|专家组|指导组|专班|"
     # a one-character head names a body only in these words ("核心区所", "十五运会", "全部" do not)
     r"指挥部|工作部|联合会|协会|学会|监会|研究所|事务所|派出所|监督所|检验所|检测所|管理所)$"
 )
@@ -75,6 +76,9 @@ class Named:
 
 
 _NAMED_TOWN = re.compile(r"[\u4e00-\u9fff]{2,4}(?:镇|街道|乡)")
+# A county or a city by its name ("临武县", "资兴市"); a 区 only from the gazetteer ("核心区" and "病区"
+# end like districts).
+_NAMED_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:县|市|旗)")
 _NOT_TOWNS = frozenset({"城镇", "乡镇", "村镇", "集镇", "重镇", "小城镇", "特色小镇", "各乡镇", "各街道", "本乡镇", "全镇"})
 
 
@@ -131,8 +135,10 @@ def is_body(name: str) -> bool | None:
         return None
     if resolves(name):
         return True
-    if _NAMED_TOWN.fullmatch(name) and name not in _NOT_TOWNS:
-        return False  # "北滘镇须…", "勒流街道、陈村镇…": a named town, its government (not in the vocabulary)
+    if (_NAMED_TOWN.fullmatch(name) or ((_NAMED_PLACE.fullmatch(name) or place_info(name)) and is_place_name(name))) \
+            and name not in _NOT_TOWNS:
+        # "北滘镇须…", "临武县率先推进…", "资兴市力争创建…": a named place, its government
+        return False
     if not re.fullmatch(r"[\u4e00-\u9fff（）()]{2,40}", name) or NOT_BODY.search(name):
         return None
     # (a law's class prefix is not a clause: "县级以上人民政府农业农村部门" holds 以 in 以上)
@@ -167,7 +173,7 @@ def parse_subject(s: str, start: int, end: int) -> list[Named] | None:
         k = phrase.index("或者")
         left, right = parse_subject(s, start, start + k), parse_subject(s, start + k + 2, end)
         return left + right if left and right else None
-    each = _each_place(phrase, start)
+    each = _each_place(phrase, start) or _tiers(phrase, start)
     if each:
         return each
     levels = _level_list(phrase, start)
@@ -219,17 +225,48 @@ def _each_place(phrase: str, start: int) -> list[Named] | None:
     return out
 
 
+_TIER = r"(?:省|市|县|区|乡镇|镇|乡|街道|村|社区)(?:（[^（）]{1,6}）|\([^()]{1,6}\))?"
+_TIER_LIST = re.compile(rf"(?P<tiers>{_TIER}(?:、{_TIER})*)(?:(?P<n>两|三|四|各)级(?P<head>党委政府|党委和政府|人民政府|政府|党委))?")
+
+
+def _tiers(phrase: str, start: int) -> list[Named] | None:
+    """Tiers named bare, each the class of its governments: "市、县至少建立…" (市, 县), "乡镇（街道）、
+    村（社区）设立…", "市、县两级政府要…" (市政府, 县政府), "市、区、镇（街道）各级党委政府" (各级党委,
+    各级政府). A single bare tier is one only with its brackets ("镇（街道）"): "市" alone is too
+    often the document's own city speaking of itself."""
+    m = _TIER_LIST.fullmatch(phrase)
+    if m is None or (m.group("n") is None and "、" not in phrase and not re.search("[（(]", phrase)):
+        return None
+    heads = [h for h in re.split("和", m.group("head") or "") if h] or [""]
+    if m.group("head") == "党委政府":
+        heads = ["党委", "政府"]
+    if m.group("n") == "各":
+        return [Named("各级" + h, start, start + len(phrase), collective=True) for h in heads]
+    out: list[Named] = []
+    for item, a, b in list_pieces(m.group("tiers")):
+        for h in heads:
+            out.append(Named(item + h, start + a, start + b, collective=True, head=h,
+                             head_at=start + m.start("head") if h else -1))
+    return out
+
+
 _BARE_GOVERNMENT = frozenset({"政府", "人民政府", "党委", "党委政府"})
 _LEADING_LEVEL = re.compile(r"^(?:各级|省级|市级|县级|区级|乡镇|本级|同级|上级|[省市县区镇乡])(?=[\u4e00-\u9fff])")
 
 
+_BARE_UNITS = frozenset({"部门", "单位"})
+_LEADING_CLASS = re.compile(r"^(?:各有关|各相关|有关|相关|各)(?=单位|部门)")
+
+
 def _share_level(units: list[Named], phrase: str, start: int) -> list[Named]:
-    """"各级党委、政府": a bare government after a first item with a level is of that level."""
-    lead = _LEADING_LEVEL.match(phrase)
+    """"各级党委、政府": a bare government after a first item with a level is of that level;
+    "各有关单位和部门": a bare 部门 after a class of units is of that class."""
+    lead = _LEADING_LEVEL.match(phrase) or _LEADING_CLASS.match(phrase)
     if lead is None or len(units) < 2 or units[0].start != start:
         return units
+    bare = _BARE_UNITS if lead.re is _LEADING_CLASS else _BARE_GOVERNMENT
     for u in units[1:]:
-        if u.name in _BARE_GOVERNMENT and not u.prefix:
+        if u.name in bare and not u.prefix:
             u.prefix, u.prefix_at = lead.group(), start
             u.name = lead.group() + u.name
     return units
