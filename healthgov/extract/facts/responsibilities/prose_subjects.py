@@ -228,6 +228,10 @@ def by_subject(s: str, i: int) -> Duty | None:
         if s[e - 1] in BOUNDARY:
             return None
         bv = _BY_VERB.match(s, e)
+        if bv is None:
+            # any act of the by-phrase's body: "由区级疾病预防控制中心接报并核实疫情后，开展…"
+            v = predicate(s, e)
+            bv = v if v is not None and v.re is VERB and v.group("verb") and not v.group("modal") else None
         if not bv or _RELATIVE.match(s, bv.end()):
             continue  # "由中央军事委员会负责卫生工作的部门实施…": the verb names the body
         units = parse_subject(s, q, e)

@@ -56,7 +56,8 @@ _VERB_START = re.compile(r"部署|办理|办好|院内|处理|处置|会商|署�
 # A body's name never holds 由 ("by") or opens with the document speaking of itself (本办法 …).
 _SELF_OR_BY = re.compile(r"由|^本(?:办法|方案|规定|条例|细则|规则|意见|通知|计划|决定|措施|实施)")
 _CLAUSE_WORD = re.compile(r"后(?!勤)|通过|提交|报送|报请|报经|上送|送至|立即|及时|经过|按照|根据|之前|以后")
-_DIST_HEAD = re.compile(r"(?P<items>.+?)等?(?P<head>(?:主管|行政|管理|职能)?部门|单位)")
+# ("卫生健康、教育、住建…等重点部门": the qualifier after 等 is not part of each department's name)
+_DIST_HEAD = re.compile(r"(?P<items>.+?)(?:等(?:重点|有关|相关|职能)?)?(?P<head>(?:主管|行政|管理|职能)?部门|单位)")
 
 
 @dataclass
@@ -193,8 +194,8 @@ def parse_subject(s: str, start: int, end: int) -> list[Named] | None:
     if len(pieces) >= 2:
         out: list[Named] = []
         for item, a, b in pieces:
-            if is_collective(item):
-                out.append(Named(item, start + a, start + b, collective=True))
+            if is_collective(item) or (item in _BARE_UNITS and out and _LEADING_CLASS.match(phrase)):
+                out.append(Named(item, start + a, start + b, collective=True))  # (a bare 部门: _share_level)
                 continue
             kind = is_body(item)
             if kind is None:
