@@ -208,3 +208,53 @@ def test_national_documents() -> None:
     t12 = next(t for t in rec.tasks if "明确部门职责" in t.title)
     assert [r.name for r in t12.responsibilities if r.role == "lead"] == [
         "国家医保局", "各级卫生健康部门", "国家药监局", "各省级药监部门"]
+
+
+# Issue 25: forms of duty sentences without a modal, and what must still give nothing.
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a body and an action verb, no modal
+        ("省疾病预防控制部门拟订全省应急预案，报省人民政府批准。", [(["省疾病预防控制部门"], "lead", "prose")]),
+        ("各区每月至少开展一轮环境卫生整治。", [(["各区"], "lead", "prose")]),
+        ("市疾控中心根据监测结果及时发布预警。", [(["市疾控中心"], "lead", "prose")]),
+        ("县人民政府将防治工作纳入本地发展规划。", [(["县人民政府"], "lead", "prose")]),
+        ("安平县率先推进家庭医生签约试点。", [(["安平县"], "lead", "prose")]),
+        # a list whose class or level distributes
+        ("各镇、街道要落实消杀经费。", [(["各镇", "各街道"], "support", "shared")]),
+        ("所有市（地）、县依托现有资源建设胸痛中心。", [(["所有市（地）", "所有县"], "support", "shared")]),
+        ("市、县两级政府要加强组织领导。", [(["市政府", "县政府"], "support", "shared")]),
+        ("各级党委、政府要把健康放在优先位置。", [(["各级党委", "各级政府"], "support", "shared")]),
+        ("各有关单位和部门根据职责分工加强协作。", [(["各有关单位", "各有关部门"], "support", "shared")]),
+        ("由本级人民政府或者上级人民政府有关部门责令改正。", [(["本级人民政府", "上级人民政府有关部门"], "support", "shared")]),
+        # joint acts and help
+        ("县疾病预防控制部门与同级教育、公安等部门建立通报机制。",
+         [(["县疾病预防控制部门", "同级教育部门", "公安部门"], "support", "shared")]),
+        ("由公安机关协助疾病预防控制机构采取强制措施。", [(["公安机关"], "support", "prose")]),
+        ("镇（街道）应于24小时内完成组建，区疾控中心提供技术支持。",
+         [(["镇（街道）"], "lead", "prose"), (["区疾控中心"], "support", "prose")]),
+        # bodies named by the text: set up, housed, aliased, described by their work
+        ("成立市健康专家委员会，负责为健康工作提供技术支持。", [(["市健康专家委员会"], "lead", "prose")]),
+        ("省爱国卫生运动委员会（以下简称省爱卫会）负责统筹实施。", [(["省爱国卫生运动委员会"], "lead", "prose")]),
+        ("由中央军事委员会负责卫生工作的部门实施监督管理。", [(["中央军事委员会负责卫生工作的部门"], "lead", "prose")]),
+    ],
+)
+def test_duties_without_a_modal(sentence: str, expected: list) -> None:
+    assert duties(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "2024年，各镇街也相继开展疫情防控总结复盘。",  # a report of what was done
+        "区疾控中心开展了流行病学调查。",
+        "省级人民政府可以根据情况决定增加疫苗种类。",  # a permission
+        "省卫生健康委在执行规划时，可以增加项目。",
+        "以区人民医院为主体，区疾控中心为补充的防治网络。",  # a noun phrase
+        "各镇（街道）教育办和学校要开展自查。",  # a school is no agency: the list is not all bodies
+        "理顺党委与行政领导班子议事决策程序。",  # a verb, not a body
+        "由A局、B局选派人员参加。",  # staff lent, the duty is another's
+    ],
+)
+def test_no_duty_in(sentence: str) -> None:
+    assert duties(sentence) == []

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from healthgov.extract.facts.agencies import ends_unit
 from healthgov.extract.facts.collectives import is_collective
 from healthgov.extract.facts.responsibilities.predicates import (
+    ALIAS_NOTE,
     CONDITION_MODAL,
     COPULA_DUTY,
     LEAD_VERB,
@@ -232,6 +233,8 @@ def by_subject(s: str, i: int) -> Duty | None:
             # any act of the by-phrase's body: "由区级疾病预防控制中心接报并核实疫情后，开展…"
             v = predicate(s, e)
             bv = v if v is not None and v.re is VERB and v.group("verb") and not v.group("modal") else None
+            if bv is not None and _STAFFING.match(s, bv.start("verb")):
+                return None  # "由A、B选派人员参加": the bodies lend staff, the duty is another's
         if not bv or _RELATIVE.match(s, bv.end()):
             continue  # "由中央军事委员会负责卫生工作的部门实施…": the verb names the body
         units = parse_subject(s, q, e)
@@ -315,10 +318,59 @@ def find_duties(s: str) -> list[Duty]:
         if d is not None:
             out.append(d)
             taken = d.units[-1].end
-    for m in re.finditer("由", s):
-        d = by_subject(s, m.start())
+    for d in [by_subject(s, m.start()) for m in re.finditer("由", s)] + established(s):
         if d is not None and not any(u.start == d.units[0].start for x in out for u in x.units):
             out.append(d)
     out.sort(key=lambda d: d.units[0].start)
     return out
+
+
+# A body the text sets up or houses, then the duties of the clause that follows it without a
+# subject: "成立市健康促进委员会，具体负责…", "由A、B组成…试点工作小组（以下简称试点工作小组），领导试点
+# 工作", "试点工作小组办公室设在国家医保局，由…选派人员参加，具体负责组织开展试点".
+_STAFFING = re.compile(r"选派|派出|派遣|抽调|派")
+_SET_UP = re.compile(r"成立|组成|组建|设立")
+_HOUSED = re.compile(r"设在|设于")
+_ELIDED_DUTY = re.compile(r"(?:并|具体|主要|统一)?(?:负责|领导|承担|统筹|牵头|代表)")
+
+
+def established(s: str) -> list[Duty]:
+    out: list[Duty] = []
+    for m in _SET_UP.finditer(s):
+        end = m.end()
+        while end < len(s) and s[end] not in BOUNDARY + "（(":
+            end += 1
+        note = re.compile(ALIAS_NOTE).match(s, end)
+        if note is not None:  # the document's own short name for the body it sets up
+            units = [Named(note.group("alias"), note.start("alias"), note.end("alias"), known=False)]
+            d = _elided_duty(s, units, note.end())
+            if d is not None:
+                out.append(d)
+            continue
+        for a in range(m.end(), end - 1):  # the longest name that ends where the clause does
+            units = parse_subject(s, a, end)
+            if units and len(units) == 1:
+                d = _elided_duty(s, units, end)
+                if d is not None:
+                    out.append(d)
+                break
+    for p in clause_starts(s):
+        h = _HOUSED.search(s, p, min(len(s), p + MAX_SUBJECT))
+        if h is not None and not any(ch in BOUNDARY for ch in s[p : h.start()]):
+            units = parse_subject(s, p, h.start())
+            if units and len(units) == 1:
+                d = _elided_duty(s, units, h.end())
+                if d is not None:
+                    out.append(d)
+    return out
+
+
+def _elided_duty(s: str, units: list[Named], q: int) -> Duty | None:
+    """The body leads the first clause of its sentence after q that opens with a duty verb and no
+    subject of its own."""
+    a, b = sentence_span(s, q)
+    for p in clause_starts(s):
+        if q <= p < b and _ELIDED_DUTY.match(s, p) and s[p - 1] in "，,":
+            return Duty(units, "lead", "prose", (a, b), [])
+    return None
 
