@@ -250,7 +250,7 @@ def by_subject(s: str, i: int) -> Duty | None:
 _HEADING_BODY = re.compile(r"[\u4e00-\u9fff]{1,12}(?:小组|组|办公室|委员会|中心|指挥部|专班)")
 # A working group's roster: "成员单位：A、B、C。" / "成 员：…" under the group's name; its duties
 # follow under "主要职责：" / "工作职责：".
-_ROSTER = re.compile(r"(?:^|\n)\s*(?:成员单位|成\s*员)\s*[:：]\s*(?P<list>(?:[^。\n]|(?<=[、，,])\s*\n)+)")
+_ROSTER = re.compile(r"(?:^|\n|[ \u3000]{2,})\s*(?:成员单位|成\s*员)\s*[:：]\s*(?P<list>(?:[^。\n]|(?<=[、，,])\s*\n)+)")
 _DUTIES_LABEL = re.compile(r"(?:主要|工作)?职责\s*[:：]")
 
 
