@@ -36,11 +36,16 @@ def mark_lists(lay: Layout, inert: list[bool]) -> None:
 _SPACES = re.compile(r"\s+")
 
 
+_FIELD = re.compile(r"\s*[\u4e00-\u9fff][\u4e00-\u9fff \u3000]{0,5}[:：]")
+
+
 def duplicates(lay: Layout, inert: list[bool]) -> list[int]:
     """Paragraphs printed twice: the later exact copy, or the shorter of two that share a long start."""
     seen: dict[str, int] = {}
     out: set[int] = set()
-    body = [i for i, ln in enumerate(lay.lines) if not inert[i] and len(ln.s) >= 20]
+    # (a short field line "组 长：张三 区卫生健康局局长" may rightly repeat: one official leads two groups)
+    body = [i for i, ln in enumerate(lay.lines) if not inert[i] and len(ln.s) >= 20
+            and not (len(ln.s) < 40 and _FIELD.match(ln.s))]
     keys = {i: _SPACES.sub("", lay.lines[i].s) for i in body}  # each line's key, computed once
     for i in body:
         key = keys[i]
