@@ -245,3 +245,32 @@ def test_indicator_rows_of_a_text_layer() -> None:
                    ("居民健康素养水平", ">=", 22.0, "%", 2022, "expected"),
                    ("居民健康素养水平", ">=", 30.0, "%", 2030, "expected")]
     assert {t.baseline for t in rec.targets if t.indicator_text == "孕妇贫血率"} == {"2013年为17.2"}
+
+
+def test_text_layer_rows_with_cells_printed_apart() -> None:
+    # An advocacy row (倡导性) with values is a row of targets, one written in words is not; a
+    # qualifier printed apart from its number ("接近 100", "10 左右") is one cell; a qualitative cell
+    # printed over two lines ("持续 保持") does not shift the columns; a row number glued to the end
+    # of the line before ("预期性7") starts a row; "#为2020年目标值" gives a marked cell its year.
+    from healthgov.extract.pipeline import extract_text
+
+    rec = extract_text("示范健康行动\n（2019—2030年）\n示范行动推进委员会\n2019年7月9日\n一、主要指标\n"
+                       "领\n域\n序\n号 指标 基期水平\n2022\n年目\n标值\n2030\n年目\n标值\n指标\n性质\n结果性指标\n"
+                       "1 示范人群吸烟率（%） 10 左右 ≥30 ≥80 预期性\n"
+                       "2 学校示范操普及率（%） 接近 100 100 约束性\n"
+                       "3 示范知识知晓率（%） — ≥90 持续 保持 预期性\n"
+                       "4 建设成示范机关 — 基本 实现 持续 保持 约束性\n"
+                       "个人和社会倡导性指标\n"
+                       "5 人均每日示范盐摄入量（g） 2012 年为 10.5 ≤5 倡导性\n"
+                       "6 示范核心信息知晓率（%） — 不断提高 倡导性6\n"
+                       "7 示范病发病率（1/10 万） — <55# 有效 控制 预期性\n"
+                       "说明：#为 2020 年目标值。\n"
+                       "二、重点任务\n（一）加强健康教育。各级政府要加强健康教育。\n")
+    got = sorted((t.indicator_text, t.comparator, t.value, t.unit, t.year) for t in rec.targets)
+    assert got == [("人均每日示范盐摄入量", "<=", 5.0, "g", 2022),
+                   ("学校示范操普及率", "=", 100.0, "%", 2022),
+                   ("示范人群吸烟率", ">=", 30.0, "%", 2022), ("示范人群吸烟率", ">=", 80.0, "%", 2030),
+                   ("示范病发病率", "<", 55.0, "/10万", 2020),
+                   ("示范知识知晓率", ">=", 90.0, "%", 2022)]
+    row = next(t for t in rec.targets if t.indicator_text == "学校示范操普及率")
+    assert rec.text[row.span.start:row.span.end] == "100" and rec.text[row.span.end:].startswith(" 约束性")

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from healthgov.extract.document import DocView
 from healthgov.extract.facts.targets.indicators import resolve_indicator
-from healthgov.extract.facts.targets.labelled import aligned_row_targets, labelled_targets
+from healthgov.extract.facts.targets.labelled import labelled_targets
+from healthgov.extract.facts.targets.layer_rows import aligned_row_targets
 from healthgov.extract.facts.targets.phrases import text_targets
 from healthgov.extract.facts.targets.tables import table_targets
 from healthgov.extract.numbers import normalise_digits

@@ -126,7 +126,9 @@ def split_unit(indicator: str) -> tuple[str, str | None]:
     if m:
         u = m.group(1)
         if u in UNITS or re.fullmatch(r"[/%‰\d万千百亿]+.*|[\u4e00-\u9fff]{1,2}/.+|种类|[万亿]?元|[万亿]?人|[万亿]?人次|个|张|岁|天|小时|分钟", u):
-            return indicator[: m.start()].strip(), u
+            # "（1/10 万）" is the rate per 100 000 that prose writes "18/10万": one unit, "/10万".
+            u = re.sub(r"\s+", "", u)
+            return indicator[: m.start()].strip(), u[1:] if re.fullmatch(r"1/\d*[十百千万]", u) else u
     return indicator, None
 
 
