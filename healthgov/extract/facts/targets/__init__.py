@@ -48,7 +48,9 @@ def extract_targets(doc: DocView, tasks: list[Task], policy_id: str) -> list[Tar
         in_rule = g.span is not None and any(r.start <= g.span.start < r.end for r in rules)
         # Without a target year, a time limit or a frequency is a standing rule (measured on the
         # gold: kind right 0.91 this way, 0.87 calling every quantity without a year a norm).
-        if in_rule or (g.year is None and g.unit in NORM_UNITS and g.comparator in ("<=", ">=", "=", "range")):
+        # (a count under a frequency, "次/周", is a frequency: its head unit decides)
+        head = g.unit.split("/")[0] if g.unit else None
+        if in_rule or (g.year is None and head in NORM_UNITS and g.comparator in ("<=", ">=", "=", "range")):
             g.kind = "norm"
     for t in targets:
         if t.indicator is None and t.indicator_text:

@@ -42,7 +42,8 @@ _PER = re.compile(
 )
 _PER_NAME = {"千常住人口": "千人", "万常住人口": "万人", "十万人口": "10万人", "千人口": "千人", "万人口": "万人",
              "人口": "人", "床位": "床", "百张床位": "百床", "百张床": "百床", "日": "天"}
-UNIT_RE = "|".join(re.escape(u) for u in UNITS)
+# A rate's unit may be broken by the text layer's line wrap ("18/10 万"): spaces allowed inside it.
+UNIT_RE = "|".join(r"\s*".join(map(re.escape, u)) if u.startswith(("/", "1/")) else re.escape(u) for u in UNITS)
 _VALUE = re.compile(
     rf"(?P<lo>{NUMBER})\s*(?P<u1>{UNIT_RE})?(?:{RANGE_SEP}(?P<hi>{NUMBER})\s*)?(?P<unit>{UNIT_RE})?"
     r"(?P<post>\s*(?:及以上|以上|及以下|以下|以内|左右|之内|内(?![容部外涵科地需])))?"
@@ -125,6 +126,7 @@ def find_values(norm: str, a: int, b: int) -> list[Hit]:
     for m in _VALUE.finditer(norm, a, b):
         lo_s, hi_s = m.group("lo"), m.group("hi")
         unit = m.group("unit") or m.group("u1")
+        unit = re.sub(r"\s+", "", unit) if unit else unit
         post = (m.group("post") or "").strip()
         if post == "内" and _UNIT_ALIAS.get(unit or "", unit) not in TIME_UNITS:
             post = ""  # "内" bounds a time ("5个工作日内"), not a count

@@ -32,7 +32,8 @@ _TARGET_CUE = re.compile(
     r"达到|达|不低于|不少于|不高于|不超过|低于|高于|超过|突破|控制在|保持在|稳定在|维持在|提高到|提高至|"
     r"提升到|提升至|降低到|降低至|降到|降至|下降到|下降至|减少到|减少至|增加到|增加至|增长到|增长至|"
     r"至少|力争|建成|建设|打造|设立|设置|培养|培育|引进|新增|增加|提高|降低|下降|减少|增长|覆盖|"
-    r"为|占|配备|实现|完成|选拔|招收|培训|入选|以上|以下|以内|左右|分别|均|办好|建立|组建|采集"
+    r"为|占|配备|实现|完成|选拔|招收|培训|入选|以上|以下|以内|左右|分别|均|办好|建立|组建|采集|"
+    r"小于|大于|少于|多于|最多|至多|最少"
 )
 _BACKGROUND = re.compile(r"背景|基础|现状|回顾|成就|成效|进展|形势|挑战|机遇")
 _GOAL = re.compile(r"目标|指标|总体要求|总体思路")
@@ -147,7 +148,9 @@ def _para(norm: str, pos: int, lo: int) -> int:
     return a
 
 
-_FREQUENCY = re.compile(r"每(?:\d+|[一两二三四五六七八九十])?个?(?:年|季度|月|周|星期|天|日|小时)(?!前|底|内)")
+_FREQUENCY = re.compile(r"每\s*(?P<n>\d+(?:\s*[~～\-—]\s*\d+)?|[一两二三四五六七八九十])?\s*(?P<p>个?\s*(?:年|季度|月|周|星期|天|日|小时))(?!前|底|内)")
+# Units a count of occurrences is written in: under a frequency, "每周1次" is 1 次/周.
+_COUNT_UNITS = {"次", "轮", "遍"}
 _CODES = re.compile(r"^[\u4e00-\u9fff]{0,4}(编码|代码|字段|数据元|术语)")
 _PRESENT = re.compile(r"已|目前|现有|现已|当前")
 _DEFINITION = re.compile(r"是指|系指|指的是|定义为")
@@ -186,6 +189,15 @@ def _is_target(norm: str, ca: int, hit: Hit, yearly: bool) -> bool:
     return bool(_TARGET_CUE.search(norm[ca : hit.end + 4]))
 
 
+def _per_period(unit: str | None, freq: re.Match[str] | None) -> str | None:
+    """A count under a frequency carries its period as the denominator (gold README: the unit
+    with the denominator the value phrase states): "每周开展1次" → 次/周, "每3天1次" → 次/3天."""
+    if freq is None or unit not in _COUNT_UNITS:
+        return unit
+    period = re.sub(r"\s+", "", (freq.group("n") or "") + freq.group("p"))
+    return f"{unit}/{'天' if period == '日' else period}"
+
+
 def _bare(indicator: str) -> bool:
     """An indicator that is only comparator and target words ("不低于", "到2026年达到"): the
     indicator was left unstated and is the previous clause's."""
@@ -218,7 +230,12 @@ def text_targets(doc: DocView, tasks: list[Task], norm: str) -> list[Target]:
             sent = sentence_start(norm, hit.start, ra)
             para = _para(norm, hit.start, ra)
             # A quota per period: "每年开展1次", "每周1次", "每3天1次" (the clause's, before the value).
-            freq = _FREQUENCY.search(norm, ca, hit.start)
+            # The nearest, for the values after it in its unit: "每天睡眠10个小时、初中生9个小时",
+            # never another measure: "每6个月检测1次…餐后2小时血糖".
+            freq = next(reversed(list(_FREQUENCY.finditer(norm, ca, hit.start))), None)
+            between = norm[freq.end() : hit.start] if freq is not None else ""
+            if re.search(r"\d", between) and not (hit.unit and hit.unit.split("/")[0] in between):
+                freq = None
             yearly = freq is not None
             anchor = _anchor_for(anchors, norm, hit.start, sent, para, yearly)
             if anchor is not None and not anchor.future and issue_year and anchor.year and anchor.year < issue_year:
@@ -237,7 +254,7 @@ def text_targets(doc: DocView, tasks: list[Task], norm: str) -> list[Target]:
                     comparator=find_comparator(norm, ca, hit),
                     value=hit.value,
                     value_max=hit.value_max,
-                    unit=hit.unit,
+                    unit=_per_period(hit.unit, freq),
                     year=anchor.year if anchor else None,
                     deadline=(freq.group(0) if freq is not None and anchor is None else (anchor.deadline if anchor else None)),
                     task=task_of(tasks, hit.start),
