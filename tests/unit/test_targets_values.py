@@ -75,3 +75,14 @@ def test_frequencies_rates_and_strict_words() -> None:
     )
     got = [(t.comparator, t.value, t.unit) for t in rec.targets]
     assert got == [("=", 1.0, "次/6个月"), ("=", 10.0, "小时"), ("=", 9.0, "小时"), ("<=", 18.0, "/10万"), ("<", 85.0, "cm")]
+
+
+def test_a_list_with_its_unit_written_once() -> None:
+    # "10、9、8个小时": every number of the list is in the unit after the last, under the comparator
+    # before the first, each to its subject of the list.
+    rec = extract_text(
+        "某市学生健康行动方案\n某府发〔2024〕6号\n各区人民政府：\n现将方案印发给你们。\n某市人民政府\n2024年3月1日\n"
+        "一、主要任务\n（一）小学生、初中生、高中生每天睡眠时间分别不少于 10、9、8 个小时。\n"
+    )
+    got = [(t.indicator_text, t.comparator, t.value, t.unit) for t in rec.targets]
+    assert got == [("小学生", ">=", 10.0, "小时"), ("初中生", ">=", 9.0, "小时"), ("高中生每天睡眠时间", ">=", 8.0, "小时")]

@@ -149,7 +149,27 @@ def find_values(norm: str, a: int, b: int) -> list[Hit]:
         if not unit and lo >= 1_000_000:
             continue  # phone numbers, ids
         hits.append(Hit(s, e, lo, hi, _measure(norm, s, unit), post))
-    return hits
+    return sorted(hits + _unit_at_end(norm, a, hits), key=lambda h: h.start)
+
+
+_LIST_HEAD = re.compile(r"(\d+(?:\.\d+)?)\s*、\s*$")
+
+
+def _unit_at_end(norm: str, a: int, hits: list[Hit]) -> list[Hit]:
+    """A list of numbers whose unit is written once, after the last ("分别不少于10、9、8个小时"):
+    each number before it is a value in that unit."""
+    out: list[Hit] = []
+    for h in hits:
+        if not h.unit or h.value_max is not None:
+            continue
+        end = h.start
+        while (m := _LIST_HEAD.search(norm, max(a, end - 16), end)) is not None:
+            lo_s = m.group(1)
+            if _not_a_value(norm, m.start(1), m.end(1), lo_s, h.unit, ""):
+                break
+            out.append(Hit(m.start(1), m.end(1), parse_number(lo_s), None, h.unit, ""))
+            end = m.start(1)
+    return out
 
 
 def find_comparator(norm: str, clause_start: int, hit: Hit) -> Comparator:

@@ -148,6 +148,7 @@ def _para(norm: str, pos: int, lo: int) -> int:
     return a
 
 
+_ROW_CLOSE = re.compile(r"(?:预期性|约束性|倡导性)\s*(?:\d{1,3}\s)?")
 _FREQUENCY = re.compile(r"每\s*(?P<n>\d+(?:\s*[~～\-—]\s*\d+)?|[一两二三四五六七八九十])?\s*(?P<p>个?\s*(?:年|季度|月|周|星期|天|日|小时))(?!前|底|内)")
 # Units a count of occurrences is written in: under a frequency, "每周1次" is 1 次/周.
 _COUNT_UNITS = {"次", "轮", "遍"}
@@ -209,6 +210,8 @@ def _tidy(indicator: str) -> str:
     """Comparator words are not part of an indicator: "开放率力争" → "开放率"."""
     t = re.sub(r"(力争|至少|最少|约|大约|达到|达)+$", "", indicator)
     t = re.sub(r"^第[一二三四五六七八九十百零〇两\d]+条[\s\u3000]*", "", t)  # an article's own number
+    # an item's own marker: "（一）", "4.", "二、"
+    t = re.sub(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、](?!\d)|[一二三四五六七八九十]{1,3}、)\s*", "", t)
     t = re.sub(r"^(按|以)?(" + "|".join(re.escape(w) for w in PRE_PHRASES if len(w) > 1) + ")", "", t)
     return t.strip(" ，,、") or indicator
 
@@ -228,13 +231,19 @@ def text_targets(doc: DocView, tasks: list[Task], norm: str) -> list[Target]:
                 continue
             ca, cb = clause_bounds(norm, hit.start, ra, rb)
             sent = sentence_start(norm, hit.start, ra)
+            # An indicator row of a text layer is closed by its nature column: a sentence in the
+            # next row ("…倡导性62 小学生每天睡眠时间不少于10") starts after it.
+            row_end = next(reversed(list(_ROW_CLOSE.finditer(norm, ca, hit.start))), None)
+            if row_end is not None:
+                ca, sent = row_end.end(), max(sent, row_end.end())
             para = _para(norm, hit.start, ra)
             # A quota per period: "每年开展1次", "每周1次", "每3天1次" (the clause's, before the value).
             # The nearest, for the values after it in its unit: "每天睡眠10个小时、初中生9个小时",
             # never another measure: "每6个月检测1次…餐后2小时血糖".
             freq = next(reversed(list(_FREQUENCY.finditer(norm, ca, hit.start))), None)
             between = norm[freq.end() : hit.start] if freq is not None else ""
-            if re.search(r"\d", between) and not (hit.unit and hit.unit.split("/")[0] in between):
+            if (re.search(r"[)）]", between)  # "（每周…3次及以上…）人数比例达到37%": a definition's
+                    or re.search(r"\d", between) and not (hit.unit and hit.unit.split("/")[0] in between)):
                 freq = None
             yearly = freq is not None
             anchor = _anchor_for(anchors, norm, hit.start, sent, para, yearly)
