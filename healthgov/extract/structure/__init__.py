@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from healthgov.extract.clean import PAGE_KINDS
 from healthgov.extract.document import Table
 from healthgov.extract.facts.provisions import MIN_ARTICLES
 from healthgov.extract.structure.headings import (
@@ -188,6 +189,10 @@ def _raw_tasks(lay: Layout, inert: list[bool], heads: list[Head]) -> list[_RawTa
                 k += 1
                 tasks_raw.append((h, str(k), heading_path(h) + [str(k)], first_sentence(lay.text[ln.start : ln.end]), ln.start, ln.end))
             continue
+        if kids and not h.excluded and h.kind not in ("annex", "part"):
+            intro = _intro(lay, inert, h, kids[0])
+            if intro is not None:
+                tasks_raw.append((h.parent, h.number, heading_path(h), h.title, h.start, intro))
         if kids or h.excluded or h.kind in ("annex", "part"):
             continue
         start, end = h.start, task_end(lay, inert, h, heads)
@@ -196,6 +201,31 @@ def _raw_tasks(lay: Layout, inert: list[bool], heads: list[Head]) -> list[_RawTa
         h.is_task = True
         tasks_raw.append((h.parent, h.number, heading_path(h), h.title, start, end))
     return tasks_raw
+
+
+def _intro(lay: Layout, inert: list[bool], h: Head, first: Head) -> int | None:
+    """Where a section's own text before its first item ends, when it has a paragraph of its own
+    ("（二）规范开展疫情处置 / 市、区卫生健康行政部门…组织做好…。/ 1.流行病学调查 …"): such a
+    paragraph states the section's duties, so the section is a task too. None when the heading is
+    followed directly by its items or by a paragraph that gives no one a duty. (Imported here: the
+    prose grammar reads text, it does not depend on the structure.)"""
+    body = [i for i in range(h.line + 1, first.line) if not inert[i] and not lay.lines[i].blank
+            and lay.lines[i].kind not in PAGE_KINDS and not lay.lines[i].removed]
+    if not body or sum(len(lay.lines[i].s) for i in body) < 30:
+        return None
+    # A description of what follows ("绩效考核指标体系由…构成") is not a task: only a paragraph that
+    # names who is to do something (the prose duty grammar) makes the section a task of its own.
+    from healthgov.extract.facts.responsibilities.prose_subjects import find_duties
+
+    end = lay.lines[body[-1]].end
+    if any(_GOAL_LABEL.match(lay.lines[i].s) for i in body):
+        return None  # background and goals ("行动目标：到2030年…"), read by the target extractor
+    if not find_duties(lay.simp[lay.lines[body[0]].start : end]):
+        return None
+    return end
+
+
+_GOAL_LABEL = re.compile(r"\s*(?:行动|工作|主要|总体|发展|具体)?目标\s*[:：]")
 
 
 def _sections(heads: list[Head], policy_id: str) -> list[Section]:

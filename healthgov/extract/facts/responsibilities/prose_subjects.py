@@ -67,9 +67,10 @@ class Duty:
     supporters: list[Named]  # bodies named after the verb: "X会同Y" (Y supports), "X配合Y" (Y leads)
     object_role: str = "support"
     object_basis: str = "prose"
+    leads_by_word: bool = False  # the role is told by 牵头/负责/主管/统筹, not only by being the subject
+    modal: bool = False  # the duty is said with 要/应当/须 …
 
 
-# A town or a street named as the subject of a duty stands for its government.
 def clause_starts(s: str) -> list[int]:
     """Where a clause may open: the start, after every clause punctuation mark, and after a run of
     blanks (the page layer cut out between a heading at a page's foot and the next page's text)."""
@@ -192,7 +193,8 @@ def _duty(s: str, units: list[Named], v: re.Match, p: int) -> Duty:
         supporters = objects_after(s, v.end()) if verb != "牵头" else []
     else:
         role, basis = "support", "shared"
-    return Duty(units, role, basis, sentence_span(s, p), supporters)
+    return Duty(units, role, basis, sentence_span(s, p), supporters, leads_by_word=_leads_by_word(verb),
+                modal=bool(v.groupdict().get("modal")))
 
 
 def objects_after(s: str, q: int) -> list[Named]:
@@ -243,7 +245,7 @@ def by_subject(s: str, i: int) -> Duty | None:
                 return Duty(units, "support", "prose", sentence_span(s, i), objects_after(s, bv.end()), "lead")
             role, basis = ("lead", "prose") if len(units) == 1 else ("support", "shared")
             sup = objects_after(s, bv.end()) if bv.group() in ("会同", "联合") and len(units) == 1 else []
-            return Duty(units, role, basis, sentence_span(s, i), sup)
+            return Duty(units, role, basis, sentence_span(s, i), sup, leads_by_word=_leads_by_word(bv.group()))
     return None
 
 
@@ -322,7 +324,28 @@ def find_duties(s: str) -> list[Duty]:
         if d is not None and not any(u.start == d.units[0].start for x in out for u in x.units):
             out.append(d)
     out.sort(key=lambda d: d.units[0].start)
+    _second_to_a_named_lead(out)
     return out
+
+
+_LEADS_BY_WORD = re.compile(r"牵头|负责(?!人)|主管|统筹|会同")
+
+
+def _leads_by_word(verb: str) -> bool:
+    return bool(_LEADS_BY_WORD.fullmatch(verb or ""))
+
+
+def _second_to_a_named_lead(duties: list[Duty]) -> None:
+    """"由辖区教育部门牵头组织，卫生健康部门提供培训内容和师资": in a sentence where one body is
+    said to lead, another that is merely the subject of an act (no modal, no lead word) supports it."""
+    by_sentence: dict[tuple[int, int], list[Duty]] = {}
+    for d in duties:
+        by_sentence.setdefault(d.sentence, []).append(d)
+    for group in by_sentence.values():
+        if any(d.leads_by_word and d.role == "lead" for d in group):
+            for d in group:
+                if d.role == "lead" and not d.leads_by_word and not d.modal and d.basis == "prose":
+                    d.role = "support"
 
 
 # A body the text sets up or houses, then the duties of the clause that follows it without a

@@ -32,7 +32,8 @@ _BODY_SUFFIX = re.compile(
 NOT_BODY = re.compile(
     r"(医院|卫生院|医疗机构|卫生机构|服务机构|养老机构|托育机构|托幼机构|教育机构|研究院|学院|学校|幼儿园|集团|公司|企业|"
     r"疾病预防控制机构|疾控机构|采供血机构|血站|场所|干部|人员|教师|群众|居民|家庭|诊所|门诊部|医养机构|"
-    r"服务中心|专业机构|社会|委员|都会|机会|大会|协会会员|医疗中心|急救中心|救治中心|康复中心|体检中心|诊疗中心|保健院|保健所)$"
+    r"服务中心|专业机构|社会|委员|都会|机会|大会|协会会员|医疗中心|急救中心|救治中心|康复中心|体检中心|诊疗中心|保健院|保健所|"
+    r"诊断机构|鉴定机构|检验检测机构|技术服务机构|体检机构)$"
 )
 _GENERIC = re.compile(r"(各|其他|其它)?(有关|相关|牵头|其他|其它|责任|主管|配合|各)?(部门|单位|方面|机构)")
 # Words that cannot be inside a body name: a "name" containing them is a clause, not a body.
@@ -241,8 +242,10 @@ def _tiers(phrase: str, start: int) -> list[Named] | None:
     heads = [h for h in re.split("和", m.group("head") or "") if h] or [""]
     if m.group("head") == "党委政府":
         heads = ["党委", "政府"]
-    if m.group("n") == "各":
-        return [Named("各级" + h, start, start + len(phrase), collective=True) for h in heads]
+    if m.group("n") == "各":  # "市、区、镇（街道）各级党委政府": the classes 各级党委, 各级政府
+        at = start + m.start("n")
+        return [Named("各级" + h, at, at + 2, collective=True, head=h, head_at=start + m.start("head") + k)
+                for h, k in zip(heads, [0, len(heads[0])], strict=False)]
     out: list[Named] = []
     for item, a, b in list_pieces(m.group("tiers")):
         for h in heads:
