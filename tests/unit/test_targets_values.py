@@ -86,3 +86,17 @@ def test_a_list_with_its_unit_written_once() -> None:
     )
     got = [(t.indicator_text, t.comparator, t.value, t.unit) for t in rec.targets]
     assert got == [("小学生", ">=", 10.0, "小时"), ("初中生", ">=", 9.0, "小时"), ("高中生每天睡眠时间", ">=", 8.0, "小时")]
+
+
+def test_a_law_s_penalties_and_time_limits() -> None:
+    # Two bounds in two units are one range in the lower bound's ("六个月以上一年以下" = 6–12 个月);
+    # a penalty's amount measures the noun after it (罚款, 执业活动); a time limit after a modal
+    # measures the act after it.
+    rec = extract_text(
+        "某省示范条例\n某省人民代表大会常务委员会\n2024年3月1日\n"
+        "第一条 发现示范病患者时，应当于两小时内进行网络直报。\n"
+        "第二条 违反本条例规定的，可以并处十万元以下罚款；情节严重的，责令暂停六个月以上一年以下执业活动直至吊销执业证书。\n"
+    )
+    got = [(t.indicator_text, t.comparator, t.value, t.value_max, t.unit) for t in rec.targets]
+    assert got == [("网络直报", "<=", 2.0, None, "小时"), ("罚款", "<=", 100000.0, None, "元"),
+                   ("执业活动", "range", 6.0, 12.0, "个月")]

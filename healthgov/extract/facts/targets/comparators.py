@@ -86,7 +86,7 @@ def _not_a_value(norm: str, s: int, e: int, lo_s: str, unit: str | None, post: s
         if (parse_number(lo_s) or 0) < 2 and not (
             unit in _ONCE_UNITS and not after.startswith("性")
             and (re.search(r"(?:每[^，,；;。：:]{0,10}|至少|最少)$", norm[max(0, s - 12) : s]) or post in ("内", "以内", "之内"))
-        ):
+        ) and not _upper_bound(norm, s, post):
             return True
     if before and (before.isdigit() or before in ".第〔[（(" and not unit):
         return True
@@ -96,7 +96,8 @@ def _not_a_value(norm: str, s: int, e: int, lo_s: str, unit: str | None, post: s
         return True
     if unit in _TIME_ONLY and (
         re.fullmatch(r"(?:19|20)\d{2}", lo_s)
-        or not (post in ("内", "以内", "之内") or pre_comparator(norm[max(0, s - 8) : s]) not in (None, "about"))
+        or not (post in ("内", "以内", "之内") or _upper_bound(norm, s, post)
+                or pre_comparator(norm[max(0, s - 8) : s]) not in (None, "about"))
     ):
         return True  # "2027年", "3月20日", "三年行动", "力争2025年": dates and names, not time limits
     if unit == "岁" and re.match(r"[\u4e00-\u9fff]", after) and not re.match(r"(左右|以上|以下|以内)", after):
@@ -106,6 +107,11 @@ def _not_a_value(norm: str, s: int, e: int, lo_s: str, unit: str | None, post: s
     # "两个或两个以上医疗机构", "3家或以上": a definition's threshold, not a target.
     return bool(re.match(r"\s*或\s*(?:[一二两三四五六七八九十\d]+\S{0,2})?(?:以上|以下)", after)
                 or re.search(r"或\s*$", norm[max(0, s - 2) : s]))
+
+
+def _upper_bound(norm: str, s: int, post: str) -> bool:
+    """The upper bound of a range written as two bounds ("六个月以上一年以下")."""
+    return post in ("以下", "及以下") and bool(re.search(r"以上\s*$", norm[max(0, s - 3) : s]))
 
 
 def _measure(norm: str, s: int, unit: str | None) -> str | None:

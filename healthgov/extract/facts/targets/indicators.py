@@ -24,6 +24,9 @@ _VERB_SPLIT = re.compile(
 _ACTION = re.compile(r"(建成|建设|打造|设立|设置|培养|培育|引进|新增|选拔培育|选拔|招收|培训|入选|配备|建立)")
 
 
+# A penalty's verb right before its amount: the measure is the object after it (罚款, 执业活动).
+_SANCTION = re.compile(r"(?:(?<![事到之住出用益好])处|罚|暂停|禁止其?|吊销)$")
+_MODAL_ONLY = re.compile(r"(?:应当|应|须|必须|需|要|可以|可|均)*(?:于|在)?")
 _ARABIC_VALUE = re.compile(rf"\d+(?:\.\d+)?万?\s*(?:{UNIT_RE})?(?:{RANGE_SEP}\d+(?:\.\d+)?万?\s*(?:{UNIT_RE})?)?")
 
 
@@ -74,6 +77,12 @@ def indicator_for(simp: str, ca: int, cb: int, hit: Hit, sent: int) -> str:
                     return subject + am.group(0) + tail
                 return subject
     lp = _clean_ind(local)
+    if _SANCTION.search(lp) and _cjk2(tail):
+        # "可以并处十万元以下罚款", "暂停…执业活动直至吊销": the penalty is the noun after the amount
+        return re.split(r"直至|或者|并", tail)[0] or tail
+    if _MODAL_ONLY.fullmatch(lp) and _cjk2(tail):
+        # "应当于两小时内进行网络直报": a time limit measures the act after it
+        return re.sub(r"^(?:进行|完成|开展|作出|予以)", "", tail)
     action = _ACTION.match(lp)
     if lp and re.search(r"(和|及|以及|与)$", lp):
         # "建成十大学科和65个特色专科": the value opens a new list item.

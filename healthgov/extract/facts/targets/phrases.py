@@ -279,17 +279,25 @@ def text_targets(doc: DocView, tasks: list[Task], norm: str) -> list[Target]:
     return out
 
 
+# An upper bound in a larger unit, in the lower bound's ("六个月以上一年以下" is 6–12 个月).
+_IN_UNIT = {("个月", "年"): 12.0, ("天", "年"): 365.0, ("日", "年"): 365.0, ("小时", "天"): 24.0, ("小时", "日"): 24.0}
+
+
 def _bounded_ranges(targets: list[Target], norm: str) -> list[Target]:
-    """"处五万元以上五十万元以下罚款": a lower bound written right before an upper bound in the
-    same unit is one range, not two targets."""
+    """"处五万元以上五十万元以下罚款", "暂停六个月以上一年以下执业活动": a lower bound written
+    right before an upper bound is one range in the lower bound's unit, not two targets."""
     out: list[Target] = []
     for t in targets:
         prev = out[-1] if out else None
+        scale = 1.0 if prev is None or prev.unit == t.unit else _IN_UNIT.get((prev.unit or "", t.unit or ""))
         if (prev is not None and prev.span and t.span and prev.comparator == ">=" and t.comparator == "<="
-                and prev.value_max is None and t.value_max is None and prev.unit == t.unit
+                and prev.value_max is None and t.value_max is None and scale is not None and t.value is not None
                 and re.search(r"以上$", norm[prev.span.start : prev.span.end])
                 and not norm[prev.span.end : t.span.start].strip()):
-            prev.comparator, prev.value_max = "range", t.value
+            prev.comparator, prev.value_max = "range", t.value * scale
+            upper = re.sub(r"\s+", "", norm[t.span.start : t.span.end])
+            if prev.indicator_text.startswith(upper):  # the object read after the lower bound
+                prev.indicator_text = prev.indicator_text[len(upper):] or prev.indicator_text
             prev.span = Span(prev.span.start, t.span.end)
             continue
         out.append(t)
