@@ -100,3 +100,15 @@ def test_a_law_s_penalties_and_time_limits() -> None:
     got = [(t.indicator_text, t.comparator, t.value, t.value_max, t.unit) for t in rec.targets]
     assert got == [("网络直报", "<=", 2.0, None, "小时"), ("罚款", "<=", 100000.0, None, "元"),
                    ("执业活动", "range", 6.0, 12.0, "个月")]
+
+
+def test_qualifiers_of_a_rate_are_not_targets() -> None:
+    # A number inside a rate's name ("提供6类以上…的比例", "5分钟内的出车率") and the criterion of a
+    # share of units ("70%以上的县…患病率在1%以下") set nothing; the share itself does.
+    rec = extract_text(
+        "某省示范病防治方案\n某府发〔2024〕8号\n各市人民政府：\n现将方案印发给你们。\n某省人民政府\n2024年3月1日\n"
+        "一、主要目标\n到2026年，卫生院提供6类以上中医非药物疗法的比例达到100%，提高救护车接报后5分钟内的出车率；"
+        "70%以上的流行县人群示范病患病率在1%以下。\n"
+    )
+    got = [(t.comparator, t.value, t.unit, t.year) for t in rec.targets]
+    assert got == [("=", 100.0, "%", 2026), (">=", 70.0, "%", 2026)]

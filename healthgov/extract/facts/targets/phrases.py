@@ -156,6 +156,8 @@ _CODES = re.compile(r"^[\u4e00-\u9fff]{0,4}(编码|代码|字段|数据元|术�
 _PRESENT = re.compile(r"已|目前|现有|现已|当前")
 _DEFINITION = re.compile(r"是指|系指|指的是|定义为")
 _PER_WORDS = re.compile(r"每(?:人口|人|床|户|天|日|年|月|周|次|季度)")
+# What follows a value that names a rate rather than sets one: "6类以上[中医非药物疗法]的比例".
+_QUALIFIER = re.compile(r"\s*的?[\u4e00-\u9fff]{0,12}?的?(?:比例|比率|占比|率)(?![\u4e00-\u9fff]{0,2}(?:的|为))")
 _CLASSES = re.compile(r"分(?:为|成)\s*$")
 _WHEN = re.compile(r"\s*(?:当|如果|若|一旦)")
 _WHEN_END = re.compile(r"\s*(?:及以上|以上|及以下|以下)?的?时")
@@ -185,6 +187,10 @@ def _is_target(norm: str, ca: int, hit: Hit, yearly: bool) -> bool:
         return False  # "15项业务编码", "目前已组建医联体12个", "医联体是指…"
     if _CLASSES.search(clause) or (_WHEN.match(clause) and _WHEN_END.match(norm, hit.end)):
         return False  # "分为三类": a classification; "当下降率<80%时": a condition
+    if hit.unit != "%" and _QUALIFIER.match(norm, hit.end):
+        return False  # "提供6类以上中医非药物疗法的比例", "5分钟内的出车率": part of a rate's name
+    if re.search(r"\d\s*%\s*(?:及以上|以上)的", clause):
+        return False  # "70%以上的流行县…患病率在1%以下": the criterion of a share of units
     if yearly or (hit.post in ("内", "以内", "之内") and hit.unit in TIME_UNITS):
         return True  # "每年开展1次", "5个工作日内完成"
     return bool(_TARGET_CUE.search(norm[ca : hit.end + 4]))
