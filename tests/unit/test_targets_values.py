@@ -112,3 +112,20 @@ def test_qualifiers_of_a_rate_are_not_targets() -> None:
     )
     got = [(t.comparator, t.value, t.unit, t.year) for t in rec.targets]
     assert got == [("=", 100.0, "%", 2026), (">=", 70.0, "%", 2026)]
+
+
+@pytest.mark.parametrize(
+    "clause,want",
+    [
+        ("每天进行中等强度运动至少半小时", (">=", 0.5, "小时")),
+        ("每天半小时以上中等量运动", (">=", 0.5, "小时")),
+    ],
+)
+def test_half_as_a_quantity(clause: str, want: tuple) -> None:
+    assert _first(clause) == want
+
+
+@pytest.mark.parametrize("clause", ["上半年完成督查", "半年工作总结", "每半年报告"])
+def test_half_as_a_period(clause: str) -> None:
+    norm = normalise_digits(clause)
+    assert not find_values(norm, 0, len(norm))

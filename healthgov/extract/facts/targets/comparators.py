@@ -155,7 +155,23 @@ def find_values(norm: str, a: int, b: int) -> list[Hit]:
         if not unit and lo >= 1_000_000:
             continue  # phone numbers, ids
         hits.append(Hit(s, e, lo, hi, _measure(norm, s, unit), post))
-    return sorted(hits + _unit_at_end(norm, a, hits), key=lambda h: h.start)
+    return sorted(hits + _unit_at_end(norm, a, hits) + _halves(norm, a, b), key=lambda h: h.start)
+
+
+# 半 as a quantity of time: "至少半小时", "半小时以上", "半年内"; not a part of a period (上半年,
+# 多半, 前半天) nor a frequency's period (每半年).
+_HALF = re.compile(r"(?<![上下多大过前后每])半(?P<unit>个小时|小时|个月|年|天)"
+                   r"(?P<post>\s*(?:及以上|以上|以内|之内|内(?![容部外涵科地需])))?")
+
+
+def _halves(norm: str, a: int, b: int) -> list[Hit]:
+    out: list[Hit] = []
+    for m in _HALF.finditer(norm, a, b):
+        unit, post = _UNIT_ALIAS.get(m.group("unit"), m.group("unit")), (m.group("post") or "").strip()
+        if unit in _TIME_ONLY and not (post or pre_comparator(norm[max(0, m.start() - 8) : m.start()]) not in (None, "about")):
+            continue  # "半年工作总结": a period's name
+        out.append(Hit(m.start(), m.end(), 0.5, None, unit, post))
+    return out
 
 
 _LIST_HEAD = re.compile(r"(\d+(?:\.\d+)?)\s*、\s*$")

@@ -149,7 +149,7 @@ def _para(norm: str, pos: int, lo: int) -> int:
 
 
 _ROW_CLOSE = re.compile(r"(?:预期性|约束性|倡导性)\s*(?:\d{1,3}\s)?")
-_FREQUENCY = re.compile(r"每\s*(?P<n>\d+(?:\s*[~～\-—]\s*\d+)?|[一两二三四五六七八九十])?\s*(?P<p>个?\s*(?:年|季度|月|周|星期|天|日|小时))(?!前|底|内)")
+_FREQUENCY = re.compile(r"每\s*(?P<n>\d+(?:\s*[~～\-—]\s*\d+)?|[一两二三四五六七八九十半])?\s*(?P<p>个?\s*(?:年|季度|月|周|星期|天|日|小时))(?!前|底|内)")
 # Units a count of occurrences is written in: under a frequency, "每周1次" is 1 次/周.
 _COUNT_UNITS = {"次", "轮", "遍"}
 _CODES = re.compile(r"^[\u4e00-\u9fff]{0,4}(编码|代码|字段|数据元|术语)")
