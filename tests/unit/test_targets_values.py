@@ -129,3 +129,18 @@ def test_half_as_a_quantity(clause: str, want: tuple) -> None:
 def test_half_as_a_period(clause: str) -> None:
     norm = normalise_digits(clause)
     assert not find_values(norm, 0, len(norm))
+
+
+def test_the_measure_of_an_act_without_a_target_word() -> None:
+    # How many to pick or survey, how long to keep at an act, how often: a quantity of the
+    # procedure ("选4个位置", "持续30分钟", "每隔1～2小时"), not in a dated one-off's schedule, and a
+    # period a frequency applies to ("前3天每天至少一次": the quota is the target) is not one.
+    rec = extract_text(
+        "某市蚊媒监测工作方案\n某卫发〔2024〕9号\n各区卫生健康局：\n现将方案印发给你们。\n某市卫生健康局\n2024年3月1日\n"
+        "一、监测方法\n（一）在疫点按不同方位选 4 个位置诱捕成蚊，持续 30分钟，调查核心区内 100 户居民。\n"
+        "（二）核心区前 3 天每天至少开展一次灭杀。建议每隔 1～2 小时休息一次。\n"
+        "（三）7 月 28 日至 30 日，连续 3 天开展灭蚊。\n"
+    )
+    got = [(t.comparator, t.value, t.value_max, t.unit) for t in rec.targets]
+    assert got == [("=", 4.0, None, "个"), ("=", 30.0, None, "分钟"), ("=", 100.0, None, "户"),
+                   (">=", 1.0, None, "次/天"), ("range", 1.0, 2.0, "小时")]

@@ -35,6 +35,12 @@ _TARGET_CUE = re.compile(
     r"为|占|配备|实现|完成|选拔|招收|培训|入选|以上|以下|以内|左右|分别|均|办好|建立|组建|采集|"
     r"小于|大于|少于|多于|最多|至多|最少"
 )
+# An act whose measure the value is, right before it: how many to pick or survey, how long to
+# keep at it, how often ("选4个位置", "调查100户", "持续30分钟", "连续布放4天", "每隔1～2小时",
+# "含服1片", "每5万人配置1辆").
+_MEASURE_CUE = re.compile(r"(?:选|选取|选择|调查|抽查|抽取|连续|持续|累计|掌握|含服|配置|每隔|间隔)"
+                          r"[\u4e00-\u9fff]{0,4}\s*$")
+_DATE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日")
 _BACKGROUND = re.compile(r"背景|基础|现状|回顾|成就|成效|进展|形势|挑战|机遇")
 _GOAL = re.compile(r"目标|指标|总体要求|总体思路")
 
@@ -179,7 +185,7 @@ def _anchor_for(anchors: list[_Anchor], norm: str, hit_start: int, sent: int, pa
     return anchor
 
 
-def _is_target(norm: str, ca: int, hit: Hit, yearly: bool) -> bool:
+def _is_target(norm: str, ca: int, hit: Hit, yearly: bool, sent: int) -> bool:
     """A quantity whose clause makes it a target: a target word, a yearly quota or a time limit;
     not a count of codes, a present fact or a definition."""
     clause = norm[ca : hit.start]
@@ -193,7 +199,13 @@ def _is_target(norm: str, ca: int, hit: Hit, yearly: bool) -> bool:
         return False  # "70%以上的流行县…患病率在1%以下": the criterion of a share of units
     if yearly or (hit.post in ("内", "以内", "之内") and hit.unit in TIME_UNITS):
         return True  # "每年开展1次", "5个工作日内完成"
-    return bool(_TARGET_CUE.search(norm[ca : hit.end + 4]))
+    # A word after the value ("以上", "以内") is its own; one past a frequency is the next value's:
+    # "核心区前3天每天至少开展一次" (至少 is the quota's, 3天 a period).
+    ahead = norm[hit.end : hit.end + 4].split("每")[0]
+    if _TARGET_CUE.search(norm[ca : hit.end] + ahead):
+        return True
+    # a measure of an act; not in a dated schedule ("7月28日至30日，连续3天"), a one-off's account
+    return bool(_MEASURE_CUE.search(norm, ca, hit.start)) and not _DATE.search(norm, sent, hit.start)
 
 
 def _per_period(unit: str | None, freq: re.Match[str] | None) -> str | None:
@@ -255,7 +267,7 @@ def text_targets(doc: DocView, tasks: list[Task], norm: str) -> list[Target]:
             anchor = _anchor_for(anchors, norm, hit.start, sent, para, yearly)
             if anchor is not None and not anchor.future and issue_year and anchor.year and anchor.year < issue_year:
                 continue  # "2020年,居民健康素养水平达19.85%": a past fact
-            if not _is_target(norm, ca, hit, yearly):
+            if not _is_target(norm, ca, hit, yearly, sent):
                 continue
             seen.add((hit.start, hit.end))
             ind = _tidy(indicator_for(doc.simp, ca, cb, hit, sent))
