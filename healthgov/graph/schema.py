@@ -27,7 +27,7 @@ HG = "https://w3id.org/healthgov/ontology#"
 # of vocabulary nodes (skos:prefLabel/notation/inScheme in RDF), and the section tree's shape.
 GRAPH_KEYS = frozenset(
     {"id", "pref_zh", "pref_en", "alt_labels", "scheme", "kind", "depth", "path", "title_key",
-     "names", "agency_type", "level", "jurisdiction", "format", "encoding", "language_script",
+     "names", "agency_type", "institution_type", "level", "jurisdiction", "format", "encoding", "language_script",
      "warnings", "task", "section", "broader", "default_unit", "serves_tier", "year", "policy",
      "text_simplified", "aliases", "name_rank",
      "lead_rows", "support_rows", "named_lead_rows", "named_support_rows"}

@@ -2,7 +2,7 @@
 
 Instances live under ``https://w3id.org/healthgov/id/`` (``hgd:``) with the ids of
 ``healthgov.records`` (docs/DESIGN.md): ``hgd:policy/{policy_id}``, ``hgd:section/{section_id}``,
-``hgd:task/{task_id}``, ``hgd:target/{target_id}``. Agencies and jurisdictions get the same ids
+``hgd:task/{task_id}``, ``hgd:target/{target_id}``, ``hgd:obligation/{task_id}/o{n}``. Agencies and jurisdictions get the same ids
 as their property-graph nodes (``healthgov.loaders.rows``), so an RDF export and the graph can be
 joined. Every extracted fact points to its evidence with ``prov:wasDerivedFrom`` → an
 ``hg:TextSpan`` (start, end, section path) that ``dcterms:isPartOf`` the ``hg:SourceDocument``.
@@ -26,7 +26,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from healthgov.ids import NATION, agency_identity, cited_policy_id, simplified
 from healthgov.ontology.vocab import former_body_key
-from healthgov.records import DocumentRecord, Responsibility, Span, Task
+from healthgov.records import DocumentRecord, Obligation, Responsibility, Span, Task
 
 HERE = Path(__file__).parent
 ONTOLOGY_TTL = HERE / "healthgov.ttl"
@@ -239,6 +239,8 @@ class _Builder:
             self.evidence(t, task.span, path)
             for i, r in enumerate(task.responsibilities, start=1):
                 self.responsibility(task, t, i, r, path)
+            for i, o in enumerate(task.obligations):
+                self.obligation(task, t, i, o, path)
             for cid in dict.fromkeys(task.institutions):
                 self.add(t, HG.concernsInstitution, concept("institution-type", cid))
             for cid in dict.fromkeys(task.tiers):
@@ -268,6 +270,20 @@ class _Builder:
         # this task: its span gets no section path of this task's.
         inside = r.span is not None and task.span.start <= r.span.start and r.span.end <= task.span.end
         self.evidence(q, r.span, path if inside else None)
+
+    def obligation(self, task: Task, t: URIRef, i: int, o: Obligation, path: str | None) -> None:
+        """A provider, school, enterprise … the task obliges (``hg:Obligation``, the ``i``-th from 0):
+        never an agency; typed by the institution-type vocabulary when it knows the kind."""
+        node = iri("obligation", f"{task.id}/o{i + 1}")  # the graph node's id (healthgov.loaders.rows)
+        self.add(node, RDF.type, HG.Obligation)
+        self.add(t, HG.hasObligation, node)
+        self.add(node, HG.name, self.text(o.name))
+        self.label(node, task.number, o.name, "（义务）")
+        if o.institution_type:
+            self.add(node, HG.institutionType, concept("institution-type", o.institution_type))
+        self.add(node, HG.order, Literal(i, datatype=XSD.integer))
+        inside = o.span is not None and task.span.start <= o.span.start and o.span.end <= task.span.end
+        self.evidence(node, o.span, path if inside else None)
 
     def targets(self, p: URIRef, paths: dict[str, str | None]) -> None:
         """The targets, each under its task (else the policy)."""
