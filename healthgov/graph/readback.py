@@ -15,6 +15,7 @@ from healthgov.records import (
     Citation,
     DocumentRecord,
     Jurisdiction,
+    Obligation,
     Policy,
     Responsibility,
     Section,
@@ -105,6 +106,11 @@ def _rows_by_policy(store: Any, s: GraphSchema) -> dict[str, dict[str, list[dict
             f"MATCH (p:{P})-[:{HT}]->(t:{T})-[r:{'|'.join(_tag_rels(s))}]->(c) "
             f"RETURN p.id AS pid, t.id AS task, type(r) AS type, c.id AS concept"
         ),
+        "obligations": group(
+            f"MATCH (p:{P})-[:{HT}]->(t:{T})-[:{s.rel('hasObligation')}]->(o:{s.label('Obligation')}) "
+            f"OPTIONAL MATCH (o)-[:{s.rel('institutionType')}]->(c) "
+            f"RETURN p.id AS pid, t.id AS task, properties(o) AS o, c.id AS concept"
+        ),
         "targets": group(
             f"MATCH (p:{P})-[:{HT}]->(t:{T})-[:{HG}]->(g:{TG}) OPTIONAL MATCH (g)-[:{measures}]->(i) "
             f"RETURN p.id AS pid, t.id AS task, properties(g) AS g, i.id AS indicator "
@@ -143,7 +149,7 @@ def _policy(p: dict[str, Any], rows: dict[str, dict[str, list[dict[str, Any]]]],
 
 
 def _tasks(pid: str, rows: dict[str, dict[str, list[dict[str, Any]]]], s: GraphSchema) -> list[Task]:
-    """The policy's tasks with their responsibilities (in document order) and tags (sorted)."""
+    """The policy's tasks with their responsibilities and obligations (in document order) and tags (sorted)."""
     k = s.key
     tasks: dict[str, Task] = {}
     for t in rows["tasks"].get(pid, []):
@@ -163,6 +169,10 @@ def _tasks(pid: str, rows: dict[str, dict[str, list[dict[str, Any]]]], s: GraphS
             collective=bool(ap.get(k("collective"), False)), name_form=rp.get(k("nameForm")),
             # The node's own jurisdiction keys it as the record's did (healthgov.ids.agency_identity).
             jurisdiction=ap.get("jurisdiction")))
+    for r in sorted(rows["obligations"].get(pid, []), key=lambda r: int(r["o"].get(k("order"), 0))):
+        op = r["o"]
+        tasks[r["task"]].obligations.append(Obligation(name=op.get(k("name"), ""), institution_type=r["concept"],
+                                                       span=_span(op, s)))
     tag_rels = _tag_rels(s)
     for r in rows["tags"].get(pid, []):
         getattr(tasks[r["task"]], tag_rels[r["type"]]).append(r["concept"])

@@ -31,8 +31,8 @@ TAG_STATEMENTS = {"institution-type": "institution_type_tags", "tier": "tier_tag
 ROLE_STATEMENTS = {"lead": "lead_agencies", "support": "supporting_agencies"}
 CITATION_RELATIONS = ("cites", "implements")
 # What a replaced document owns, deleted in this order before it is written again.
-DELETE_STATEMENTS = ("delete_task_targets", "delete_policy_targets", "delete_tasks", "delete_sections",
-                     "delete_outgoing")
+DELETE_STATEMENTS = ("delete_task_targets", "delete_policy_targets", "delete_obligations", "delete_tasks",
+                     "delete_sections", "delete_outgoing")
 
 
 def run(tx: Any, cypher: str, **params: Any) -> list[dict[str, Any]]:
@@ -364,7 +364,7 @@ class BatchWriter:
         unwind(tx, self.q.successors, [{"jurisdiction": j, "agency_type": t} for j, t in pairs])
 
     def _tasks_facts(self, tx: Any, docs: list[DocumentRows]) -> None:
-        """Responsibilities, tags and targets of every task (and the policy's own targets)."""
+        """Responsibilities, tags, targets and obligations of every task (and the policy's own targets)."""
         for d in docs:  # a role or scheme without a statement is refused, before anything is sent
             for role in d.responsibilities:
                 ROLE_STATEMENTS[role]  # noqa: B018
@@ -378,4 +378,6 @@ class BatchWriter:
         unwind(tx, q.task_targets, [r for d in docs for r in d.targets if r["task"]])
         unwind(tx, q.policy_targets, [{**r, "policy": d.policy_id} for d in docs for r in d.targets if not r["task"]])
         unwind(tx, q.measures, [r for d in docs for r in d.targets if r.get("indicator") is not None])
+        unwind(tx, q.obligations, [r for d in docs for r in d.obligations])
+        unwind(tx, q.obligation_types, [r for d in docs for r in d.obligations if r["institution_type"] is not None])
 

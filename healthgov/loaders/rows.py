@@ -115,6 +115,9 @@ class DocumentRows:
     responsibilities: dict[str, list[Row]] = field(default_factory=dict)  # role → {task, agency, props}
     tags: dict[str, list[Row]] = field(default_factory=dict)  # scheme → {task, concept}
     targets: list[Row] = field(default_factory=list)  # {props, task, indicator}
+    # {props, task, institution_type}: the providers, schools, enterprises … a task obliges
+    # (``Task.obligations``): Obligation nodes, never agencies
+    obligations: list[Row] = field(default_factory=list)
     # {relation, doc_number, title, title_key, jurisdiction, issuer_type, props}: jurisdiction and
     # issuer type are what a placeholder made from the citation gets (healthgov.extract.citations)
     citations: list[Row] = field(default_factory=list)
@@ -275,7 +278,7 @@ class _Agencies:
 
 def _add_task(s: GraphSchema, rec: DocumentRecord, out: DocumentRows, task: Any, position: int,
               sections_by_id: dict[str, Any], agencies: _Agencies) -> None:
-    """A task's row, its responsibilities (naming its agencies) and its tags."""
+    """A task's row, its responsibilities (naming its agencies), its obligations and its tags."""
     src = rec.source
     path = section_path(task.path)
     out.tasks.append({
@@ -314,9 +317,35 @@ def _add_task(s: GraphSchema, rec: DocumentRecord, out: DocumentRows, task: Any,
                 **_span(s, r.span),
             }),
         })
+    for order, o in enumerate(task.obligations):
+        out.obligations.append(_obligation_row(s, rec, task, order, o, path))
     for scheme, ids in (("institution-type", task.institutions), ("tier", task.tiers), ("topic", task.topics)):
         for cid in dict.fromkeys(ids):
             out.tags.setdefault(scheme, []).append({"task": task.id, "concept": cid})
+
+
+def obligation_id(task_id: str, order: int) -> str:
+    """``p…/t3`` → ``p…/t3/o1`` for its first obligation: unique, since task ids are."""
+    return f"{task_id}/o{order + 1}"
+
+
+def _obligation_row(s: GraphSchema, rec: DocumentRecord, task: Any, order: int, o: Any, path: str | None) -> Row:
+    """One Obligation node (owned by its task, like a target): the name as written, its position
+    among the task's obligations, its institution type (also an INSTITUTION_TYPE relationship, as an
+    agency's type) and its evidence."""
+    return {
+        "props": _clean({
+            "id": obligation_id(task.id, order),
+            s.key("name"): o.name,
+            "institution_type": o.institution_type,
+            s.key("order"): order,
+            s.key("sectionPath"): path,
+            s.key("sourcePath"): rec.source,
+            **_span(s, o.span),
+        }),
+        "task": task.id,
+        "institution_type": o.institution_type,
+    }
 
 
 def _target_row(s: GraphSchema, rec: DocumentRecord, g: Any, task_paths: dict[str, str | None]) -> Row:

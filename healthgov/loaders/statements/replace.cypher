@@ -17,6 +17,9 @@ MATCH (p:{{Policy}} {id: $id})-[:{{hasTask}}]->(:{{Task}})-[:{{hasTarget}}]->(g:
 // name: delete_policy_targets
 MATCH (p:{{Policy}} {id: $id})-[:{{hasTarget}}]->(g:{{Target}}) DETACH DELETE g
 
+// name: delete_obligations
+MATCH (p:{{Policy}} {id: $id})-[:{{hasTask}}]->(:{{Task}})-[:{{hasObligation}}]->(o:{{Obligation}}) DETACH DELETE o
+
 // name: delete_tasks
 MATCH (p:{{Policy}} {id: $id})-[:{{hasTask}}]->(t:{{Task}}) DETACH DELETE t
 

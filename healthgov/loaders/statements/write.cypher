@@ -101,6 +101,17 @@ MERGE (c:{{Topic}} {id: row.concept}) CREATE (t)-[:{{hasTopic}}]->(c)
 UNWIND $rows AS row MATCH (t:{{Task}} {id: row.task})
 CREATE (t)-[:{{hasTarget}}]->(g:{{Target}}) SET g = row.props
 
+// name: obligations
+// What a task obliges that is not an agency (定点医药机构, 学校, 用人单位 …): a node of its own,
+// owned by the task like a target, typed by the institution-type vocabulary when it can be.
+UNWIND $rows AS row MATCH (t:{{Task}} {id: row.task})
+CREATE (t)-[:{{hasObligation}}]->(o:{{Obligation}}) SET o = row.props
+
+// name: obligation_types
+UNWIND $rows AS row WITH row WHERE row.institution_type IS NOT NULL
+MATCH (o:{{Obligation}} {id: row.props.id})
+MERGE (c:{{InstitutionType}} {id: row.institution_type}) CREATE (o)-[:{{institutionType}}]->(c)
+
 // name: policy_targets
 UNWIND $rows AS row MATCH (p:{{Policy}} {id: row.policy})
 CREATE (p)-[:{{hasTarget}}]->(g:{{Target}}) SET g = row.props
