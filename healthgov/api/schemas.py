@@ -78,7 +78,7 @@ _FLOAT = {"value", "value_max", "betweenness", "eigenvector", "density", "modula
 _BOOL = {"loaded", "implicit", "broker", "collective"}
 _STR_LIST = {"agency_names", "led_task_ids", "supported_task_ids", "topics", "partner_types", "task_ids", "chain",
              "relations", "issuers", "lead_agencies", "institution_types", "tiers", "brokers", "names", "aliases"}  # fmt: skip
-_OBJ_LIST = {"implements", "implemented_by", "cites", "cited_by", "responsibilities"}
+_OBJ_LIST = {"implements", "implemented_by", "cites", "cited_by", "responsibilities", "obligations"}
 _OVERRIDES: dict[tuple[str, str], Any] = {
     ("task-detail", "targets"): list[dict[str, Any]],
     ("communities", "agencies"): list[str],

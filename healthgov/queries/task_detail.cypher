@@ -1,11 +1,14 @@
 // name: task-detail
 // description: One task with its evidence: text, the source span (offsets and the text they cut), responsibilities, targets and tags.
 // @param task: str | Task id, e.g. p0123456789ab/t19
-// columns: task_id, number, title, text, policy_id, policy_title, doc_number, jurisdiction, section_path, source_path, source_sha256, span_start, span_end, span_text, span_note, responsibilities, targets, topics, tiers, institution_types
+// columns: task_id, number, title, text, policy_id, policy_title, doc_number, jurisdiction, section_path, source_path, source_sha256, span_start, span_end, span_text, span_note, responsibilities, targets, topics, tiers, institution_types, obligations
 // span_text is the evidence: text[span_start:span_end] of the source file as decoded by the
 // extractor (original script), cut from the file by healthgov.queries.evidence (the graph keeps
 // offsets, path and SHA-256, not the text); span_note says why when it cannot be given.
 // responsibilities: leads first, each in the order the document lists them.
+// obligations: the providers, schools, enterprises … the task obliges (定点医药机构应当…), in
+// the order the text names them: duty-bearers of another kind, never agencies. Each keeps what
+// the text writes, its institution type when the vocabulary knows it, and the sentence's span.
 // The task is found by its id (unique index) first, then its policy.
 MATCH (t:Task)
 WHERE t.id = $task
@@ -26,6 +29,15 @@ WITH p, t, j, responsibilities, g
 ORDER BY g.id
 WITH p, t, j, responsibilities,
      collect(CASE WHEN g IS NULL THEN NULL ELSE g {.id, .indicator_text, .comparator, .value, .value_max, .unit, .target_year, .deadline, .baseline, .nature, .target_kind, indicator: head([(g)-[:MEASURES]->(i:Indicator) | i.id])} END) AS targets
+OPTIONAL MATCH (t)-[:HAS_OBLIGATION]->(o:Obligation)
+OPTIONAL MATCH (o)-[:INSTITUTION_TYPE]->(it:InstitutionType)
+WITH p, t, j, responsibilities, targets, o, it
+ORDER BY o.order
+WITH p, t, j, responsibilities, targets,
+     collect(CASE WHEN o IS NULL THEN NULL ELSE {
+       name: o.name, institution_type: it.id, institution_type_zh: it.pref_zh, list_order: o.order,
+       span_start: o.span_start, span_end: o.span_end
+     } END) AS obligations
 RETURN t.id AS task_id,
        t.number AS number,
        t.title AS title,
@@ -45,4 +57,5 @@ RETURN t.id AS task_id,
        targets,
        [(t)-[:HAS_TOPIC]->(x:Topic) | x.id] AS topics,
        [(t)-[:AT_TIER]->(x:Tier) | x.id] AS tiers,
-       [(t)-[:CONCERNS_INSTITUTION]->(x:InstitutionType) | x.id] AS institution_types
+       [(t)-[:CONCERNS_INSTITUTION]->(x:InstitutionType) | x.id] AS institution_types,
+       obligations

@@ -9,10 +9,18 @@
 // @param phrase: zh = null | Only tasks whose text contains this phrase (either script)
 // @param policy: str = null | Only the policy with this id
 // @param collective: bool = true | Include classes of bodies (各地, 各区县政府, 相关部门: agencies marked collective); false: named bodies only
-// columns: jurisdiction, level, policy_id, policy_title, doc_number, task_id, task_number, task_title, agency, agency_id, agency_type, agency_type_zh, agency_type_en, agency_level, role, basis, implicit, list_order, collective
+// @param institutions: bool = false | Also list the providers, schools and enterprises a task obliges (定点医药机构, 医疗机构, 商业保险机构 …): rows with bearer_kind institution, role obliged, no agency type
+// columns: jurisdiction, level, policy_id, policy_title, doc_number, task_id, task_number, task_title, agency, agency_id, agency_type, agency_type_zh, agency_type_en, agency_level, role, basis, implicit, list_order, collective, bearer_kind, institution_type, institution_type_zh
 // One row per (task, agency, role). Tasks are in document order, agencies in the order the
 // document lists them (list_order, 0 = first). Agency names are simplified; group by
 // agency_type to compare jurisdictions that name the same body differently.
+// Obliged institutions are duty-bearers of another kind, never agencies: only with
+// institutions=true, one row per (task, obliged institution) after the task's agencies, with
+// bearer_kind 'institution' (agencies: 'agency'), role 'obliged', the name as written in agency,
+// agency_id, agency_type, basis null, list_order its position among the task's obligations and
+// institution_type its kind (null when the vocabulary does not know it). Place, level, policy,
+// topic and phrase filter them like agencies; role filters agencies only; with a basis or an
+// agency_type they are left out (they have neither).
 // Policies are filtered (policy, jurisdiction, level) before their tasks are expanded, and
 // found from the filter: a policy by its id (index), a jurisdiction or level from the
 // Jurisdiction nodes (a few hundred) to its documents; only with none of the three is every
@@ -49,16 +57,19 @@ CALL () {
 WITH p, j
 WHERE (size($jurisdiction) = 0 OR j.name IN $jurisdiction)
   AND ($level IS NULL OR j.level = $level)
-MATCH (p)-[:HAS_TASK]->(t:Task)-[r:LEAD_AGENCY|SUPPORTING_AGENCY]->(a:Agency)
-WHERE ($role = 'any'
+MATCH (p)-[:HAS_TASK]->(t:Task)-[r:LEAD_AGENCY|SUPPORTING_AGENCY|HAS_OBLIGATION]->(a)
+WHERE (($role = 'any' AND type(r) <> 'HAS_OBLIGATION')
        OR ($role = 'lead' AND type(r) = 'LEAD_AGENCY')
-       OR ($role = 'support' AND type(r) = 'SUPPORTING_AGENCY'))
+       OR ($role = 'support' AND type(r) = 'SUPPORTING_AGENCY')
+       OR ($institutions AND type(r) = 'HAS_OBLIGATION'))
   AND ($basis IS NULL OR r.basis = $basis)
   AND ($agency_type IS NULL OR a.agency_type = $agency_type)
   AND ($collective OR coalesce(a.collective, false) = false)
   AND ($phrase IS NULL OR coalesce(t.text_simplified, t.text) CONTAINS $phrase OR t.text CONTAINS $phrase_raw)
   AND ($topic IS NULL OR EXISTS { MATCH (t)-[:HAS_TOPIC]->(tp:Topic) WHERE tp.id = $topic })
 OPTIONAL MATCH (at:AgencyType {id: a.agency_type})
+OPTIONAL MATCH (it:InstitutionType {id: a.institution_type})
+WITH p, j, t, r, a, at, it, type(r) = 'HAS_OBLIGATION' AS obliged
 RETURN j.name AS jurisdiction,
        j.level AS level,
        p.id AS policy_id,
@@ -68,14 +79,17 @@ RETURN j.name AS jurisdiction,
        t.number AS task_number,
        t.title AS task_title,
        a.name AS agency,
-       a.id AS agency_id,
+       CASE WHEN obliged THEN null ELSE a.id END AS agency_id,
        a.agency_type AS agency_type,
        at.pref_zh AS agency_type_zh,
        at.pref_en AS agency_type_en,
        a.level AS agency_level,
-       CASE type(r) WHEN 'LEAD_AGENCY' THEN 'lead' ELSE 'support' END AS role,
+       CASE type(r) WHEN 'LEAD_AGENCY' THEN 'lead' WHEN 'SUPPORTING_AGENCY' THEN 'support' ELSE 'obliged' END AS role,
        r.basis AS basis,
        coalesce(r.implicit, false) AS implicit,
-       r.order AS list_order,
-       coalesce(a.collective, false) AS collective
-ORDER BY jurisdiction, policy_id, coalesce(t.order, toInteger(substring(t.id, size(p.id) + 2))), role, list_order, agency
+       coalesce(r.order, a.order) AS list_order,
+       coalesce(a.collective, false) AS collective,
+       CASE WHEN obliged THEN 'institution' ELSE 'agency' END AS bearer_kind,
+       a.institution_type AS institution_type,
+       it.pref_zh AS institution_type_zh
+ORDER BY jurisdiction, policy_id, coalesce(t.order, toInteger(substring(t.id, size(p.id) + 2))), bearer_kind, role, list_order, agency

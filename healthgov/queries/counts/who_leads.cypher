@@ -1,5 +1,6 @@
 // The number of rows who-leads gives for the same parameters (one per task, agency and role
-// that pass the filters), counted where they are matched: without the agency-type labels, the
+// that pass the filters, and with institutions=true one per task and obliged institution),
+// counted where they are matched: without the agency-type labels, the
 // columns and the sort. tests/integration/test_chunked_queries.py checks it against the rows.
 CALL () {
   UNWIND $chunk AS chunk_id
@@ -26,10 +27,11 @@ CALL () {
 WITH p, j
 WHERE (size($jurisdiction) = 0 OR j.name IN $jurisdiction)
   AND ($level IS NULL OR j.level = $level)
-MATCH (p)-[:HAS_TASK]->(t:Task)-[r:LEAD_AGENCY|SUPPORTING_AGENCY]->(a:Agency)
-WHERE ($role = 'any'
+MATCH (p)-[:HAS_TASK]->(t:Task)-[r:LEAD_AGENCY|SUPPORTING_AGENCY|HAS_OBLIGATION]->(a)
+WHERE (($role = 'any' AND type(r) <> 'HAS_OBLIGATION')
        OR ($role = 'lead' AND type(r) = 'LEAD_AGENCY')
-       OR ($role = 'support' AND type(r) = 'SUPPORTING_AGENCY'))
+       OR ($role = 'support' AND type(r) = 'SUPPORTING_AGENCY')
+       OR ($institutions AND type(r) = 'HAS_OBLIGATION'))
   AND ($basis IS NULL OR r.basis = $basis)
   AND ($agency_type IS NULL OR a.agency_type = $agency_type)
   AND ($collective OR coalesce(a.collective, false) = false)
