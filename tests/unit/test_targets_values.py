@@ -36,7 +36,8 @@ def test_value_forms(clause: str, want: tuple) -> None:
     assert _first(clause) == want
 
 
-@pytest.mark.parametrize("clause", ["发放一次性补助", "建立一个机制", "组建百人医疗队", "提高一次就诊率"])
+@pytest.mark.parametrize("clause", ["发放一次性补助", "建立一个机制", "组建百人医疗队", "提高一次就诊率",
+                                    "2030年人均"])  # a year, not 2030 人
 def test_not_values(clause: str) -> None:
     norm = normalise_digits(clause)
     assert not find_values(norm, 0, len(norm))

@@ -19,7 +19,7 @@ from healthgov.records import Comparator
 
 # Units, longest first (regex alternation is ordered).
 UNITS = (
-    "个百分点", "个工作日", "工作日", "个小时", "1/10万", "/10万", "/十万", "/万", "/千", "‰", "%", "万人次", "人次", "万人", "万元",
+    "个百分点", "个工作日", "个自然日", "工作日", "个小时", "1/10万", "/10万", "/十万", "/万", "/千", "‰", "%", "万人次", "人次", "万人", "万元",
     "亿元", "万平方米", "平方米", "元", "人", "个月", "个", "张", "名", "岁", "家", "所", "项", "次",
     "天", "小时", "分钟", "公里", "种", "类", "倍", "支", "台", "辆", "床", "周", "例", "年", "日",
     # measures of the body, food and the home ("食盐不高于5g", "腰围小于85cm", "不高于20摄氏度"),
@@ -29,7 +29,7 @@ UNITS = (
     "毫升", "千克", "公斤", "厘米", "米", "杯", "片", "步", "户", "只", "轮",
 )
 # Units written with a measure word that is not part of the measure: "5个工作日" is 5 工作日.
-_UNIT_ALIAS = {"个工作日": "工作日", "个小时": "小时"}
+_UNIT_ALIAS = {"个工作日": "工作日", "个小时": "小时", "个自然日": "自然日"}
 # Units that are dates as often as durations: a value only as a time limit ("1年内", "90日内")
 # or after a comparator ("不超过3年").
 _TIME_ONLY = {"年", "日"}
@@ -45,7 +45,8 @@ _PER_NAME = {"千常住人口": "千人", "万常住人口": "万人", "十万�
 # A rate's unit may be broken by the text layer's line wrap ("18/10 万"): spaces allowed inside it.
 UNIT_RE = "|".join(r"\s*".join(map(re.escape, u)) if u.startswith(("/", "1/")) else re.escape(u) for u in UNITS)
 _VALUE = re.compile(
-    rf"(?P<lo>{NUMBER})\s*(?P<u1>{UNIT_RE})?(?:{RANGE_SEP}(?P<hi>{NUMBER})\s*)?(?P<unit>{UNIT_RE})?"
+    # a second unit only after a range's upper bound: "2030年人均" is a date, not 2030 人
+    rf"(?P<lo>{NUMBER})\s*(?P<u1>{UNIT_RE})?(?:{RANGE_SEP}(?P<hi>{NUMBER})\s*(?P<unit>{UNIT_RE})?)?"
     r"(?P<post>\s*(?:及以上|以上|及以下|以下|以内|左右|之内|内(?![容部外涵科地需])))?"
 )
 POST_CMP = POST_PHRASES
@@ -68,7 +69,7 @@ class Hit:
 
 TIME_UNITS = {"年", "日", "天", "工作日", "小时", "个月", "周", "分钟", "自然日"}
 # Units a written 一 counts in, as a quota or a limit ("每周一次", "一个自然日内").
-_ONCE_UNITS = {"次", "轮", "自然日", "工作日", "个工作日"}
+_ONCE_UNITS = {"次", "轮", "自然日", "个自然日", "工作日", "个工作日"}
 
 
 def _not_a_value(norm: str, s: int, e: int, lo_s: str, unit: str | None, post: str) -> bool:
