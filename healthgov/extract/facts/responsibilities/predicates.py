@@ -77,8 +77,12 @@ VERB = re.compile(
     rf"(?:{ALIAS_NOTE})?{ADVERBIALS}(?P<past>相继|先后|已经|已|曾|陆续)?{ADVERBIALS}(?=(?:{MODAL})|(?:{_VERBS}))"
     rf"(?:(?P<modal>{MODAL}){ADVERBIALS})?(?P<verb>{_VERBS})?"
 )
-# A law's condition between subject and modal: "X发现传染病疫情时，应当…", "X接到报告后，应当…".
-CONDITION_MODAL = re.compile(rf"(?!的)[^，,。；;：:\n]{{1,40}}?(?:时|后)[，,]{ADVERBIALS}(?P<modal>{MODAL})")
+# A law's condition between subject and modal, opening with what the subject does or meets:
+# "X发现传染病疫情时，应当…", "X接到报告后，应当…", "X认为…不适当的，应当…".
+CONDITION_MODAL = re.compile(
+    rf"(?:发现|接到|收到|认为|在|对|因|需要|未|违反|履行|执行|采取|作出|决定|开展|实施|经|按照|依照|根据|遇到|遇有)"
+    rf"[^，,。；;：:\n]{{1,40}}?(?:时|后|的)[，,]{ADVERBIALS}(?P<modal>{MODAL})"
+)
 # "X是落实…方针的责任主体", "…和部门是…的执行者": a copula naming a duty-bearer.
 COPULA_DUTY = re.compile(r"是[^，,。；;]{0,30}?的?(?:责任主体|第一责任人|执行者|实施主体|主体责任单位|牵头单位|责任单位)")
 

@@ -122,9 +122,38 @@ def subject_at(s: str, p: int) -> Duty | None:
         units = parse_subject(s, p, e)
         if units and (found is None or len(units) > len(found[0])) and not (weak(v) and _name_goes_on(s, p, e)):
             found = (units, v)  # a longer subject only when it is a longer list
-    if found is None or is_permissive(s, found[0][-1].end):
+    if found is None:
+        rel = _RELATIVE_OPENING.match(s, p)
+        if rel is not None and rel.end() < limit:
+            return _relative_subject(s, p, rel.end())
+        return None
+    if is_permissive(s, found[0][-1].end):
         return None
     return _duty(s, found[0], found[1], p)
+
+
+# A clause opening with a short relative clause before its subject: "接到报告的上级人民政府认为…
+# 不适当的，应当立即调整", "决定采取措施的机关应当向社会发布公告".
+_RELATIVE_OPENING = re.compile(r"(?:接到|收到|作出|决定|采取|发现|批准|指定|负责|承担)[^，,。；;：:\n的]{1,8}的")
+_GENERIC_HEAD = re.compile(r"机关|部门|单位|机构")
+
+
+def _relative_subject(s: str, p: int, q: int) -> Duty | None:
+    d = subject_at(s, q) if not _GENERIC_HEAD.match(s, q) else None
+    if d is not None:
+        return d  # the body after the relative clause ("上级人民政府")
+    head = _GENERIC_HEAD.match(s, q)
+    if head is None or _LEADING_VERB_OF_CLAUSE.match(s, p):
+        return None
+    v = predicate(s, head.end())
+    if v is None or not (v.re is not VERB or v.group("modal")):
+        return None  # a body named by what it does is a subject only with a modal: "…的机关应当…"
+    unit = Named(s[p : head.end()], p, head.end(), known=False)
+    return _duty(s, [unit], v, p)
+
+
+_REFERS_BACK = re.compile(_RELATIVE_OPENING.pattern + r"(?:机关|部门|单位|机构)")
+_LEADING_VERB_OF_CLAUSE = re.compile(r"对|在|为|向|由|经|按|依|根据|按照|依照")
 
 
 def weak(v: re.Match) -> bool:
@@ -137,7 +166,7 @@ def weak(v: re.Match) -> bool:
 
 def _name_goes_on(s: str, p: int, e: int) -> bool:
     """s[p:e] is the start of a longer body's name ("中央军事委" of 中央军事委员会)."""
-    for x in range(e + 1, min(len(s), e + 6) + 1):
+    for x in range(e + 1, min(len(s), e + 16) + 1):
         if s[x - 1] in BOUNDARY:
             return False
         kind = is_body(s[p:x])
@@ -203,7 +232,7 @@ def objects_after(s: str, q: int) -> list[Named]:
     if q < len(s) and s[q] == "级" and s[q - 1] == "同":
         q -= 1  # "会同级财政部门" is 会同 + 同级财政部门
     best: list[Named] = []
-    for e in range(q + 2, min(len(s), q + 40) + 1):
+    for e in range(q + 2, min(len(s), q + MAX_SUBJECT) + 1):
         if s[e - 1] in BOUNDARY:
             break
         units = parse_subject(s, q, e)
@@ -324,6 +353,8 @@ def find_duties(s: str) -> list[Duty]:
         if d is not None and not any(u.start == d.units[0].start for x in out for u in x.units):
             out.append(d)
     out.sort(key=lambda d: d.units[0].start)
+    # "接到举报的机关应当…" after the article has named its bodies refers back to them: not one more
+    out = [d for i, d in enumerate(out) if i == 0 or not _REFERS_BACK.fullmatch(d.units[0].name)]
     _second_to_a_named_lead(out)
     return out
 

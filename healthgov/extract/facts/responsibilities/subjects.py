@@ -33,7 +33,9 @@ NOT_BODY = re.compile(
     r"(医院|卫生院|医疗机构|卫生机构|服务机构|养老机构|托育机构|托幼机构|教育机构|研究院|学院|学校|幼儿园|集团|公司|企业|"
     r"疾病预防控制机构|疾控机构|采供血机构|血站|场所|干部|人员|教师|群众|居民|家庭|诊所|门诊部|医养机构|"
     r"服务中心|专业机构|社会|委员|都会|机会|大会|协会会员|医疗中心|急救中心|救治中心|康复中心|体检中心|诊疗中心|保健院|保健所|"
-    r"诊断机构|鉴定机构|检验检测机构|技术服务机构|体检机构)$"
+    r"诊断机构|鉴定机构|检验检测机构|技术服务机构|体检机构|居民委员会|村民委员会|居委会|村委会|"
+    # field teams are people at work, not bodies
+    r"入户小组|消杀队|消杀队伍|志愿者|志愿服务队|工作人员)$"
 )
 _GENERIC = re.compile(r"(各|其他|其它)?(有关|相关|牵头|其他|其它|责任|主管|配合|各)?(部门|单位|方面|机构)")
 # Words that cannot be inside a body name: a "name" containing them is a clause, not a body.
@@ -114,6 +116,8 @@ def document_aliases(text: str) -> Iterator[None]:
 
 def is_body(name: str) -> bool | None:
     """True for a vocabulary body, False for a body-shaped unknown, None for no body."""
+    if name.startswith("设区的市") and len(name) > 4:
+        return is_body(name[3:])  # a law's class: "设区的市级人民政府"
     aliases = _ALIASES.get()
     if aliases:
         core = re.sub(r"^各", "", name)
@@ -138,7 +142,7 @@ def is_body(name: str) -> bool | None:
     if resolves(name):
         return True
     if (_NAMED_TOWN.fullmatch(name) or ((_NAMED_PLACE.fullmatch(name) or place_info(name)) and is_place_name(name))) \
-            and name not in _NOT_TOWNS:
+            and name not in _NOT_TOWNS and name not in ("中国", "全国", "国家", "中华人民共和国"):
         # "北滘镇须…", "临武县率先推进…", "资兴市力争创建…": a named place, its government
         return False
     if not re.fullmatch(r"[\u4e00-\u9fff（）()]{2,40}", name) or NOT_BODY.search(name):
@@ -180,7 +184,7 @@ def parse_subject(s: str, start: int, end: int) -> list[Named] | None:
         return each
     levels = _level_list(phrase, start)
     if levels:
-        return _share_level(levels, phrase, start)
+        return _its(_share_level(levels, phrase, start), phrase, start)
     if is_collective(phrase):
         return [Named(phrase, start, end, collective=True)]
     rel = _RELATIVE_NAME.fullmatch(phrase)
@@ -189,21 +193,25 @@ def parse_subject(s: str, start: int, end: int) -> list[Named] | None:
     whole = is_body(phrase)
     if whole is not None:
         return [Named(phrase, start, end, known=whole)]
-    pieces = split_units(phrase)
-    if len(pieces) < 2 and re.search("[、和及]", phrase):
-        pieces = list_pieces(phrase)  # "各市县、各部门", "各市县和相关部门": collectives the vocabulary cannot split
-    if len(pieces) >= 2:
+    # the vocabulary's split first ("住房和城乡建设局" is one), then every 、/和/及 ("各市县和相关部门",
+    # "县级以上人民政府及其卫生健康主管部门、…和有关机关": collectives the vocabulary cannot split)
+    for pieces in (split_units(phrase), list_pieces(phrase) if re.search("[、和及]", phrase) else []):
+        if len(pieces) < 2:
+            continue
         out: list[Named] = []
         for item, a, b in pieces:
             if is_collective(item) or (item in _BARE_UNITS and out and _LEADING_CLASS.match(phrase)):
                 out.append(Named(item, start + a, start + b, collective=True))  # (a bare 部门: _share_level)
+                continue
+            if re.match(r"其(?![他它余中])", item) and out:
+                out.append(Named(item, start + a, start + b, collective=is_collective(item[1:])))  # (_its)
                 continue
             kind = is_body(item)
             if kind is None:
                 break
             out.append(Named(item, start + a, start + b, known=kind))
         else:
-            return _share_level(out, phrase, start)
+            return _its(_share_level(out, phrase, start), phrase, start)
     return _distributive(phrase, start)
 
 
@@ -273,6 +281,18 @@ def _share_level(units: list[Named], phrase: str, start: int) -> list[Named]:
         if u.name in bare and not u.prefix:
             u.prefix, u.prefix_at = lead.group(), start
             u.name = lead.group() + u.name
+    return units
+
+
+def _its(units: list[Named], phrase: str, start: int) -> list[Named]:
+    """"县级以上人民政府及其有关部门": 其 is the body before it (县级以上人民政府有关部门)."""
+    for i in range(1, len(units)):
+        u, prev = units[i], units[i - 1]
+        if re.match(r"其(?![他它余中])", u.name) and not u.prefix and not prev.head and not prev.prefix:
+            written = phrase[prev.start - start : prev.end - start]
+            u.name = prev.name + u.name[1:]
+            u.start += 1
+            u.prefix, u.prefix_at = written, prev.start
     return units
 
 
