@@ -145,3 +145,15 @@ def test_the_measure_of_an_act_without_a_target_word() -> None:
     got = [(t.comparator, t.value, t.value_max, t.unit) for t in rec.targets]
     assert got == [("=", 4.0, None, "个"), ("=", 30.0, None, "分钟"), ("=", 100.0, None, "户"),
                    (">=", 1.0, None, "次/天"), ("range", 1.0, 2.0, "小时")]
+
+
+def test_a_look_back_window_is_a_condition() -> None:
+    # "近14天内的发热病例" names the cases, "发病前14天内是否有" the exposure to ask about: no time
+    # limit; the count of the act done to them is one ("进行1次检测").
+    rec = extract_text(
+        "某区登革热防控提醒函\n某卫函〔2024〕9号\n各医疗机构：\n现将有关事项函告如下。\n某区卫生健康局\n2024年8月1日\n"
+        "一、工作要求\n（一）对辖区医疗机构近 14 天内的发热病例进行 1 次抗原检测。\n"
+        "（二）及时询问发病前 14 天内是否有旅居史。\n（三）前 3 天内完成首次灭蚊全覆盖。\n"
+    )
+    got = [(t.comparator, t.value, t.unit) for t in rec.targets]
+    assert got == [("=", 1.0, "次"), ("<=", 3.0, "天")]

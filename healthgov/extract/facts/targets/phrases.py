@@ -38,8 +38,10 @@ _TARGET_CUE = re.compile(
 # An act whose measure the value is, right before it: how many to pick or survey, how long to
 # keep at it, how often ("选4个位置", "调查100户", "持续30分钟", "连续布放4天", "每隔1～2小时",
 # "含服1片", "每5万人配置1辆").
-_MEASURE_CUE = re.compile(r"(?:选|选取|选择|调查|抽查|抽取|连续|持续|累计|掌握|含服|配置|每隔|间隔)"
+_MEASURE_CUE = re.compile(r"(?:选|选取|选择|调查|抽查|抽取|连续|持续|累计|掌握|含服|配置|每隔|间隔|进行)"
                           r"[\u4e00-\u9fff]{0,4}\s*$")
+_LOOK_BACK = re.compile(r"(?:近|前|过去)\s*$")
+_WINDOW_OF = re.compile(r"\s*(?:的|是否|有无|曾)")
 _DATE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日")
 _BACKGROUND = re.compile(r"背景|基础|现状|回顾|成就|成效|进展|形势|挑战|机遇")
 _GOAL = re.compile(r"目标|指标|总体要求|总体思路")
@@ -193,6 +195,8 @@ def _is_target(norm: str, ca: int, hit: Hit, yearly: bool, sent: int) -> bool:
         return False  # "15项业务编码", "目前已组建医联体12个", "医联体是指…"
     if _CLASSES.search(clause) or (_WHEN.match(clause) and _WHEN_END.match(norm, hit.end)):
         return False  # "分为三类": a classification; "当下降率<80%时": a condition
+    if hit.unit in TIME_UNITS and _LOOK_BACK.search(norm, max(ca, hit.start - 3), hit.start) and _WINDOW_OF.match(norm, hit.end):
+        return False  # "近14天内的发热病例", "发病前14天内是否有旅居史": a look-back window
     if hit.unit != "%" and _QUALIFIER.match(norm, hit.end):
         return False  # "提供6类以上中医非药物疗法的比例", "5分钟内的出车率": part of a rate's name
     if re.search(r"\d\s*%\s*(?:及以上|以上)的", clause):
