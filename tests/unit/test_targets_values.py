@@ -157,3 +157,20 @@ def test_a_look_back_window_is_a_condition() -> None:
     )
     got = [(t.comparator, t.value, t.unit) for t in rec.targets]
     assert got == [("=", 1.0, "次"), ("<=", 3.0, "天")]
+
+
+@pytest.mark.parametrize("clause", ["每 1 万人配备", "打造“15分钟健身圈”", "为 6 个月以上婴儿添加辅食",
+                                    "600 名学生以上的学校"])
+def test_denominators_names_people_and_classes(clause: str) -> None:
+    norm = normalise_digits(clause)
+    assert not find_values(norm, 0, len(norm))
+
+
+def test_a_reported_finding_is_no_target() -> None:
+    # A study's finding or the country's state, with no aim in the sentence, sets nothing.
+    rec = extract_text(
+        "某市健康行动方案\n某府发〔2024〕10号\n各区人民政府：\n现将方案印发给你们。\n某市人民政府\n2024年3月1日\n"
+        "一、主要任务\n（一）研究发现，示范因素对健康的影响占到 60%。我国示范病患病率为 13.6%。"
+        "居民示范知识知晓率要达到 80%。\n"
+    )
+    assert [(t.comparator, t.value) for t in rec.targets] == [("=", 80.0)]

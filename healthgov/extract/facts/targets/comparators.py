@@ -51,7 +51,7 @@ _VALUE = re.compile(
 )
 POST_CMP = POST_PHRASES
 _CHANGE_VERB = re.compile(r"(增长|提高|提升|下降|降低|降|减少|增加|上升|缩短|延长)(了)?\s*$")
-_POP_NOUN = re.compile(r"^(?:及以上|以上|以下|及以下)?(?:的)?(?:儿童|婴幼儿|人群|老年人|老人|妇女|居民|人口|学生|青少年|孕产妇|患者|男性|女性|新生儿)")
+_POP_NOUN = re.compile(r"(?:及以上|以上|以下|及以下)?(?:的)?(?:儿童|婴幼儿|婴儿|人群|老年人|老人|妇女|居民|人口|学生|青少年|孕产妇|患者|男性|女性|新生儿)")
 _NOT_UNITLESS = re.compile(r"^\s*(年|月|日|号|级|届|期|次会|条|章|节|号文|版|G|大|项目)")
 
 NATURE = {"约束性": "binding", "预期性": "expected"}
@@ -91,8 +91,14 @@ def _not_a_value(norm: str, s: int, e: int, lo_s: str, unit: str | None, post: s
             return True
     if before and (before.isdigit() or before in ".第〔[（(" and not unit):
         return True
-    if before == "每" or norm[max(0, s - 2) : s] in ("每个",):
-        return True  # a denominator: "每3万人", "每千人口"
+    if norm[max(0, s - 3) : s].rstrip().endswith(("每", "每个")):
+        return True  # a denominator: "每3万人", "每 1 万人", "每千人口"
+    if before in "“\"" and re.match(r"[^”\"，。；]{0,8}[”\"]", norm[e : e + 10]):
+        return True  # a name in quotes: "15分钟健身圈"
+    if unit in ("岁", "个月", "月", "周") and _POP_NOUN.match(norm, e) and post:
+        return True  # "为6个月以上婴儿": the people concerned, not a value
+    if re.match(r"\s*[\u4e00-\u9fff]{1,4}(?:及)?以[上下]的", after) and not post:
+        return True  # "600名学生以上的学校": a class of units, not a value
     if not unit and (not post or _NOT_UNITLESS.match(after)):
         return True
     if unit in _TIME_ONLY and (

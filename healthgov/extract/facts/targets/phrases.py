@@ -42,6 +42,10 @@ _MEASURE_CUE = re.compile(r"(?:选|选取|选择|调查|抽查|抽取|连续|持
                           r"[\u4e00-\u9fff]{0,4}\s*$")
 _LOOK_BACK = re.compile(r"(?:近|前|过去)\s*$")
 _WINDOW_OF = re.compile(r"\s*(?:的|是否|有无|曾)")
+# A sentence that reports what is (a study's finding, the country's state), and words of an aim.
+_FINDING = re.compile(r"(?:研究|调查|统计|监测|数据|报告|资料)(?:结果)?(?:发现|显示|表明|指出)")
+_STATE = re.compile(r"\s*(?:我国|近年来|据)")
+_AIM = re.compile(r"要|应|须|需|将|力争|争取|确保|保证|建议|提倡|鼓励|倡导|达到")
 _DATE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日")
 _BACKGROUND = re.compile(r"背景|基础|现状|回顾|成就|成效|进展|形势|挑战|机遇")
 _GOAL = re.compile(r"目标|指标|总体要求|总体思路")
@@ -273,6 +277,9 @@ def text_targets(doc: DocView, tasks: list[Task], norm: str) -> list[Target]:
                 continue  # "2020年,居民健康素养水平达19.85%": a past fact
             if not _is_target(norm, ca, hit, yearly, sent):
                 continue
+            if (anchor is None and not _AIM.search(norm, sent, hit.start)
+                    and (_FINDING.search(norm, sent, hit.start) or _STATE.match(norm, sent) or _STATE.match(norm, ca))):
+                continue  # "研究发现…占到60%", "我国…比例为33.9%": a finding reported, no aim
             seen.add((hit.start, hit.end))
             ind = _tidy(indicator_for(doc.simp, ca, cb, hit, sent))
             if _bare(ind) and out and out[-1].span and out[-1].span.start >= para:
