@@ -258,3 +258,12 @@ def test_duties_without_a_modal(sentence: str, expected: list) -> None:
 )
 def test_no_duty_in(sentence: str) -> None:
     assert duties(sentence) == []
+
+
+def test_governance_chain_and_parts_played() -> None:
+    """"由A领导、B主导…参与": each part with its verb; "发挥X等部门作用": the departments called on."""
+    assert duties("建立由县级党委领导、政府主导的推进机制。") == [
+        (["县级党委"], "lead", "prose"), (["县级政府"], "lead", "prose")]
+    assert duties("进一步发挥卫生健康、财政、民政等部门作用，协同推进工作。") == [
+        (["卫生健康部门", "财政部门", "民政部门"], "support", "shared")]
+    assert duties("更好发挥政府作用。") == []  # government in general: a principle

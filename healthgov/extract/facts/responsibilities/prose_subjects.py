@@ -349,7 +349,8 @@ def find_duties(s: str) -> list[Duty]:
         if d is not None:
             out.append(d)
             taken = d.units[-1].end
-    for d in [by_subject(s, m.start()) for m in re.finditer("由", s)] + established(s):
+    chains = [d for m in re.finditer("由", s) for d in by_chain(s, m.start())]
+    for d in chains + [by_subject(s, m.start()) for m in re.finditer("由", s)] + established(s) + given_roles(s):
         if d is not None and not any(u.start == d.units[0].start for x in out for u in x.units):
             out.append(d)
     out.sort(key=lambda d: d.units[0].start)
@@ -377,6 +378,65 @@ def _second_to_a_named_lead(duties: list[Duty]) -> None:
             for d in group:
                 if d.role == "lead" and not d.leads_by_word and not d.modal and d.basis == "prose":
                     d.role = "support"
+
+
+# "由县级党委领导、政府主导，机构编制、发展改革…等部门参与的…机制": who governs a mechanism, each
+# with its part (领导/主导/牵头/负责 lead, 参与/配合/协同/支持 support).
+_GOVERN = re.compile(r"(领导|主导|牵头|负责|统筹|参与|配合|协同|协作|支持)(?=[、，,和的]|$)")
+_GOVERN_LEADS = frozenset({"领导", "主导", "牵头", "负责", "统筹"})
+
+
+def by_chain(s: str, i: int) -> list[Duty]:
+    """"由A领导、B主导、C参与的…": two or more parts after one 由, each subject with its verb."""
+    end = i + 1
+    while end < len(s) and s[end] not in "。；;\n" and end - i < 160:
+        end += 1
+    chain = s[i + 1 : end]
+    parts: list[tuple[int, int, str]] = []  # (start, end, verb) of each subject
+    a = i + 1
+    for m in _GOVERN.finditer(chain):
+        b = i + 1 + m.start()
+        parts.append((a, b, m.group()))
+        a = i + 1 + m.end()
+        while a < len(s) and s[a] in "、，, ":
+            a += 1
+        if s.startswith("的", i + 1 + m.end()):
+            break  # the chain ends where the mechanism it governs is named
+    if len(parts) < 2:
+        return []
+    out: list[Duty] = []
+    level: tuple[str, int] | None = None  # the first part's level, given to a bare 政府 after it
+    for a, b, verb in parts:
+        name = s[a:b]
+        units = parse_subject(s, a, b)
+        if name in ("政府", "党委", "人民政府") and level is not None:
+            units = [Named(level[0] + name, a, b, known=True, collective=True, prefix=level[0], prefix_at=level[1])]
+        if not units:
+            return out
+        lv = re.match(r"(?:省|市|县|区|乡镇|镇|乡)级", name)
+        if level is None and lv is not None:
+            level = (lv.group(), a)
+        role = "lead" if verb in _GOVERN_LEADS else "support"
+        out.append(Duty(units, role, "prose", sentence_span(s, a), [], leads_by_word=role == "lead"))
+    return out
+
+
+# "进一步发挥卫生健康、发展改革…等部门作用": the bodies whose part the text calls on act together.
+_PLAY_PART = re.compile(r"发挥(?P<units>[^，,。；;]{2,80}?)(?:的)?(?P<kind>牵头|统筹|主导|协调|监督|职能|积极|重要|主体|带头)?作用")
+
+
+def given_roles(s: str) -> list[Duty]:
+    out: list[Duty] = []
+    for m in _PLAY_PART.finditer(s):
+        units = parse_subject(s, m.start("units"), m.end("units"))
+        if not units or any(u.name in ("政府", "党委", "人民政府") for u in units):
+            continue  # "更好发挥政府作用": government in general, a principle
+        if m.group("kind") == "牵头" and len(units) == 1:
+            out.append(Duty(units, "lead", "prose", sentence_span(s, m.start()), [], leads_by_word=True))
+        else:
+            out.append(Duty(units, "lead" if len(units) == 1 else "support",
+                            "prose" if len(units) == 1 else "shared", sentence_span(s, m.start()), []))
+    return out
 
 
 # A body the text sets up or houses, then the duties of the clause that follows it without a
