@@ -174,3 +174,15 @@ def test_a_reported_finding_is_no_target() -> None:
         "居民示范知识知晓率要达到 80%。\n"
     )
     assert [(t.comparator, t.value) for t in rec.targets] == [("=", 80.0)]
+
+
+def test_present_counts_cut_off_dates_and_a_table_of_contents() -> None:
+    # "目前…共有…，其中…" is what exists whatever the year; 截至 a past year is a cut-off of
+    # what is reported, not a deadline; a contents line's summary is an overview.
+    rec = extract_text(
+        "某区登革热防控工作方案\n某卫发〔2025〕3号\n各镇街：\n现将方案印发给你们。\n某区卫生健康局\n2025年3月1日\n"
+        "一、工作目标\n（一）示范行动……………………12示范人口达 2 亿，占总人口的 17.9%。\n"
+        "到2025年，目前我区共有消杀队伍 263 支，其中专业队共 228 支。"
+        "截至 2018 年底，示范人口达 2.49 亿，占总人口的 17.9%。到 2025 年底，消杀覆盖率达到 90%。\n"
+    )
+    assert [(t.value, t.year) for t in rec.targets] == [(90.0, 2025)]

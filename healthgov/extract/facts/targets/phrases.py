@@ -45,6 +45,7 @@ _WINDOW_OF = re.compile(r"\s*(?:的|是否|有无|曾)")
 # A sentence that reports what is (a study's finding, the country's state), and words of an aim.
 _FINDING = re.compile(r"(?:研究|调查|统计|监测|数据|报告|资料)(?:结果)?(?:发现|显示|表明|指出)")
 _STATE = re.compile(r"\s*(?:我国|近年来|据)")
+_NOW = re.compile(r"\s*(?:目前|现有|截至目前|当前)")  # "目前我区共有…，其中…228支": present, whatever the year
 _AIM = re.compile(r"要|应|须|需|将|力争|争取|确保|保证|建议|提倡|鼓励|倡导|达到")
 _DATE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日")
 _BACKGROUND = re.compile(r"背景|基础|现状|回顾|成就|成效|进展|形势|挑战|机遇")
@@ -79,7 +80,9 @@ def _anchors(norm: str, start: int, end: int) -> list[_Anchor]:
         deadline = m.group(0).strip() if (fine or post) else None
         if deadline and deadline[0] in "到至在":
             deadline = deadline.lstrip("到至在截止力争 ")
-        future = bool(m.group("pre") and m.group("pre") not in ("在",)) or bool(post) or "底" in fine or "末" in fine
+        # 截至 is a cut-off of what is reported ("截至2018年底，…占总人口的17.9%"), not a deadline
+        future = (bool(m.group("pre") and m.group("pre") not in ("在", "截至", "截止", "截止到")) or bool(post)
+                  or ("底" in fine or "末" in fine) and not (m.group("pre") or "").startswith("截"))
         pair = None if m.group("pre") else _PAIR_HEAD.search(norm, max(start, m.start() - 12), m.start())
         out.append(_Anchor(m.start(), int(m.group("y")), deadline, future, int(pair.group(1)) if pair else None))
     for m in PLAN_ANCHOR.finditer(norm, start, end):
@@ -92,6 +95,9 @@ def _issue_year(doc: DocView) -> int | None:
     return int(d[:4]) if d and d[:4].isdigit() else None
 
 
+_TOC_LINE = re.compile(r"(?m)^[^\n]*(?:[…·.]{6,}|…{3,})\s*\d{1,3}[^\n]*$")
+
+
 def _excluded_ranges(doc: DocView) -> list[tuple[int, int]]:
     ranges = [(r.span.start, r.span.end) for r in doc.removed]
     for s in doc.sections:
@@ -102,6 +108,9 @@ def _excluded_ranges(doc: DocView) -> list[tuple[int, int]]:
         ranges.append((t.span.start, t.span.end))
         if is_indicator_table(t):
             ranges += [(a, b) for _n, a, b in table_notes(doc, t)]
+    # A table of contents ("（十）老年健康促进行动……76") and the summary printed after an entry
+    # on its line: an overview, its numbers are the sections' own.
+    ranges += [(m.start(), m.end()) for m in _TOC_LINE.finditer(doc.simp, doc.body_start)]
     return ranges
 
 
@@ -278,7 +287,8 @@ def text_targets(doc: DocView, tasks: list[Task], norm: str) -> list[Target]:
             if not _is_target(norm, ca, hit, yearly, sent):
                 continue
             if (anchor is None and not _AIM.search(norm, sent, hit.start)
-                    and (_FINDING.search(norm, sent, hit.start) or _STATE.match(norm, sent) or _STATE.match(norm, ca))):
+                    and (_FINDING.search(norm, sent, hit.start) or _STATE.match(norm, sent) or _STATE.match(norm, ca))
+                    or _NOW.match(norm, sent) and not _AIM.search(norm, sent, hit.start)):
                 continue  # "研究发现…占到60%", "我国…比例为33.9%": a finding reported, no aim
             seen.add((hit.start, hit.end))
             ind = _tidy(indicator_for(doc.simp, ca, cb, hit, sent))
