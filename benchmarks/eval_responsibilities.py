@@ -21,6 +21,9 @@ Matching
          办, with a few aliases (发改 = 发展改革, 人社 = 人力资源社会保障, 医疗保障 = 医保,
          卫健 = 卫生健康, 市场监督管理 = 市场监管). So gold 财政部门 matches an extracted 财政部门,
          财政, 市财政局 or 省财政厅; gold 卫生健康部门 also matches 国家卫生健康委.
+  box    A 专栏 box's paragraphs are tasks for the extractor; the gold counts their duties under the
+         numbered item the box is printed in: an unmatched box task's bodies join the nearest
+         matched task before it.
   role   An extracted responsibility's role is "shared" when its role is "shared" or its basis is
          "shared", else its role (lead / support). A body is correct when name and role match.
 
@@ -182,6 +185,24 @@ def match_bodies(gold_bodies: list[dict], ext: list) -> list[tuple[dict | None, 
     return out
 
 
+def _box_bodies(tasks: list, matched: list) -> dict:
+    """A 专栏 box's paragraphs are tasks of their own for the extractor ("专栏5/2"), while the gold
+    counts a box's duties under the numbered item the box is printed in (tests/gold/README.md):
+    the bodies of a box task no gold task matches go to the nearest matched task before it.
+    Returns {id(task): [responsibilities]} and, under "boxes", the ids of the box tasks so placed."""
+    hit = {id(t) for t in matched if t is not None}
+    out: dict = {"boxes": []}
+    ordered = sorted(tasks, key=lambda t: t.span.start)
+    for i, t in enumerate(ordered):
+        if id(t) in hit or not any(str(p).startswith("专栏") for p in t.path):
+            continue
+        host = next((x for x in reversed(ordered[:i]) if id(x) in hit), None)
+        if host is not None:
+            out.setdefault(id(host), []).extend(t.responsibilities)
+            out["boxes"].append(id(t))
+    return out
+
+
 def _counter() -> dict:
     return {"gold": 0, "extracted": 0, "found": 0, "correct": 0}
 
@@ -192,6 +213,7 @@ def evaluate_doc(gold: dict, record=None) -> dict:
         record = extract_file(gold["_doc"])
     tasks = list(record.tasks)
     matched = match_tasks(gold["tasks"], tasks)
+    boxed = _box_bodies(tasks, matched)
     total = _counter()
     forms: dict[str, dict] = defaultdict(_counter)
     bases: dict[str, dict] = defaultdict(_counter)
@@ -200,7 +222,7 @@ def evaluate_doc(gold: dict, record=None) -> dict:
     for gt, t in zip(gold["tasks"], matched, strict=True):
         label = f"{gt.get('number') or ''} {gt['title']}".strip()
         gbodies = gt["bodies"]
-        ext = list(t.responsibilities) if t is not None else []
+        ext = list(t.responsibilities) + boxed.get(id(t), []) if t is not None else []
         if t is None:
             missing_tasks.append(label)
         task_forms = {b["form"] for b in gbodies}
@@ -236,7 +258,7 @@ def evaluate_doc(gold: dict, record=None) -> dict:
             body_tasks += 1
             complete += all_correct
     if gold.get("coverage") == "all":
-        seen = {id(t) for t in matched if t is not None}
+        seen = {id(t) for t in matched if t is not None} | set(boxed.get("boxes", []))
         for t in tasks:
             if id(t) in seen:
                 continue

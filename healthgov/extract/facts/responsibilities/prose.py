@@ -41,7 +41,8 @@ def apply_prose(doc: DocView, tasks: list[Task], juris, warnings: list[str] | No
     with document_aliases(doc.simp):
         for t in tasks:
             simp = doc.simp[t.span.start : t.span.end]
-            t.obligations = task_obligations(doc, t, simp)
+            have = {o.name for o in t.obligations}  # (a duty table's enterprises come first)
+            t.obligations += [o for o in task_obligations(doc, t, simp) if o.name not in have]
             if t.responsibilities:
                 continue
             t.responsibilities = _task_responsibilities(doc, t, find_duties(simp), juris, warnings)

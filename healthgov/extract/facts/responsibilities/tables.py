@@ -23,7 +23,7 @@ from healthgov.extract.structure.table_model import (
     read_task_table,
 )
 from healthgov.ids import place_info, places
-from healthgov.records import AgencyRef, Basis, Jurisdiction, Role, Span, Task
+from healthgov.records import AgencyRef, Basis, Jurisdiction, Obligation, Role, Span, Task
 
 # --- tables ----------------------------------------------------------------------------------
 
@@ -337,6 +337,9 @@ def _row_task(tasks: list[Task], row_span: Span, content: str | None, number: st
     return None
 
 
+_ENTERPRISE = re.compile(r"(?:集团|公司|企业)$")
+
+
 def _add_table_units(task: Task, groups, basis: Basis, juris, first_lead: bool) -> None:
     seen = {re.sub(r"\s+", "", r.name) for r in task.responsibilities}
     has_lead = any(g == "lead" for _u, g in groups)
@@ -345,6 +348,10 @@ def _add_table_units(task: Task, groups, basis: Basis, juris, first_lead: bool) 
     for u, g in all_units:
         key = re.sub(r"\s+", "", u.name)
         if key in seen:
+            continue
+        if _ENTERPRISE.search(key):  # an enterprise a duty list names is obliged, never an agency
+            task.obligations.append(Obligation(key, None, Span(u.start, u.end)))
+            seen.add(key)
             continue
         seen.add(key)
         if g == "lead":
