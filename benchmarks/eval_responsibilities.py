@@ -192,7 +192,7 @@ def _box_bodies(tasks: list, matched: list) -> dict:
     Returns {id(task): [responsibilities]} and, under "boxes", the ids of the box tasks so placed."""
     hit = {id(t) for t in matched if t is not None}
     out: dict = {"boxes": []}
-    ordered = sorted(tasks, key=lambda t: t.span.start)
+    ordered = list(tasks)  # (a record's tasks are in document order)
     for i, t in enumerate(ordered):
         if id(t) in hit or not any(str(p).startswith("专栏") for p in t.path):
             continue
