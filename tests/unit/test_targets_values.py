@@ -139,7 +139,7 @@ def test_the_measure_of_an_act_without_a_target_word() -> None:
     rec = extract_text(
         "某市蚊媒监测工作方案\n某卫发〔2024〕9号\n各区卫生健康局：\n现将方案印发给你们。\n某市卫生健康局\n2024年3月1日\n"
         "一、监测方法\n（一）在疫点按不同方位选 4 个位置诱捕成蚊，持续 30分钟，调查核心区内 100 户居民。\n"
-        "（二）核心区前 3 天每天至少开展一次灭杀。建议每隔 1～2 小时休息一次。\n"
+        "（二）核心区前 3 天每天至少开展一次灭杀。建议每隔 1～2 小时休息一段时间。\n"
         "（三）7 月 28 日至 30 日，连续 3 天开展灭蚊。\n"
     )
     got = [(t.comparator, t.value, t.value_max, t.unit) for t in rec.targets]
@@ -160,7 +160,7 @@ def test_a_look_back_window_is_a_condition() -> None:
 
 
 @pytest.mark.parametrize("clause", ["每 1 万人配备", "打造“15分钟健身圈”", "为 6 个月以上婴儿添加辅食",
-                                    "600 名学生以上的学校"])
+                                    "600 名学生以上的学校", "倡导 0～6个月婴儿纯母乳喂养", "检测餐后 2 小时血糖"])
 def test_denominators_names_people_and_classes(clause: str) -> None:
     norm = normalise_digits(clause)
     assert not find_values(norm, 0, len(norm))
@@ -186,3 +186,14 @@ def test_present_counts_cut_off_dates_and_a_table_of_contents() -> None:
         "截至 2018 年底，示范人口达 2.49 亿，占总人口的 17.9%。到 2025 年底，消杀覆盖率达到 90%。\n"
     )
     assert [(t.value, t.year) for t in rec.targets] == [(90.0, 2025)]
+
+
+def test_advice_is_a_norm_of_conduct() -> None:
+    # 建议 / 提倡 / 倡导 / 尽量 make a quantity a (standing) requirement of conduct.
+    rec = extract_text(
+        "某市健康行动方案\n某府发〔2024〕11号\n各区人民政府：\n现将方案印发给你们。\n某市人民政府\n2024年3月1日\n"
+        "一、主要任务\n（一）学习 30 分钟后，建议休息远眺放松 10 分钟。尽量纯母乳喂养 6 个月，6 个月后添加辅食。\n"
+    )
+    # (学习30分钟后: the study time the advice sets, as the gold reads it)
+    assert [(t.value, t.unit, t.kind) for t in rec.targets] == [(30.0, "分钟", "norm"), (10.0, "分钟", "norm"),
+                                                                (6.0, "个月", "norm")]

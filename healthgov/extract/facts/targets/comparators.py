@@ -95,8 +95,10 @@ def _not_a_value(norm: str, s: int, e: int, lo_s: str, unit: str | None, post: s
         return True  # a denominator: "每3万人", "每 1 万人", "每千人口"
     if before in "“\"" and re.match(r"[^”\"，。；]{0,8}[”\"]", norm[e : e + 10]):
         return True  # a name in quotes: "15分钟健身圈"
-    if unit in ("岁", "个月", "月", "周") and _POP_NOUN.match(norm, e) and post:
-        return True  # "为6个月以上婴儿": the people concerned, not a value
+    if unit in ("岁", "个月", "月", "周") and _POP_NOUN.match(norm, e):
+        return True  # "为6个月以上婴儿", "0～6个月婴儿": the people concerned, not a value
+    if re.search(r"(?:餐后|饭后)\s*$", norm[max(0, s - 4) : s]):
+        return True  # "餐后2小时血糖": a measure's name
     if re.match(r"\s*[\u4e00-\u9fff]{1,4}(?:及)?以[上下]的", after) and not post:
         return True  # "600名学生以上的学校": a class of units, not a value
     if not unit and (not post or _NOT_UNITLESS.match(after)):
