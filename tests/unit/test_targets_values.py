@@ -197,3 +197,12 @@ def test_advice_is_a_norm_of_conduct() -> None:
     # (学习30分钟后: the study time the advice sets, as the gold reads it)
     assert [(t.value, t.unit, t.kind) for t in rec.targets] == [(30.0, "分钟", "norm"), (10.0, "分钟", "norm"),
                                                                 (6.0, "个月", "norm")]
+
+
+def test_a_change_on_the_present_level_is_no_present_fact() -> None:
+    # "在现有基础上提高30%" measures a change from today's level: a target, not a statement of it.
+    rec = extract_text(
+        "某市心理健康行动方案\n某府发〔2024〕12号\n各区人民政府：\n现将方案印发给你们。\n某市人民政府\n2024年3月1日\n"
+        "一、主要目标\n到 2026 年，示范治疗率在现有基础上提高 30%。\n"
+    )
+    assert [(t.comparator, t.value, t.year) for t in rec.targets] == [("text", 30.0, 2026)]

@@ -33,13 +33,15 @@ NORM_UNITS = frozenset({"小时", "分钟", "日", "天", "工作日", "个工�
 
 def extract_targets(doc: DocView, tasks: list[Task], policy_id: str) -> list[Target]:
     """Every quantitative target of the document, ids ``{policy_id}/g{n}`` in document order."""
-    rows: list[Span] = []
+    rows: list[Span] = []  # the text-layer rows and their notes, exactly
     norm = normalise_digits(doc.simp)  # digits normalised once, for every reader below
-    labelled = labelled_targets(doc, tasks, norm) + aligned_row_targets(doc, tasks, norm, rows)
-    rows += [g.span for g in labelled if g.span is not None]
-    # a labelled row's values are read once, as the table's
+    cells = labelled_targets(doc, tasks, norm)
+    labelled = cells + aligned_row_targets(doc, tasks, norm, rows)
+    # a labelled row's values are read once, as the table's (its label up to 40 characters before
+    # a value's cell); a text-layer row's and its note's exactly (a sentence may end right before)
+    rows += [Span(g.span.start - 40, g.span.end) for g in cells if g.span is not None]
     text = [g for g in text_targets(doc, tasks, norm)
-            if not (g.span and any(r.start - 40 <= g.span.start < r.end for r in rows))]
+            if not (g.span and any(r.start <= g.span.start < r.end for r in rows))]
     targets = text + table_targets(doc, tasks) + labelled
     # A regulation's provisions state rules (payment standards, 元/日, reimbursement ratios,
     # ceilings, time limits): norms, not goals (``facts.provisions``).

@@ -79,6 +79,9 @@ def aligned_row_targets(doc: DocView, tasks: list[Task], norm: str, rows: list[S
                     rows.append(Span(a, b))
                 buf = []
                 continue
+            if re.fullmatch(r"\d{1,3}", s) and not buf:
+                buf.append((a, b))  # the row's number on a line of its own opens the row
+                continue
             if not s or _NOTE_LINE.match(s) or _NOT_ROW.search(s) or _LABEL_PIECE.fullmatch(s):
                 buf = [] if (_NOTE_LINE.match(s) or _NOT_ROW.search(s)) else buf
                 continue

@@ -175,7 +175,7 @@ _FREQUENCY = re.compile(r"每\s*(?P<n>\d+(?:\s*[~～\-—]\s*\d+)?|[一两二三
 # Units a count of occurrences is written in: under a frequency, "每周1次" is 1 次/周.
 _COUNT_UNITS = {"次", "轮", "遍"}
 _CODES = re.compile(r"^[\u4e00-\u9fff]{0,4}(编码|代码|字段|数据元|术语)")
-_PRESENT = re.compile(r"已|目前|现有|现已|当前")
+_PRESENT = re.compile(r"已|目前|现有(?!基础|水平)|现已|当前")  # "在现有基础上提高30%" is a baseline
 _DEFINITION = re.compile(r"是指|系指|指的是|定义为")
 _PER_WORDS = re.compile(r"每(?:人口|人|床|户|天|日|年|月|周|次|季度)")
 # What follows a value that names a rate rather than sets one: "6类以上[中医非药物疗法]的比例".
