@@ -30,6 +30,7 @@ def _first(clause: str) -> tuple[str, float | None, str | None]:
         ("每周开展一次大扫除", ("=", 1.0, "次")),
         ("工单须在一个自然日内办结", ("<=", 1.0, "自然日")),
         ("可以并处十万元以下罚款", ("<=", 100000.0, "元")),
+        ("单次不宜超过 15 分 钟", ("<=", 15.0, "分钟")),  # a unit broken by a line wrap
     ],
 )
 def test_value_forms(clause: str, want: tuple) -> None:

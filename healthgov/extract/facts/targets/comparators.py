@@ -42,8 +42,10 @@ _PER = re.compile(
 )
 _PER_NAME = {"千常住人口": "千人", "万常住人口": "万人", "十万人口": "10万人", "千人口": "千人", "万人口": "万人",
              "人口": "人", "床位": "床", "百张床位": "百床", "百张床": "百床", "日": "天"}
-# A rate's unit may be broken by the text layer's line wrap ("18/10 万"): spaces allowed inside it.
-UNIT_RE = "|".join(r"\s*".join(map(re.escape, u)) if u.startswith(("/", "1/")) else re.escape(u) for u in UNITS)
+# A unit may be broken by the text layer's line wrap ("18/10 万", "15 分 钟"): spaces allowed inside
+# a unit of two characters or more (never a line break between a number and a Latin unit's letters).
+UNIT_RE = "|".join(r"[ \t]*".join(map(re.escape, u)) if len(u) > 1 and not u.isascii() else re.escape(u)
+                   for u in UNITS)
 _VALUE = re.compile(
     # a second unit only after a range's upper bound: "2030年人均" is a date, not 2030 人
     rf"(?P<lo>{NUMBER})\s*(?P<u1>{UNIT_RE})?(?:{RANGE_SEP}(?P<hi>{NUMBER})\s*(?P<unit>{UNIT_RE})?)?"
