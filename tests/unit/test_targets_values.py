@@ -207,3 +207,12 @@ def test_a_change_on_the_present_level_is_no_present_fact() -> None:
         "一、主要目标\n到 2026 年，示范治疗率在现有基础上提高 30%。\n"
     )
     assert [(t.comparator, t.value, t.year) for t in rec.targets] == [("text", 30.0, 2026)]
+
+
+def test_a_bracket_after_a_target_breaks_it_down() -> None:
+    # The values of a bracket opened right after a target are its parts or its restatement.
+    rec = extract_text(
+        "某市妇幼健康行动方案\n某府发〔2024〕13号\n各区人民政府：\n现将方案印发给你们。\n某市人民政府\n2024年3月1日\n"
+        "一、主要任务\n（一）孕期至少接受 5 次产前检查（孕早期 1 次，孕中期 2 次）。经常锻炼（每周 3 次）的人增多。\n"
+    )
+    assert [(t.comparator, t.value, t.unit) for t in rec.targets] == [(">=", 5.0, "次"), ("=", 1.0, "次"), ("=", 2.0, "次")]

@@ -226,6 +226,52 @@ def _is_target(norm: str, ca: int, hit: Hit, yearly: bool, sent: int) -> bool:
     return bool(_MEASURE_CUE.search(norm, ca, hit.start)) and not _DATE.search(norm, sent, hit.start)
 
 
+def _open_bracket(norm: str, pos: int, lo: int) -> int:
+    """Where the bracket around pos opens (-1: pos is in none)."""
+    depth, k = 0, pos - 1
+    while k >= lo:
+        if norm[k] in "）)":
+            depth += 1
+        elif norm[k] in "（(":
+            if depth == 0:
+                return k
+            depth -= 1
+        k -= 1
+    return -1
+
+
+def _in_definition(norm: str, pos: int, lo: int, hi: int) -> bool:
+    """A value in a bracket that a noun phrase runs on after ("经常参加体育锻炼（每周…3次及以上）
+    人数比例"): it defines the term, it sets nothing."""
+    k = _open_bracket(norm, pos, lo)
+    if k < 0:
+        return False
+    depth = 0
+    for j in range(pos, hi):
+        if norm[j] in "（(":
+            depth += 1
+        elif norm[j] in "）)":
+            if depth == 0:
+                return bool(re.match(r"[\u4e00-\u9fff]", norm[j + 1 : j + 2]))
+            depth -= 1
+    return False
+
+
+def _bracket_after_target(norm: str, out: list[Target], pos: int, lo: int) -> Target | None:
+    """The target a bracket opened right after it breaks down or restates: "接受5次产前检查（孕早期
+    1次，孕中期2次…）", "每天7～8杯（1500～1700ml）"; the values in it are targets too."""
+    k = _open_bracket(norm, pos, lo)
+    if k < 0:
+        return None
+    for prev in reversed(out):
+        if prev.span is None or prev.span.end <= lo:
+            break
+        gap = norm[prev.span.end : k]
+        if prev.span.end <= k and len(gap) <= 6 and not re.search(r"[，,；;。：:、]", gap):
+            return prev
+    return None
+
+
 def _per_period(unit: str | None, freq: re.Match[str] | None) -> str | None:
     """A count under a frequency carries its period as the denominator (gold README: the unit
     with the denominator the value phrase states): "每周开展1次" → 次/周, "每3天1次" → 次/3天."""
@@ -285,7 +331,8 @@ def text_targets(doc: DocView, tasks: list[Task], norm: str) -> list[Target]:
             anchor = _anchor_for(anchors, norm, hit.start, sent, para, yearly)
             if anchor is not None and not anchor.future and issue_year and anchor.year and anchor.year < issue_year:
                 continue  # "2020年,居民健康素养水平达19.85%": a past fact
-            if not _is_target(norm, ca, hit, yearly, sent):
+            part_of = _bracket_after_target(norm, out, hit.start, sent)
+            if part_of is None and (_in_definition(norm, hit.start, sent, rb) or not _is_target(norm, ca, hit, yearly, sent)):
                 continue
             if (anchor is None and not _AIM.search(norm, sent, hit.start)
                     and (_FINDING.search(norm, sent, hit.start) or _STATE.match(norm, sent) or _STATE.match(norm, ca))
