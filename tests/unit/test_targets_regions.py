@@ -63,3 +63,19 @@ def test_text_layer_rows_glued_merged_and_noted() -> None:
     got = sorted((t.indicator_text, t.comparator, t.value, t.year) for t in rec.targets)
     assert got == [("吸烟率", "<", 20.0, 2030), ("吸烟率", "<", 24.0, 2022), ("每万人营养指导员", "=", 1.0, 2022),
                    ("献血率", ">=", 15.0, 2022), ("献血率", ">=", 25.0, 2030)]
+
+
+def test_a_year_inside_a_clause_stays_in_it() -> None:
+    # "…，并于2030年实现全覆盖" dates its own clause; the next sentences keep the paragraph's opening
+    # pair of years; subjects sharing one measure ("A和B覆盖率") under a pair of years are one
+    # indicator with a value a year.
+    from healthgov.extract.pipeline import extract_text
+
+    rec = extract_text(
+        "某市职业健康行动方案\n某府发〔2019〕14号\n各区人民政府：\n现将方案印发给你们。\n某市人民政府\n2019年7月1日\n"
+        "一、行动目标\n到 2022 年和 2030 年，工伤保险参保人数稳步提升，并于 2030 年实现全覆盖；"
+        "示范检查和示范诊断服务覆盖率分别达到 80%及以上和 90%及以上；示范申报率达到 95%及以上。\n"
+    )
+    got = [(t.indicator_text, t.value, t.year) for t in rec.targets]
+    assert got == [("示范检查和示范诊断服务覆盖率", 80.0, 2022), ("示范检查和示范诊断服务覆盖率", 90.0, 2030),
+                   ("示范申报率", 95.0, 2022)]  # a value written once is the first year's

@@ -41,6 +41,9 @@ class _Anchor:
     future: bool  # 到/前/底: a target anchor, not a statement about the past
     # "到2022年和2030年": the second year of a pair names the first too (``_respective``).
     first_of_pair: int | None = None
+    # The year opens its clause ("到2022年，…"), rather than sits inside one ("…，并于2030年实现…"):
+    # only an opening year reaches on into the next sentences of its paragraph.
+    opens: bool = True
 
 
 _PAIR_HEAD = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:和|、|及|与)\s*$")
@@ -65,10 +68,19 @@ def _anchors(norm: str, start: int, end: int) -> list[_Anchor]:
         future = (bool(m.group("pre") and m.group("pre") not in ("在", "截至", "截止", "截止到")) or bool(post)
                   or ("底" in fine or "末" in fine) and not (m.group("pre") or "").startswith("截"))
         pair = None if m.group("pre") else _PAIR_HEAD.search(norm, max(start, m.start() - 12), m.start())
-        out.append(_Anchor(m.start(), int(m.group("y")), deadline, future, int(pair.group(1)) if pair else None))
+        out.append(_Anchor(m.start(), int(m.group("y")), deadline, future, int(pair.group(1)) if pair else None,
+                           _opens(norm, start, m.start())))
     for m in PLAN_ANCHOR.finditer(norm, start, end):
         out.append(_Anchor(m.start(), five_year_plan_end(m.group(0)), m.group(0).strip("到至“”\""), True))
     return sorted(out, key=lambda a: a.pos)
+
+
+def _opens(norm: str, lo: int, pos: int) -> bool:
+    """Nothing but other years and their connectives stands between pos and its clause's start."""
+    a = pos
+    while a > lo and norm[a - 1] not in "，,；;。：:！？\n":
+        a -= 1
+    return not re.sub(r"[\s和、及与]", "", YEAR_ANCHOR.sub("", norm[a:pos]))
 
 
 def _issue_year(doc: DocView) -> int | None:
@@ -167,7 +179,7 @@ def _anchor_for(anchors: list[_Anchor], norm: str, hit_start: int, sent: int, pa
     item marker (二是, 三是) stands between: each item is a requirement of its own."""
     anchor = next((x for x in reversed(anchors) if sent <= x.pos < hit_start), None)
     if anchor is None and not yearly:
-        anchor = next((x for x in reversed(anchors) if para <= x.pos < hit_start), None)
+        anchor = next((x for x in reversed(anchors) if para <= x.pos < hit_start and x.opens), None)
         if anchor is not None and _ITEM.search(norm, anchor.pos, hit_start):
             anchor = None
     return anchor
@@ -259,7 +271,7 @@ def text_targets(doc: DocView, tasks: list[Task], norm: str) -> list[Target]:
             if anchor is not None and anchor.first_of_pair is not None:
                 pairs[id(out[-1])] = anchor.first_of_pair
     out = _bounded_ranges(out, norm)
-    paired = _pair_lists(out, doc)
+    paired = _pair_lists(out, doc, pairs)
     _shared_qualifiers(out, norm)
     _respective(out, norm, pairs, paired)
     return out
@@ -319,9 +331,13 @@ def _respective(targets: list[Target], norm: str, pairs: dict[int, int], paired:
             t.year = first_year
 
 
-def _pair_lists(targets: list[Target], doc: DocView) -> set[int]:
+_MEASURE_NOUN = re.compile(r"(?:率|比例|比重|数|量|水平|时间|面积|长度|寿命|人数|次数)$")
+
+
+def _pair_lists(targets: list[Target], doc: DocView, pairs: dict[int, int]) -> set[int]:
     """"A、B和C分别达到x、y和z": pair each value with its indicator when the counts agree; the ids
-    of the targets paired."""
+    of the targets paired. Under a pair of years, subjects sharing one measure ("职业健康检查和职业病
+    诊断服务覆盖率": the first part names no measure of its own) are one indicator, a value a year."""
     paired: set[int] = set()
     i = 0
     while i < len(targets):
@@ -337,7 +353,8 @@ def _pair_lists(targets: list[Target], doc: DocView) -> set[int]:
         group = targets[i : j + 1]
         if len(group) > 1:
             parts = split_subjects(group[0].indicator_text)
-            if len(parts) == len(group):
+            shared = all(id(t) in pairs for t in group) and not any(_MEASURE_NOUN.search(p) for p in parts[:-1])
+            if len(parts) == len(group) and not shared:
                 for t, p in zip(group, parts, strict=True):
                     t.indicator_text = p.strip()
                     paired.add(id(t))
