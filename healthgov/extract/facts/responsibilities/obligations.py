@@ -14,10 +14,10 @@ import re
 from healthgov.extract.document import DocView
 from healthgov.extract.facts.responsibilities.predicates import VERB, is_permissive
 from healthgov.extract.facts.responsibilities.prose_subjects import (
-    BOUNDARY,
     MAX_SUBJECT,
     clause_starts,
     predicate,
+    predicate_positions,
     sentence_span,
     weak,
 )
@@ -44,9 +44,9 @@ def find_obligations(s: str) -> list[tuple[list[tuple[str, int, int]], tuple[int
     有权) obliges no one."""
     out = []
     for p in clause_starts(s):
-        for e in range(p + 2, min(len(s), p + MAX_SUBJECT) + 1):
-            if s[e - 1] in BOUNDARY:
-                break
+        if not _OBLIGED_WORD.search(s, p, min(len(s), p + MAX_SUBJECT)):
+            continue  # no provider, school, enterprise … named where a subject could be
+        for e in predicate_positions(s, p + 2, min(len(s), p + MAX_SUBJECT)):
             v = predicate(s, e)
             if v is None or (v.re is VERB and not v.group("modal") and weak(v)):
                 continue  # an institution obliged: a modal or a duty verb, not any act it is said to do
@@ -60,6 +60,7 @@ def find_obligations(s: str) -> list[tuple[list[tuple[str, int, int]], tuple[int
     return out
 
 
+_OBLIGED_WORD = re.compile(_OBLIGED.pattern.split("(?:", 2)[-1].rsplit(")", 1)[0])
 # A clause, not a name: "对医疗机构…", "加强学校…".
 _DENY_OBLIGED = re.compile(r"[的对在为将把被向从于以由]|加强|推进|推动|支持|鼓励|引导|指导|督促|组织|要求|确保")
 

@@ -12,12 +12,20 @@ list of subjects co-responsible. Bodies named anywhere but as the subject ("加�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
 
 from healthgov.extract.facts.agencies import ends_unit
 from healthgov.extract.facts.collectives import is_collective
+from healthgov.extract.facts.responsibilities.clauses import (
+    BOUNDARY,
+    MAX_SUBJECT,
+    Duty,
+    clause_starts,
+    sentence_span,
+    skip_opener,
+)
+from healthgov.extract.facts.responsibilities.governance_forms import by_chain, established, given_roles
 from healthgov.extract.facts.responsibilities.predicates import (
-    ALIAS_NOTE,
     CONDITION_MODAL,
     COPULA_DUTY,
     LEAD_VERB,
@@ -26,19 +34,17 @@ from healthgov.extract.facts.responsibilities.predicates import (
     VERB,
     is_narrative,
     is_permissive,
+    predicate_starts,
 )
 from healthgov.extract.facts.responsibilities.subjects import (
     LEADING_VERB,
     NOT_BODY,
     Named,
     is_body,
+    name_endings,
     parse_subject,
 )
 from healthgov.extract.facts.unit_lists import split_units
-
-BOUNDARY = "，,。；;：:\n！!？?"
-SENTENCE_END = "。；;！!？?\n"
-MAX_SUBJECT = 60
 
 _AFTER_OBJECT = re.compile(r"按照|按|共同|加强|推进|抓紧|联合|做好|对|在|就|，")
 # "地方各级人民政府对本地区工作负领导责任"
@@ -52,58 +58,6 @@ _BY_VERB = re.compile(
     # "由地方结合实际确定", "由地方政府根据发展建设规划足额安排": the rule the body acts under first
     r"(?:结合实际|(?:根据|按照|依据|依照)[^，,。；;]{1,24}?)(?:足额|统一|及时|合理)?(?:确定|安排|制定|组织|负责|承担|实施|核定|审批|决定))"
 )
-_OPENER = re.compile(
-    r"^(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]\s*|第[一二三四五六七八九十百\d]+[章节条]\s*)?(?:同时|此外|其中|另外|为此|对此|并且?)?[，,]?"
-    r"(?:\d{4}年(?:\d{1,2}月)?(?:底|末|中)?(?:前|起|以前|以来)，?)?"  # "2019年6月底前各省份要…"
-)
-
-
-@dataclass
-class Duty:
-    units: list[Named]
-    role: str  # "lead" | "support"
-    basis: str  # "prose" | "shared"
-    sentence: tuple[int, int]
-    supporters: list[Named]  # bodies named after the verb: "X会同Y" (Y supports), "X配合Y" (Y leads)
-    object_role: str = "support"
-    object_basis: str = "prose"
-    leads_by_word: bool = False  # the role is told by 牵头/负责/主管/统筹, not only by being the subject
-    modal: bool = False  # the duty is said with 要/应当/须 …
-
-
-def clause_starts(s: str) -> list[int]:
-    """Where a clause may open: the start, after every clause punctuation mark, and after a run of
-    blanks (the page layer cut out between a heading at a page's foot and the next page's text)."""
-    starts = [_skip_opener(s, 0)]
-    for i, ch in enumerate(s):
-        if ch in BOUNDARY and i + 1 < len(s):
-            starts.append(_skip_opener(s, i + 1))
-    starts += [m.end() for m in re.finditer(r"(?<=[^\s])[ \u3000]{2,}(?=[^\s])", s)]
-    return sorted(set(starts))
-
-
-def _skip_opener(s: str, i: int) -> int:
-    while i < len(s) and s[i].isspace():  # a line break and the next paragraph's indent
-        i += 1
-    m = _OPENER.match(s[i : i + 12])
-    return i + (m.end() if m else 0)
-
-
-def sentence_span(s: str, start: int) -> tuple[int, int]:
-    a = start
-    while a > 0 and s[a - 1] not in SENTENCE_END:
-        a -= 1
-    b = start
-    while b < len(s) and s[b] not in SENTENCE_END:
-        b += 1
-    if b < len(s) and s[b] not in "\n":
-        b += 1
-    while a < b and s[a] in " \t\u3000":
-        a += 1
-    return a, b
-
-
-# "中央军事委员会负责卫生工作的部门": a verb inside a relative clause naming a body, not a duty.
 _RELATIVE = re.compile(r"[^，,。；;：:\n]{0,14}?的(?:部门|机关|单位|机构)")
 
 
@@ -113,9 +67,10 @@ def subject_at(s: str, p: int) -> Duty | None:
     clause that permits (可以, 有权) assigns no duty."""
     limit = min(len(s), p + MAX_SUBJECT)
     found: tuple[list[Named], re.Match] | None = None
-    for e in range(p + 2, limit + 1):
-        if s[e - 1] in BOUNDARY:
-            break
+    ends = name_endings()
+    for e in predicate_positions(s, p + 2, limit):
+        if s[e - 1] not in ends:
+            continue  # no name ends in that character: not a subject's end
         v = predicate(s, e)
         if v is None:
             continue
@@ -174,6 +129,18 @@ def _name_goes_on(s: str, p: int, e: int) -> bool:
         if kind or (kind is not None and x < len(s) and VERB.match(s, x) and VERB.match(s, x).group("verb")):
             return True
     return False
+
+
+def predicate_positions(s: str, a: int, limit: int) -> list[int]:
+    """Where a predicate may open after a subject starting at a-2: from a to limit, not past the
+    clause's end."""
+    b = a
+    while b <= limit and s[b - 1] not in BOUNDARY:
+        b += 1
+    starts = predicate_starts(s)
+    i = bisect_left(starts, a)
+    j = bisect_right(starts, b - 1)
+    return list(starts[i:j])
 
 
 def predicate(s: str, e: int) -> re.Match | None:
@@ -290,7 +257,7 @@ _HEADING_VERB = re.compile(r"建设|打造|设立|组建|发展|创建|构建|�
 
 def heading_subject(s: str) -> Duty | None:
     """"1.监督组。负责对…进行监督": a heading that is a body's name, and a duty right after it."""
-    p = _skip_opener(s, 0)
+    p = skip_opener(s, 0)
     end = p
     while end < len(s) and s[end] not in "。：:\n":
         end += 1
@@ -310,7 +277,7 @@ def heading_subject(s: str) -> Duty | None:
 def roster_duty(s: str) -> Duty | None:
     """"2.疫情防控组 / 组长：… / 成员单位：A、B、C。/ 主要职责：负责…": the group leads its duties, its
     member units support them (the officials named as 组长/副组长 are people, not bodies)."""
-    p = _skip_opener(s, 0)
+    p = skip_opener(s, 0)
     end = p
     while end < len(s) and s[end] not in "。：:\n":
         end += 1
@@ -382,109 +349,4 @@ def _second_to_a_named_lead(duties: list[Duty]) -> None:
 
 # "由县级党委领导、政府主导，机构编制、发展改革…等部门参与的…机制": who governs a mechanism, each
 # with its part (领导/主导/牵头/负责 lead, 参与/配合/协同/支持 support).
-_GOVERN = re.compile(r"(领导|主导|牵头|负责|统筹|参与|配合|协同|协作|支持)(?=[、，,和的]|$)")
-_GOVERN_LEADS = frozenset({"领导", "主导", "牵头", "负责", "统筹"})
-
-
-def by_chain(s: str, i: int) -> list[Duty]:
-    """"由A领导、B主导、C参与的…": two or more parts after one 由, each subject with its verb."""
-    end = i + 1
-    while end < len(s) and s[end] not in "。；;\n" and end - i < 160:
-        end += 1
-    chain = s[i + 1 : end]
-    parts: list[tuple[int, int, str]] = []  # (start, end, verb) of each subject
-    a = i + 1
-    for m in _GOVERN.finditer(chain):
-        b = i + 1 + m.start()
-        parts.append((a, b, m.group()))
-        a = i + 1 + m.end()
-        while a < len(s) and s[a] in "、，, ":
-            a += 1
-        if s.startswith("的", i + 1 + m.end()):
-            break  # the chain ends where the mechanism it governs is named
-    if len(parts) < 2:
-        return []
-    out: list[Duty] = []
-    level: tuple[str, int] | None = None  # the first part's level, given to a bare 政府 after it
-    for a, b, verb in parts:
-        name = s[a:b]
-        units = parse_subject(s, a, b)
-        if name in ("政府", "党委", "人民政府") and level is not None:
-            units = [Named(level[0] + name, a, b, known=True, collective=True, prefix=level[0], prefix_at=level[1])]
-        if not units:
-            return out
-        lv = re.match(r"(?:省|市|县|区|乡镇|镇|乡)级", name)
-        if level is None and lv is not None:
-            level = (lv.group(), a)
-        role = "lead" if verb in _GOVERN_LEADS else "support"
-        out.append(Duty(units, role, "prose", sentence_span(s, a), [], leads_by_word=role == "lead"))
-    return out
-
-
-# "进一步发挥卫生健康、发展改革…等部门作用": the bodies whose part the text calls on act together.
-_PLAY_PART = re.compile(r"发挥(?P<units>[^，,。；;]{2,80}?)(?:的)?(?P<kind>牵头|统筹|主导|协调|监督|职能|积极|重要|主体|带头)?作用")
-
-
-def given_roles(s: str) -> list[Duty]:
-    out: list[Duty] = []
-    for m in _PLAY_PART.finditer(s):
-        units = parse_subject(s, m.start("units"), m.end("units"))
-        if not units or any(u.name in ("政府", "党委", "人民政府") for u in units):
-            continue  # "更好发挥政府作用": government in general, a principle
-        if m.group("kind") == "牵头" and len(units) == 1:
-            out.append(Duty(units, "lead", "prose", sentence_span(s, m.start()), [], leads_by_word=True))
-        else:
-            out.append(Duty(units, "lead" if len(units) == 1 else "support",
-                            "prose" if len(units) == 1 else "shared", sentence_span(s, m.start()), []))
-    return out
-
-
-# A body the text sets up or houses, then the duties of the clause that follows it without a
-# subject: "成立市健康促进委员会，具体负责…", "由A、B组成…试点工作小组（以下简称试点工作小组），领导试点
-# 工作", "试点工作小组办公室设在国家医保局，由…选派人员参加，具体负责组织开展试点".
 _STAFFING = re.compile(r"选派|派出|派遣|抽调|派")
-_SET_UP = re.compile(r"成立|组成|组建|设立")
-_HOUSED = re.compile(r"设在|设于")
-_ELIDED_DUTY = re.compile(r"(?:并|具体|主要|统一)?(?:负责|领导|承担|统筹|牵头|代表)")
-
-
-def established(s: str) -> list[Duty]:
-    out: list[Duty] = []
-    for m in _SET_UP.finditer(s):
-        end = m.end()
-        while end < len(s) and s[end] not in BOUNDARY + "（(":
-            end += 1
-        note = re.compile(ALIAS_NOTE).match(s, end)
-        if note is not None:  # the document's own short name for the body it sets up
-            units = [Named(note.group("alias"), note.start("alias"), note.end("alias"), known=False)]
-            d = _elided_duty(s, units, note.end())
-            if d is not None:
-                out.append(d)
-            continue
-        for a in range(m.end(), end - 1):  # the longest name that ends where the clause does
-            units = parse_subject(s, a, end)
-            if units and len(units) == 1:
-                d = _elided_duty(s, units, end)
-                if d is not None:
-                    out.append(d)
-                break
-    for p in clause_starts(s):
-        h = _HOUSED.search(s, p, min(len(s), p + MAX_SUBJECT))
-        if h is not None and not any(ch in BOUNDARY for ch in s[p : h.start()]):
-            units = parse_subject(s, p, h.start())
-            if units and len(units) == 1:
-                d = _elided_duty(s, units, h.end())
-                if d is not None:
-                    out.append(d)
-    return out
-
-
-def _elided_duty(s: str, units: list[Named], q: int) -> Duty | None:
-    """The body leads the first clause of its sentence after q that opens with a duty verb and no
-    subject of its own."""
-    a, b = sentence_span(s, q)
-    for p in clause_starts(s):
-        if q <= p < b and _ELIDED_DUTY.match(s, p) and s[p - 1] in "，,":
-            return Duty(units, "lead", "prose", (a, b), [])
-    return None
-

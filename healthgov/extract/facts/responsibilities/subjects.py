@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 
-from healthgov.extract.facts.agencies import is_level_prefix, resolve_agency, resolves
+from healthgov.extract.facts.agencies import CACHE_SIZE, is_level_prefix, resolve_agency, resolves
 from healthgov.extract.facts.collectives import is_collective
 from healthgov.extract.facts.responsibilities.predicates import ACT_VERBS, ADVERBIALS, ALIAS_NOTE
 from healthgov.extract.facts.unit_lists import split_units, unit_stem
@@ -114,11 +115,25 @@ def document_aliases(text: str) -> Iterator[None]:
         _ALIASES.reset(token)
 
 
+@lru_cache(maxsize=1)
+def name_endings() -> frozenset[str]:
+    """The last characters a subject can end in: those of the agency vocabulary's labels, of a
+    body-shaped name, a collective, a place or a bracket ("各镇（街道）")."""
+    from healthgov.ontology.vocab import load_vocabularies
+
+    labels = {lab[-1] for lab, _c in load_vocabularies()["agency-type"].labels() if lab}
+    return frozenset(labels | set("门委局厅室办院心构府署站处组班部所会关军联协团地份区市县镇乡道街方位级村属线）)"))
+
+
 def is_body(name: str) -> bool | None:
     """True for a vocabulary body, False for a body-shaped unknown, None for no body."""
+    return _is_body(name, _ALIASES.get())
+
+
+@lru_cache(maxsize=CACHE_SIZE)  # (a clause start tries every prefix of its subject: names repeat)
+def _is_body(name: str, aliases: frozenset[str]) -> bool | None:
     if name.startswith("设区的市") and len(name) > 4:
-        return is_body(name[3:])  # a law's class: "设区的市级人民政府"
-    aliases = _ALIASES.get()
+        return _is_body(name[3:], aliases)  # a law's class: "设区的市级人民政府"
     if aliases:
         core = re.sub(r"^各", "", name)
         if core in aliases or any(core == a + tail for a in aliases for tail in ("办公室", "办")):
@@ -137,7 +152,7 @@ def is_body(name: str) -> bool | None:
         return None  # "市级有关部门": the units concerned, not a named body
     if re.search("[和及与、]", name) and len(split_units(name)) > 1:
         return None  # "县健康专家委员会和县卫生健康局" is a list, not one name
-    if _two_bodies(name):
+    if len(name) >= 8 and _two_bodies(name):
         return None
     if resolves(name):
         return True
