@@ -216,3 +216,15 @@ def test_a_bracket_after_a_target_breaks_it_down() -> None:
         "一、主要任务\n（一）孕期至少接受 5 次产前检查（孕早期 1 次，孕中期 2 次）。经常锻炼（每周 3 次）的人增多。\n"
     )
     assert [(t.comparator, t.value, t.unit) for t in rec.targets] == [(">=", 5.0, "次"), ("=", 1.0, "次"), ("=", 2.0, "次")]
+
+
+def test_a_list_of_quotas_and_a_rule_s_rate() -> None:
+    # "设立A20个，B20个": the second clause is one more item under the same verb; "按照…总用量的
+    # 60%—70%估算" is a rate a rule applies to a base.
+    rec = extract_text(
+        "某市医疗卫生发展方案\n某府发〔2024〕15号\n各区人民政府：\n现将方案印发给你们。\n某市人民政府\n2024年3月1日\n"
+        "一、主要任务\n（一）到2025年，全市设立市级医学中心20个，市级区域医学中心20个。\n"
+        "（二）按照示范机构年度药品总用量的60%—70%估算采购总量。\n"
+    )
+    assert [(t.comparator, t.value, t.value_max, t.unit, t.year) for t in rec.targets] == [
+        ("=", 20.0, None, "个", 2025), ("=", 20.0, None, "个", 2025), ("range", 60.0, 70.0, "%", None)]

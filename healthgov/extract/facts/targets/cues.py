@@ -32,6 +32,8 @@ _STATE = re.compile(r"\s*(?:我国|近年来|据)")
 _NOW = re.compile(r"\s*(?:目前|现有|截至目前|当前)")  # "目前我区共有…，其中…228支": present, whatever the year
 _AIM = re.compile(r"要|应|须|需|将|力争|争取|确保|保证|建议|提倡|鼓励|倡导|达到")
 _DATE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日")
+_RATE_OF = re.compile(r"按照?[^，,；;。]{0,30}的\s*$")
+_NOUN_ONLY = re.compile(r"\s*[\u4e00-\u9fff（）()]{2,20}\s*")
 _CODES = re.compile(r"^[\u4e00-\u9fff]{0,4}(编码|代码|字段|数据元|术语)")
 _PRESENT = re.compile(r"已|目前|现有(?!基础|水平)|现已|当前")  # "在现有基础上提高30%" is a baseline
 _DEFINITION = re.compile(r"是指|系指|指的是|定义为")
@@ -73,8 +75,22 @@ def is_target(norm: str, ca: int, hit: Hit, yearly: bool, sent: int) -> bool:
     ahead = norm[hit.end : hit.end + 4].split("每")[0]
     if _TARGET_CUE.search(norm[ca : hit.end] + ahead):
         return True
+    if _RATE_OF.search(norm, ca, hit.start):
+        return True  # "按照…年度药品总用量的60%—70%估算": a rate a rule applies to a base
     # a measure of an act; not in a dated schedule ("7月28日至30日，连续3天"), a one-off's account
     return bool(_MEASURE_CUE.search(norm, ca, hit.start)) and not _DATE.search(norm, sent, hit.start)
+
+
+def continues_list(norm: str, ca: int, cb: int, hit: Hit, prev: Target | None, sent: int) -> bool:
+    """A clause that is only a noun and its quantity after a target written the same way, in the
+    same sentence and unit: one more item under the same verb ("设立市级医学中心20个，市级区域医学
+    中心20个")."""
+    if prev is None or prev.span is None or prev.span.start < sent or prev.unit != hit.unit:
+        return False
+    if norm[hit.end : cb].strip() or not _NOUN_ONLY.fullmatch(norm[ca : hit.start]):
+        return False
+    after = norm[prev.span.end : prev.span.end + 1]  # the target before ends its clause too
+    return not after.strip() or after in "，,；;、"
 
 
 def _open_bracket(norm: str, pos: int, lo: int) -> int:

@@ -19,7 +19,13 @@ from healthgov.extract.facts.targets.clauses import (
     task_of,
 )
 from healthgov.extract.facts.targets.comparators import find_comparator, find_values
-from healthgov.extract.facts.targets.cues import bracket_after_target, in_definition, is_target, reported
+from healthgov.extract.facts.targets.cues import (
+    bracket_after_target,
+    continues_list,
+    in_definition,
+    is_target,
+    reported,
+)
 from healthgov.extract.facts.targets.grammar import PRE_PHRASES
 from healthgov.extract.facts.targets.indicators import indicator_for, split_subjects
 from healthgov.extract.facts.targets.tables import is_indicator_table, table_notes
@@ -245,7 +251,8 @@ def text_targets(doc: DocView, tasks: list[Task], norm: str) -> list[Target]:
             if anchor is not None and not anchor.future and issue_year and anchor.year and anchor.year < issue_year:
                 continue  # "2020年,居民健康素养水平达19.85%": a past fact
             part_of = bracket_after_target(norm, out, hit.start, sent)
-            if part_of is None and (in_definition(norm, hit.start, sent, rb) or not is_target(norm, ca, hit, yearly, sent)):
+            if part_of is None and (in_definition(norm, hit.start, sent, rb) or not (
+                    is_target(norm, ca, hit, yearly, sent) or continues_list(norm, ca, cb, hit, out[-1] if out else None, sent))):
                 continue
             if reported(norm, sent, ca, hit.start, anchor is None):
                 continue  # "研究发现…占到60%", "我国…比例为33.9%": a finding reported, no aim
