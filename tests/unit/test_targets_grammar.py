@@ -251,7 +251,8 @@ def test_text_layer_rows_with_cells_printed_apart() -> None:
     # An advocacy row (倡导性) with values is a row of targets, one written in words is not; a
     # qualifier printed apart from its number ("接近 100", "10 左右") is one cell; a qualitative cell
     # printed over two lines ("持续 保持") does not shift the columns; a row number glued to the end
-    # of the line before ("预期性7") starts a row; "#为2020年目标值" gives a marked cell its year.
+    # of the line before ("预期性7") starts a row; "#为2020年目标值" gives a marked cell its year; a
+    # row naming two indicators holds a value of each in every target column.
     from healthgov.extract.pipeline import extract_text
 
     rec = extract_text("示范健康行动\n（2019—2030年）\n示范行动推进委员会\n2019年7月9日\n一、主要指标\n"
@@ -264,12 +265,17 @@ def test_text_layer_rows_with_cells_printed_apart() -> None:
                        "5\n人均每日示范盐摄入量（g） 2012 年为 10.5 ≤5 倡导性\n"
                        "6 示范核心信息知晓率（%） — 不断提高 倡导性7\n"
                        "示范病发病率（1/10 万） — <55# 有效 控制 预期性\n"
+                       "8\n示范卫生院提供示范疗法的比例（%），示范卫生室提供示范疗法的比例（%）\n— 100 70 100 80 约束性\n"
                        "说明：#为 2020 年目标值。\n"
                        "二、重点任务\n（一）加强健康教育。各级政府要加强健康教育。\n")
     got = sorted((t.indicator_text, t.comparator, t.value, t.unit, t.year) for t in rec.targets)
     assert got == [("人均每日示范盐摄入量", "<=", 5.0, "g", 2022),
                    ("学校示范操普及率", "=", 100.0, "%", 2022),
                    ("示范人群吸烟率", ">=", 30.0, "%", 2022), ("示范人群吸烟率", ">=", 80.0, "%", 2030),
+                   ("示范卫生室提供示范疗法的比例", "=", 70.0, "%", 2022),
+                   ("示范卫生室提供示范疗法的比例", "=", 80.0, "%", 2030),
+                   ("示范卫生院提供示范疗法的比例", "=", 100.0, "%", 2022),
+                   ("示范卫生院提供示范疗法的比例", "=", 100.0, "%", 2030),
                    ("示范病发病率", "<", 55.0, "/10万", 2020),
                    ("示范知识知晓率", ">=", 90.0, "%", 2022)]
     row = next(t for t in rec.targets if t.indicator_text == "学校示范操普及率")

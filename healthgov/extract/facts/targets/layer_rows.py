@@ -207,9 +207,10 @@ def _row_text(norm: str, buf: list[tuple[int, int]]) -> str:
 def _row_targets(doc: DocView, tasks: list[Task], norm: str, buf: list[tuple[int, int]], text: str,
                  years: list[int], base: bool, ncols: int, nature: str | None, marks: dict[str, int]) -> list[Target]:
     a, b = buf[0][0], buf[-1][1]
-    parsed = _cells(_tokens(text), ncols, base)
+    tokens = _tokens(text)
+    parsed = _cells(tokens, ncols, base)
     if parsed is None:
-        return []
+        return _shared_cells(doc, tasks, norm, a, b, tokens, years, base, nature, marks)
     indicator, cells = parsed
     if len(cells) < ncols:
         years = years[:1]
@@ -218,8 +219,37 @@ def _row_targets(doc: DocView, tasks: list[Task], norm: str, buf: list[tuple[int
         return []
     baseline = cells[0] if base else None
     spans = _cell_spans(norm, a, b, cells)
+    items = [(indicator, unit, year, cell, span)
+             for year, cell, span in zip(years, cells[1:] if base else cells, spans[1:] if base else spans, strict=False)]
+    return _targets(doc, tasks, a, b, items, baseline, nature, marks)
+
+
+def _shared_cells(doc: DocView, tasks: list[Task], norm: str, a: int, b: int, tokens: list[str], years: list[int],
+                  base: bool, nature: str | None, marks: dict[str, int]) -> list[Target]:
+    """A row naming several indicators, each with its unit ("A的比例（%），B的比例（%） — 100 70 100
+    80"): each target column holds one value per indicator, in their order."""
+    unit_at = max((k for k, t in enumerate(tokens) if _UNIT_TOKEN.search(t)), default=-1)
+    values = tokens[unit_at + 1 :]
+    names = [n for n in re.split(r"(?<=[）)])[，,、]", "".join(tokens[: unit_at + 1])) if n]
+    k = len(names)
+    if k < 2 or not all(_VALUE_CELL.fullmatch(v) for v in values) or len(values) != (1 if base else 0) + k * len(years):
+        return []
+    baseline = values[0] if base else None
+    cells = values[1:] if base else values
+    spans = _cell_spans(norm, a, b, list(values))
+    spans = spans[1:] if base else spans
+    items = []
+    for n, cell in enumerate(cells):
+        indicator, unit = split_unit(names[n % k])
+        items.append((indicator, unit, years[n // k], cell, spans[n]))
+    return _targets(doc, tasks, a, b, items, baseline, nature, marks)
+
+
+def _targets(doc: DocView, tasks: list[Task], a: int, b: int, items: list, baseline: str | None,
+             nature: str | None, marks: dict[str, int]) -> list[Target]:
+    """The targets of a row's cells: (indicator, unit, year, cell, span) each."""
     out: list[Target] = []
-    for year, cell, span in zip(years, cells[1:] if base else cells, spans[1:] if base else spans, strict=False):
+    for indicator, unit, year, cell, span in items:
         if cell is None or re.fullmatch(r"[—–\-/]+", cell) or re.match(r"(?:比|较)(?:19|20)\d{2}年", cell):
             continue  # "比2019年提高": a change whose amount is printed elsewhere
         if cell[-1] in marks:
