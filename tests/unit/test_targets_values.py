@@ -31,6 +31,7 @@ def _first(clause: str) -> tuple[str, float | None, str | None]:
         ("工单须在一个自然日内办结", ("<=", 1.0, "自然日")),
         ("可以并处十万元以下罚款", ("<=", 100000.0, "元")),
         ("单次不宜超过 15 分 钟", ("<=", 15.0, "分钟")),  # a unit broken by a line wrap
+        ("孕 28 周前接受筛查", ("<=", 28.0, "周")),  # a time reached
     ],
 )
 def test_value_forms(clause: str, want: tuple) -> None:
@@ -228,3 +229,12 @@ def test_a_list_of_quotas_and_a_rule_s_rate() -> None:
     )
     assert [(t.comparator, t.value, t.value_max, t.unit, t.year) for t in rec.targets] == [
         ("=", 20.0, None, "个", 2025), ("=", 20.0, None, "个", 2025), ("range", 60.0, 70.0, "%", None)]
+
+
+def test_an_aspiration_and_a_list_of_changes() -> None:
+    # "力争到2030年，…" makes the sentence's plain values aspirations; "提高30%和80%" are both changes.
+    rec = extract_text(
+        "某市卫生城市创建方案\n某府发〔2024〕16号\n各区人民政府：\n现将方案印发给你们。\n某市人民政府\n2024年3月1日\n"
+        "一、主要目标\n力争到 2030 年，示范城市数量提高到城市总数的 50%。到 2026 年和 2030 年，示范治疗率提高 30%和 80%。\n"
+    )
+    assert [(t.comparator, t.value) for t in rec.targets] == [("about", 50.0), ("text", 30.0), ("text", 80.0)]

@@ -49,7 +49,7 @@ UNIT_RE = "|".join(r"[ \t]*".join(map(re.escape, u)) if len(u) > 1 and not u.isa
 _VALUE = re.compile(
     # a second unit only after a range's upper bound: "2030年人均" is a date, not 2030 人
     rf"(?P<lo>{NUMBER})\s*(?P<u1>{UNIT_RE})?(?:{RANGE_SEP}(?P<hi>{NUMBER})\s*(?P<unit>{UNIT_RE})?)?"
-    r"(?P<post>\s*(?:及以上|以上|及以下|以下|以内|左右|之内|内(?![容部外涵科地需])))?"
+    r"(?P<post>\s*(?:及以上|以上|及以下|以下|以内|左右|之内|内(?![容部外涵科地需])|前(?![往来])))?"
 )
 POST_CMP = POST_PHRASES
 _CHANGE_VERB = re.compile(r"(增长|提高|提升|下降|降低|降|减少|增加|上升|缩短|延长)(了)?\s*$")
@@ -145,8 +145,8 @@ def find_values(norm: str, a: int, b: int) -> list[Hit]:
         unit = m.group("unit") or m.group("u1")
         unit = re.sub(r"\s+", "", unit) if unit else unit
         post = (m.group("post") or "").strip()
-        if post == "内" and _UNIT_ALIAS.get(unit or "", unit) not in TIME_UNITS:
-            post = ""  # "内" bounds a time ("5个工作日内"), not a count
+        if post in ("内", "前") and (_UNIT_ALIAS.get(unit or "", unit) not in TIME_UNITS or post == "前" and unit in _TIME_ONLY):
+            post = ""  # "内" bounds a time ("5个工作日内"), "前" a time reached ("孕28周前"), not a count
         s, e = m.start(), m.end()
         if _not_a_value(norm, s, e, lo_s, unit, post):
             continue

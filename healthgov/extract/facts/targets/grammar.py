@@ -31,7 +31,7 @@ PRE_PHRASES: dict[str, Comparator] = {
     "≥": ">=", ">=": ">=", "≤": "<=", "<=": "<=", ">": ">", "<": "<",
 }
 POST_PHRASES: dict[str, Comparator] = {
-    "以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<=", "之内": "<=", "内": "<=",
+    "以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<=", "之内": "<=", "内": "<=", "前": "<=",
     "左右": "about", "上下": "about",
 }
 # Words that may stand between a verb-taking comparator and the value: "至少主动联系1次",

@@ -50,6 +50,7 @@ class _Anchor:
     # The year opens its clause ("到2022年，…"), rather than sits inside one ("…，并于2030年实现…"):
     # only an opening year reaches on into the next sentences of its paragraph.
     opens: bool = True
+    aim: bool = False  # "力争到2030年，…": the sentence's plain values are aspirations
 
 
 _PAIR_HEAD = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:和|、|及|与)\s*$")
@@ -75,7 +76,7 @@ def _anchors(norm: str, start: int, end: int) -> list[_Anchor]:
                   or ("底" in fine or "末" in fine) and not (m.group("pre") or "").startswith("截"))
         pair = None if m.group("pre") else _PAIR_HEAD.search(norm, max(start, m.start() - 12), m.start())
         out.append(_Anchor(m.start(), int(m.group("y")), deadline, future, int(pair.group(1)) if pair else None,
-                           _opens(norm, start, m.start())))
+                           _opens(norm, start, m.start()), (m.group("pre") or "").startswith("力争")))
     for m in PLAN_ANCHOR.finditer(norm, start, end):
         out.append(_Anchor(m.start(), five_year_plan_end(m.group(0)), m.group(0).strip("到至“”\""), True))
     return sorted(out, key=lambda a: a.pos)
@@ -200,6 +201,11 @@ def _per_period(unit: str | None, freq: re.Match[str] | None) -> str | None:
     return f"{unit}/{'天' if period == '日' else period}"
 
 
+def _aimed(cmp: str, anchor: _Anchor | None, sent: int) -> str:
+    """A plain value under "力争到2030年" opening its sentence is an aspiration (README: about)."""
+    return "about" if cmp == "=" and anchor is not None and anchor.aim and anchor.pos >= sent else cmp
+
+
 def _bare(indicator: str) -> bool:
     """An indicator that is only comparator and target words ("不低于", "到2026年达到"): the
     indicator was left unstated and is the previous clause's."""
@@ -265,7 +271,7 @@ def text_targets(doc: DocView, tasks: list[Task], norm: str) -> list[Target]:
                     id="",
                     text=doc.text[sent:sentence_end(norm, hit.end, rb)].strip(),
                     indicator_text=ind,
-                    comparator=find_comparator(norm, ca, hit),
+                    comparator=_aimed(find_comparator(norm, ca, hit), anchor, sent),
                     value=hit.value,
                     value_max=hit.value_max,
                     unit=_per_period(hit.unit, freq),
@@ -324,7 +330,8 @@ def _respective(targets: list[Target], norm: str, pairs: dict[int, int], paired:
         group = targets[i : j + 1]
         i = j + 1
         first = group[0].comparator
-        if first not in ("=", "text"):
+        # (a change: "提高30%和80%" are both changes)
+        if first != "=" and not (first == "text" and any(t.value is None for t in group)):
             for t in group[1:]:
                 if t.comparator == "=":
                     t.comparator = first
