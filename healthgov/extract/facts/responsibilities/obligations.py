@@ -62,7 +62,12 @@ def find_obligations(s: str) -> list[tuple[list[tuple[str, int, int]], tuple[int
 
 _OBLIGED_WORD = re.compile(_OBLIGED.pattern.split("(?:", 2)[-1].rsplit(")", 1)[0])
 # A clause, not a name: "对医疗机构…", "加强学校…".
-_DENY_OBLIGED = re.compile(r"[的对在为将把被向从于以由]|加强|推进|推动|支持|鼓励|引导|指导|督促|组织|要求|确保")
+_DENY_OBLIGED = re.compile(
+    r"[的对在为将把被向从于由]|以(?![上下])|加强|推进|推动|支持|鼓励|引导|指导|督促|组织|要求|确保|落实|建立|探索|"
+    r"健全|完善|实施|开展|提升|依托|通过|发挥|优化|规范"
+)
+# "各学校", "所有医疗机构": the distributive is the sentence's, the kind obliged is 学校, 医疗机构
+_DISTRIBUTIVE = re.compile(r"^(?:各级各类|各类|各|所有|全部|全体)(?=[\u4e00-\u9fff]{2})")
 
 
 def task_obligations(doc: DocView, t: Task, simp: str) -> list[Obligation]:
@@ -74,6 +79,10 @@ def task_obligations(doc: DocView, t: Task, simp: str) -> list[Obligation]:
     off = t.span.start
     for names, (a, b) in find_obligations(simp):
         for name, x, y in names:
+            lead = _DISTRIBUTIVE.match(name)
+            if lead is not None:
+                x += lead.end()
+                name = name[lead.end() :]
             written = doc.written(off + x, off + y)
             key = re.sub(r"\s+", "", written)
             if key in seen:
