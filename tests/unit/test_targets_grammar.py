@@ -280,3 +280,16 @@ def test_text_layer_rows_with_cells_printed_apart() -> None:
                    ("示范知识知晓率", ">=", 90.0, "%", 2022)]
     row = next(t for t in rec.targets if t.indicator_text == "学校示范操普及率")
     assert rec.text[row.span.start:row.span.end] == "100" and rec.text[row.span.end:].startswith(" 约束性")
+
+
+def test_indicator_table_cells_read_like_prose() -> None:
+    # A cell with two dated values is two targets; a strict word in a cell is its comparator.
+    from healthgov.extract.pipeline import extract_text
+
+    rec = extract_text("某市健康城市建设方案\n某府发〔2022〕3号\n各区人民政府：\n现将方案印发给你们。\n某市人民政府\n2022年3月1日\n"
+                       "一、主要指标\n序号\t指标\t目标值\t指标性质\n1\t示范筛查率\t2023年达到80%，力争2035年达到95%\t预期性\n"
+                       "2\t示范服务种类\t大于3类\t预期性\n"
+                       "二、重点任务\n（一）加强健康教育。各级政府要加强健康教育。\n")
+    got = [(t.indicator_text, t.comparator, t.value, t.unit, t.year) for t in rec.targets]
+    assert got == [("示范筛查率", "=", 80.0, "%", 2023), ("示范筛查率", "about", 95.0, "%", 2035),
+                   ("示范服务种类", ">", 3.0, "类", None)]

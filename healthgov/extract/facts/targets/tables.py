@@ -89,7 +89,8 @@ def is_indicator_table(table: Table) -> bool:
 # A cell may carry its own year and comparator: "力争2023年达到60%", "2025年达到80%以上".
 _CELL_YEAR = re.compile(r"^(?P<aim>力争)?(?:到|至)?(?P<y>(?:19|20)\d{2})\s*年(?:底|末)?(?:前)?[,，]?\s*")
 # Words a cell may open with; 稳定在/保持在 ("稳定在95以上") are kept as text, as written.
-_CELL_PRE = re.compile(r"^(力争)?(达到|达|不低于|不少于|不高于|不超过|不得低于|不得超过|低于|高于|超过|控制在|至少)?")
+_CELL_PRE = re.compile(r"^(力争)?(达到|达|不低于|不少于|不高于|不超过|不得低于|不得超过|低于|高于|超过|控制在|至少|"
+                       r"大于|小于|多于|少于|最多|至多|最少)?")
 
 
 def parse_cell_value(text: str) -> tuple[Comparator, float | None, float | None, str | None, int | None]:
@@ -116,6 +117,15 @@ def parse_cell_value(text: str) -> tuple[Comparator, float | None, float | None,
     if n and re.search(r"\d", n.group(1)):
         return "text", parse_number(n.group(1)), None, n.group(2), year
     return "text", None, None, None, year
+
+
+def parse_cell_values(text: str) -> list[tuple[Comparator, float | None, float | None, str | None, int | None]]:
+    """A cell read like prose: "2023年达到80%，力争2035年达到95%" is two values with their years;
+    a cell of one value is that value."""
+    parts = [p for p in re.split(r"[，,；;]", text) if p.strip()]
+    if len(parts) > 1 and all(_CELL_YEAR.match(normalise_digits(p).strip().lstrip(_MARKERS)) for p in parts):
+        return [parse_cell_value(p) for p in parts]
+    return [parse_cell_value(text)]
 
 
 _UNIT_PAREN = re.compile(r"[(（]\s*([^()（）]{1,8})\s*[)）]\s*$")
@@ -259,8 +269,7 @@ def table_targets(doc: DocView, tasks: list[Task]) -> list[Target]:
             single = cells.get("single")
             if single:
                 note_parts.append(f"one value given for the baseline and target columns: {single}")
-            cmp, value, vmax, vunit, cell_year = parse_cell_value(target_s) if target_s else ("text", None, None, None, None)
-            unit = _text_of(cells.get("unit")).strip() or paren_unit or vunit
+            values = parse_cell_values(target_s) if target_s else [("text", None, None, None, None)]
             for ch in sorted(row_markers):
                 if ch in by_marker:
                     note_parts.append(by_marker[ch])
@@ -272,23 +281,25 @@ def table_targets(doc: DocView, tasks: list[Task]) -> list[Target]:
             if nat_s and nature is None:
                 note_parts.append(f"指标性质: {nat_s}")
             span = Span(row[0].span.start, row[-1].span.end)
-            out.append(
-                Target(
-                    id="",
-                    text=" | ".join(doc.text[c.span.start : c.span.end].strip() for c in row),
-                    indicator=resolve_indicator(ind_clean),
-                    indicator_text=ind_clean,
-                    comparator=cmp,
-                    value=value,
-                    value_max=vmax,
-                    unit=unit or None,
-                    year=(cell_year or cols.target_year) if target_s else None,
-                    baseline=base_s.strip(_MARKERS) or None,
-                    baseline_year=cols.baseline_year if base_s else None,
-                    nature=nature,
-                    note="; ".join(note_parts) or None,
-                    task=task_of(tasks, span.start),
-                    span=span,
+            for cmp, value, vmax, vunit, cell_year in values:
+                unit = _text_of(cells.get("unit")).strip() or paren_unit or vunit
+                out.append(
+                    Target(
+                        id="",
+                        text=" | ".join(doc.text[c.span.start : c.span.end].strip() for c in row),
+                        indicator=resolve_indicator(ind_clean),
+                        indicator_text=ind_clean,
+                        comparator=cmp,
+                        value=value,
+                        value_max=vmax,
+                        unit=unit or None,
+                        year=(cell_year or cols.target_year) if target_s else None,
+                        baseline=base_s.strip(_MARKERS) or None,
+                        baseline_year=cols.baseline_year if base_s else None,
+                        nature=nature,
+                        note="; ".join(note_parts) or None,
+                        task=task_of(tasks, span.start),
+                        span=span,
+                    )
                 )
-            )
     return out
