@@ -238,3 +238,15 @@ def test_an_aspiration_and_a_list_of_changes() -> None:
         "一、主要目标\n力争到 2030 年，示范城市数量提高到城市总数的 50%。到 2026 年和 2030 年，示范治疗率提高 30%和 80%。\n"
     )
     assert [(t.comparator, t.value) for t in rec.targets] == [("about", 50.0), ("text", 30.0), ("text", 80.0)]
+
+
+def test_fractions_spacings_postures_and_symptoms() -> None:
+    # A share written as a fraction, a spacing ("每25-30米距离"), a posture's rule-of-thumb distance
+    # ("离桌子一拳") are quantities; a symptom's duration after 出现 is a condition.
+    rec = extract_text(
+        "某市健康行动方案\n某府发〔2024〕17号\n各区人民政府：\n现将方案印发给你们。\n某市人民政府\n2024年3月1日\n"
+        "一、主要任务\n（一）全谷物占主食摄入量的三分之一。一般每 25-30米距离布放一个诱蚊器。胸部离桌子一拳。"
+        "出现咳嗽 2 周以上时要及时就诊。\n"
+    )
+    assert [(t.value, t.value_max, t.unit) for t in rec.targets] == [(0.333333, None, None), (25.0, 30.0, "米"),
+                                                                    (1.0, None, "拳")]

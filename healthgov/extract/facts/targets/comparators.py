@@ -27,6 +27,8 @@ UNITS = (
     # ("5G" is a network)
     "自然日", "课时", "摄氏度", "kg/m2", "kg/㎡", "kcal", "ml", "mg", "kg", "cm", "m2", "㎡", "g",
     "毫升", "千克", "公斤", "厘米", "米", "杯", "片", "步", "户", "只", "轮",
+    # the rule-of-thumb distances of a reading posture ("离笔尖一寸、离桌子一拳、离眼一尺")
+    "寸", "尺", "拳",
 )
 # Units written with a measure word that is not part of the measure: "5个工作日" is 5 工作日.
 _UNIT_ALIAS = {"个工作日": "工作日", "个小时": "小时", "个自然日": "自然日"}
@@ -72,6 +74,7 @@ class Hit:
 TIME_UNITS = {"年", "日", "天", "工作日", "小时", "个月", "周", "分钟", "自然日"}
 # Units a written 一 counts in, as a quota or a limit ("每周一次", "一个自然日内").
 _ONCE_UNITS = {"次", "轮", "自然日", "个自然日", "工作日", "个工作日"}
+_SPAN_UNITS = {"寸", "尺", "拳"}  # 一寸, 一拳, 一尺: counted in 一 only
 
 
 def _not_a_value(norm: str, s: int, e: int, lo_s: str, unit: str | None, post: str) -> bool:
@@ -87,14 +90,15 @@ def _not_a_value(norm: str, s: int, e: int, lo_s: str, unit: str | None, post: s
         # 一 is a count only as a quota or a limit: "每月至少开展一次", "每周一次", "一个自然日内";
         # elsewhere it is an article ("一次性", "一个机制", "一年来").
         if (parse_number(lo_s) or 0) < 2 and not (
-            unit in _ONCE_UNITS and not after.startswith("性")
+            unit in _SPAN_UNITS
+            or unit in _ONCE_UNITS and not after.startswith("性")
             and (re.search(r"(?:每[^，,；;。：:]{0,10}|至少|最少)$", norm[max(0, s - 12) : s]) or post in ("内", "以内", "之内"))
         ) and not _upper_bound(norm, s, post):
             return True
     if before and (before.isdigit() or before in ".第〔[（(" and not unit):
         return True
-    if norm[max(0, s - 3) : s].rstrip().endswith(("每", "每个")):
-        return True  # a denominator: "每3万人", "每 1 万人", "每千人口"
+    if norm[max(0, s - 3) : s].rstrip().endswith(("每", "每个")) and not re.match(r"\s*(?:距离|间距|间隔)", norm[e : e + 4]):
+        return True  # a denominator: "每3万人", "每 1 万人", "每千人口"; not a spacing ("每25-30米距离")
     if before in "“\"" and re.match(r"[^”\"，。；]{0,8}[”\"]", norm[e : e + 10]):
         return True  # a name in quotes: "15分钟健身圈"
     if unit in ("岁", "个月", "月", "周") and _POP_NOUN.match(norm, e):
@@ -166,7 +170,20 @@ def find_values(norm: str, a: int, b: int) -> list[Hit]:
         if not unit and lo >= 1_000_000:
             continue  # phone numbers, ids
         hits.append(Hit(s, e, lo, hi, _measure(norm, s, unit), post))
-    return sorted(hits + _unit_at_end(norm, a, hits) + _halves(norm, a, b), key=lambda h: h.start)
+    return sorted(hits + _unit_at_end(norm, a, hits) + _halves(norm, a, b) + _fractions(norm, a, b), key=lambda h: h.start)
+
+
+_FRACTION = re.compile(r"(?<![\d一二三四五六七八九十])([一二三四五六七八九十\d]{1,3})分之([一二三四五六七八九十\d]{1,3})(?!\d)")
+
+
+def _fractions(norm: str, a: int, b: int) -> list[Hit]:
+    """"占主食摄入量的三分之一": a share written as a fraction, its value the ratio."""
+    out: list[Hit] = []
+    for m in _FRACTION.finditer(norm, a, b):
+        den, num = parse_number(m.group(1)), parse_number(m.group(2))
+        if den and num is not None and num <= den:
+            out.append(Hit(m.start(), m.end(), round(num / den, 6), None, None, ""))
+    return out
 
 
 # 半 as a quantity of time: "至少半小时", "半小时以上", "半年内"; not a part of a period (上半年,

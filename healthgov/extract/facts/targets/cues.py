@@ -22,7 +22,7 @@ _TARGET_CUE = re.compile(
 # An act whose measure the value is, right before it: how many to pick or survey, how long to
 # keep at it, how often ("选4个位置", "调查100户", "持续30分钟", "连续布放4天", "每隔1～2小时",
 # "含服1片", "每5万人配置1辆").
-_MEASURE_CUE = re.compile(r"(?:选|选取|选择|调查|抽查|抽取|连续|持续|累计|掌握|含服|配置|每隔|间隔|进行)"
+_MEASURE_CUE = re.compile(r"(?:选|选取|选择|调查|抽查|抽取|连续|持续|累计|掌握|含服|配置|每隔|间隔|进行|离|距离|相距)"
                           r"[\u4e00-\u9fff]{0,4}\s*$")
 _LOOK_BACK = re.compile(r"(?:近|前|过去)\s*$")
 _WINDOW_OF = re.compile(r"\s*(?:的|是否|有无|曾)")
@@ -32,6 +32,8 @@ _STATE = re.compile(r"\s*(?:我国|近年来|据)")
 _NOW = re.compile(r"\s*(?:目前|现有|截至目前|当前)")  # "目前我区共有…，其中…228支": present, whatever the year
 _AIM = re.compile(r"要|应|须|需|将|力争|争取|确保|保证|建议|提倡|鼓励|倡导|达到")
 _DATE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日")
+_SPACING = re.compile(r"\s*(?:距离|间距)")
+_SYMPTOM = re.compile(r"出现")
 _RATE_OF = re.compile(r"按照?[^，,；;。]{0,30}的\s*$")
 _NOUN_ONLY = re.compile(r"\s*[\u4e00-\u9fff（）()]{2,20}\s*")
 _CODES = re.compile(r"^[\u4e00-\u9fff]{0,4}(编码|代码|字段|数据元|术语)")
@@ -60,6 +62,8 @@ def is_target(norm: str, ca: int, hit: Hit, yearly: bool, sent: int) -> bool:
     clause = norm[ca : hit.start]
     if _CODES.match(norm[hit.end : hit.end + 8]) or _PRESENT.search(clause) or _DEFINITION.search(clause):
         return False  # "15项业务编码", "目前已组建医联体12个", "医联体是指…"
+    if _SYMPTOM.search(norm, sent, hit.start):
+        return False  # "出现咳嗽、咳痰2周以上…时", "出现…持续存在2周以上": a symptom, a condition
     if _CLASSES.search(clause) or (_WHEN.match(clause) and _WHEN_END.match(norm, hit.end)):
         return False  # "分为三类": a classification; "当下降率<80%时": a condition
     if hit.unit in TIME_UNITS and _LOOK_BACK.search(norm, max(ca, hit.start - 3), hit.start) and _WINDOW_OF.match(norm, hit.end):
@@ -75,6 +79,8 @@ def is_target(norm: str, ca: int, hit: Hit, yearly: bool, sent: int) -> bool:
     ahead = norm[hit.end : hit.end + 4].split("每")[0]
     if _TARGET_CUE.search(norm[ca : hit.end] + ahead):
         return True
+    if _SPACING.match(norm, hit.end):
+        return True  # "每25-30米距离布放一个": a spacing
     if _RATE_OF.search(norm, ca, hit.start):
         return True  # "按照…年度药品总用量的60%—70%估算": a rate a rule applies to a base
     # a measure of an act; not in a dated schedule ("7月28日至30日，连续3天"), a one-off's account
