@@ -40,7 +40,8 @@ _PER = re.compile(
     r"(?:每(?P<a>千常住人口|万常住人口|十万人口|千人口|万人口|千人|万人|人口|人|床位?|户|百张床位?))?"
     r"(?:每(?P<b>天|日|年|月|周|次|季度))?"
     # "每人每年不低于700元": the denominator may come before the comparator word.
-    r"(?:" + "|".join(re.escape(w) for w in sorted(PRE_PHRASES, key=len, reverse=True) if len(w) > 1) + r")?$"
+    # (a space before the value, from a PDF's text layer, changes nothing: "每周 4 课时")
+    r"(?:" + "|".join(re.escape(w) for w in sorted(PRE_PHRASES, key=len, reverse=True) if len(w) > 1) + r")?\s*$"
 )
 _PER_NAME = {"千常住人口": "千人", "万常住人口": "万人", "十万人口": "10万人", "千人口": "千人", "万人口": "万人",
              "人口": "人", "床位": "床", "百张床位": "百床", "百张床": "百床", "日": "天"}
