@@ -251,3 +251,16 @@ def test_fractions_spacings_postures_and_symptoms() -> None:
     )
     assert [(t.value, t.value_max, t.unit) for t in rec.targets] == [(0.333333, None, None), (25.0, 30.0, "米"),
                                                                     (1.0, None, "拳")]
+
+
+def test_alternatives_directives_after_the_value_and_histories() -> None:
+    # A value with a modal after it in its clause is a requirement; a value after 或 beside a target
+    # in the same unit is its alternative (a range is no list's comparator); the window of a
+    # history ("14天内国外旅居史") is a condition.
+    rec = extract_text(
+        "某市健康行动方案\n某府发〔2024〕18号\n各区人民政府：\n现将方案印发给你们。\n某市人民政府\n2024年3月1日\n"
+        "一、主要任务\n（一）产后 3～7 天和 42 天主动接受社区医生访视。或者累计 150 分钟中等强度或 75 分钟高强度身体活动。"
+        "警惕有临床表现或 14 天内国外旅居史患者。\n"
+    )
+    got = [(t.comparator, t.value, t.value_max, t.unit) for t in rec.targets]
+    assert got == [("range", 3.0, 7.0, "天"), ("=", 42.0, None, "天"), ("=", 150.0, None, "分钟"), ("=", 75.0, None, "分钟")]

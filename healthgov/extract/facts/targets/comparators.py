@@ -122,7 +122,7 @@ def _not_a_value(norm: str, s: int, e: int, lo_s: str, unit: str | None, post: s
         return True  # "服务人口低于800人的行政村": a condition, not "90%以上的县"
     # "两个或两个以上医疗机构", "3家或以上": a definition's threshold, not a target.
     return bool(re.match(r"\s*或\s*(?:[一二两三四五六七八九十\d]+\S{0,2})?(?:以上|以下)", after)
-                or re.search(r"或\s*$", norm[max(0, s - 2) : s]))
+                or bool(re.search(r"或\s*$", norm[max(0, s - 2) : s])) and post in ("以上", "及以上", "以下", "及以下"))
 
 
 def _upper_bound(norm: str, s: int, post: str) -> bool:

@@ -25,6 +25,7 @@ _TARGET_CUE = re.compile(
 _MEASURE_CUE = re.compile(r"(?:选|选取|选择|调查|抽查|抽取|连续|持续|累计|掌握|含服|配置|每隔|间隔|进行|离|距离|相距)"
                           r"[\u4e00-\u9fff]{0,4}\s*$")
 _LOOK_BACK = re.compile(r"(?:近|前|过去)\s*$")
+_HISTORY = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:旅居史|接触史|暴露史|史)")
 _WINDOW_OF = re.compile(r"\s*(?:的|是否|有无|曾)")
 # A sentence that reports what is (a study's finding, the country's state), and words of an aim.
 _FINDING = re.compile(r"(?:研究|调查|统计|监测|数据|报告|资料)(?:结果)?(?:发现|显示|表明|指出)")
@@ -32,6 +33,7 @@ _STATE = re.compile(r"\s*(?:我国|近年来|据)")
 _NOW = re.compile(r"\s*(?:目前|现有|截至目前|当前)")  # "目前我区共有…，其中…228支": present, whatever the year
 _AIM = re.compile(r"要|应|须|需|将|力争|争取|确保|保证|建议|提倡|鼓励|倡导|达到")
 _DATE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日")
+_DIRECTIVE_AFTER = re.compile(r"[^，,；;。：:\n]{0,12}?(?:应当|必须|主动|要|须)")
 _SPACING = re.compile(r"\s*(?:距离|间距)")
 _SYMPTOM = re.compile(r"出现")
 _RATE_OF = re.compile(r"按照?[^，,；;。]{0,30}的\s*$")
@@ -68,6 +70,8 @@ def is_target(norm: str, ca: int, hit: Hit, yearly: bool, sent: int) -> bool:
         return False  # "分为三类": a classification; "当下降率<80%时": a condition
     if hit.unit in TIME_UNITS and _LOOK_BACK.search(norm, max(ca, hit.start - 3), hit.start) and _WINDOW_OF.match(norm, hit.end):
         return False  # "近14天内的发热病例", "发病前14天内是否有旅居史": a look-back window
+    if hit.unit in TIME_UNITS and _HISTORY.match(norm, hit.end):
+        return False  # "有临床表现或14天内国外旅居史患者": the window of a history, a condition
     if hit.unit != "%" and _QUALIFIER.match(norm, hit.end):
         return False  # "提供6类以上中医非药物疗法的比例", "5分钟内的出车率": part of a rate's name
     if re.search(r"\d\s*%\s*(?:及以上|以上)的", clause):
@@ -79,6 +83,8 @@ def is_target(norm: str, ca: int, hit: Hit, yearly: bool, sent: int) -> bool:
     ahead = norm[hit.end : hit.end + 4].split("每")[0]
     if _TARGET_CUE.search(norm[ca : hit.end] + ahead):
         return True
+    if _DIRECTIVE_AFTER.match(norm, hit.end):
+        return True  # "产后3～7天和42天主动接受访视": a modal after the value, in its clause
     if _SPACING.match(norm, hit.end):
         return True  # "每25-30米距离布放一个": a spacing
     if _RATE_OF.search(norm, ca, hit.start):
@@ -93,6 +99,8 @@ def continues_list(norm: str, ca: int, cb: int, hit: Hit, prev: Target | None, s
     中心20个")."""
     if prev is None or prev.span is None or prev.span.start < sent or prev.unit != hit.unit:
         return False
+    if prev.span.end >= ca and re.search(r"(?:或者|或|和|及)\s*$", norm[prev.span.end : hit.start]):
+        return True  # "累计150分钟中等强度或75分钟高强度身体活动": an alternative in the same clause
     if norm[hit.end : cb].strip() or not _NOUN_ONLY.fullmatch(norm[ca : hit.start]):
         return False
     after = norm[prev.span.end : prev.span.end + 1]  # the target before ends its clause too

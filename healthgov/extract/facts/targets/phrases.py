@@ -331,7 +331,8 @@ def _respective(targets: list[Target], norm: str, pairs: dict[int, int], paired:
         i = j + 1
         first = group[0].comparator
         # (a change: "提高30%和80%" are both changes)
-        if first != "=" and not (first == "text" and any(t.value is None for t in group)):
+        # (a range is its own values' comparator, not a list's)
+        if first not in ("=", "range") and not (first == "text" and any(t.value is None for t in group)):
             for t in group[1:]:
                 if t.comparator == "=":
                     t.comparator = first
