@@ -260,7 +260,7 @@ def test_alternatives_directives_after_the_value_and_histories() -> None:
     rec = extract_text(
         "某市健康行动方案\n某府发〔2024〕18号\n各区人民政府：\n现将方案印发给你们。\n某市人民政府\n2024年3月1日\n"
         "一、主要任务\n（一）产后 3～7 天和 42 天主动接受社区医生访视。或者累计 150 分钟中等强度或 75 分钟高强度身体活动。"
-        "警惕有临床表现或 14 天内国外旅居史患者。\n"
-    )
+        "警惕有临床表现或 14 天内国外旅居史患者。重点做好高血压、糖尿病四种主要慢性病患者的管理。\n"
+    )  # (主要 is no 要: a count of listed kinds is no target)
     got = [(t.comparator, t.value, t.value_max, t.unit) for t in rec.targets]
     assert got == [("range", 3.0, 7.0, "天"), ("=", 42.0, None, "天"), ("=", 150.0, None, "分钟"), ("=", 75.0, None, "分钟")]
