@@ -264,3 +264,12 @@ def test_alternatives_directives_after_the_value_and_histories() -> None:
     )  # (主要 is no 要: a count of listed kinds is no target)
     got = [(t.comparator, t.value, t.value_max, t.unit) for t in rec.targets]
     assert got == [("range", 3.0, 7.0, "天"), ("=", 42.0, None, "天"), ("=", 150.0, None, "分钟"), ("=", 75.0, None, "分钟")]
+
+
+def test_words_that_only_look_like_cues() -> None:
+    # 离 of 离退休 is no distance; 不出现 is an aim, not a symptom.
+    rec = extract_text(
+        "某市健康行动方案\n某府发〔2024〕19号\n各区人民政府：\n现将方案印发给你们。\n某市人民政府\n2024年3月1日\n"
+        "一、主要任务\n（一）慰问离退休人员 20 名。确保不出现重大疫情，处置率达到 95%。\n"
+    )
+    assert [(t.comparator, t.value) for t in rec.targets] == [("=", 95.0)]

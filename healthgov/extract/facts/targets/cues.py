@@ -22,7 +22,7 @@ _TARGET_CUE = re.compile(
 # An act whose measure the value is, right before it: how many to pick or survey, how long to
 # keep at it, how often ("选4个位置", "调查100户", "持续30分钟", "连续布放4天", "每隔1～2小时",
 # "含服1片", "每5万人配置1辆").
-_MEASURE_CUE = re.compile(r"(?:选|选取|选择|调查|抽查|抽取|连续|持续|累计|掌握|含服|配置|每隔|间隔|进行|离|距离|相距)"
+_MEASURE_CUE = re.compile(r"(?:选|选取|选择|调查|抽查|抽取|连续|持续|累计|掌握|含服|配置|每隔|间隔|进行|离(?![退开职婚岗任休])|距离|相距)"
                           r"[\u4e00-\u9fff]{0,4}\s*$")
 _LOOK_BACK = re.compile(r"(?:近|前|过去)\s*$")
 _HISTORY = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:旅居史|接触史|暴露史|史)")
@@ -35,7 +35,7 @@ _AIM = re.compile(r"要|应|须|需|将|力争|争取|确保|保证|建议|提�
 _DATE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日")
 _DIRECTIVE_AFTER = re.compile(r"[^，,；;。：:\n]{0,12}?(?:应当|必须|主动|(?<![主重需只想纲])要|(?<![必])须)")
 _SPACING = re.compile(r"\s*(?:距离|间距)")
-_SYMPTOM = re.compile(r"出现")
+_SYMPTOM = re.compile(r"(?<![不未免止])出现")  # (不出现 / 防止出现 is an aim, not a symptom)
 _RATE_OF = re.compile(r"按照?[^，,；;。]{0,30}的\s*$")
 _NOUN_ONLY = re.compile(r"\s*[\u4e00-\u9fff（）()]{2,20}\s*")
 _CODES = re.compile(r"^[\u4e00-\u9fff]{0,4}(编码|代码|字段|数据元|术语)")
