@@ -216,8 +216,10 @@ def test_a_bracket_after_a_target_breaks_it_down() -> None:
     rec = extract_text(
         "某市妇幼健康行动方案\n某府发〔2024〕13号\n各区人民政府：\n现将方案印发给你们。\n某市人民政府\n2024年3月1日\n"
         "一、主要任务\n（一）孕期至少接受 5 次产前检查（孕早期 1 次，孕中期 2 次）。经常锻炼（每周 3 次）的人增多。\n"
+        "（二）筛查率达到 90%（现为 85%）。\n"
     )
-    assert [(t.comparator, t.value, t.unit) for t in rec.targets] == [(">=", 5.0, "次"), ("=", 1.0, "次"), ("=", 2.0, "次")]
+    assert [(t.comparator, t.value, t.unit) for t in rec.targets] == [(">=", 5.0, "次"), ("=", 1.0, "次"), ("=", 2.0, "次"),
+                                                                     ("=", 90.0, "%")]  # a baseline beside it is none
 
 
 def test_a_list_of_quotas_and_a_rule_s_rate() -> None:

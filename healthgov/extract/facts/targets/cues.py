@@ -34,6 +34,7 @@ _NOW = re.compile(r"\s*(?:目前|现有|截至目前|当前)")  # "目前我区�
 _AIM = re.compile(r"要|应|须|需|将|力争|争取|确保|保证|建议|提倡|鼓励|倡导|达到")
 _DATE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日")
 _DIRECTIVE_AFTER = re.compile(r"[^，,；;。：:\n]{0,12}?(?:应当|必须|主动|(?<![主重需只想纲])要|(?<![必])须)")
+_BASELINE_NOTE = re.compile(r"(?:19|20)\d{2}\s*年|现状|目前|基线|基期|现为")
 _SPACING = re.compile(r"\s*(?:距离|间距)")
 _SYMPTOM = re.compile(r"(?<![不未免止])出现")  # (不出现 / 防止出现 is an aim, not a symptom)
 _RATE_OF = re.compile(r"按照?[^，,；;。]{0,30}的\s*$")
@@ -142,7 +143,7 @@ def bracket_after_target(norm: str, out: list[Target], pos: int, lo: int) -> Tar
     """The target a bracket opened right after it breaks down or restates: "接受5次产前检查（孕早期
     1次，孕中期2次…）", "每天7～8杯（1500～1700ml）"; the values in it are targets too."""
     k = _open_bracket(norm, pos, lo)
-    if k < 0:
+    if k < 0 or in_baseline_note(norm, pos, lo):
         return None
     for prev in reversed(out):
         if prev.span is None or prev.span.end <= lo:
@@ -151,3 +152,10 @@ def bracket_after_target(norm: str, out: list[Target], pos: int, lo: int) -> Tar
         if prev.span.end <= k and len(gap) <= 6 and not re.search(r"[，,；;。：:、]", gap):
             return prev
     return None
+
+
+def in_baseline_note(norm: str, pos: int, lo: int) -> bool:
+    """A value in a bracket that states a baseline or the present ("达到90%（现为85%）", "（2020年为
+    85%）"): context beside a target, never one."""
+    k = _open_bracket(norm, pos, lo)
+    return k >= 0 and bool(_BASELINE_NOTE.search(norm, k, pos))

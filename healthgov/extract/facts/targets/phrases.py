@@ -22,6 +22,7 @@ from healthgov.extract.facts.targets.comparators import find_comparator, find_va
 from healthgov.extract.facts.targets.cues import (
     bracket_after_target,
     continues_list,
+    in_baseline_note,
     in_definition,
     is_target,
     reported,
@@ -256,6 +257,8 @@ def text_targets(doc: DocView, tasks: list[Task], norm: str) -> list[Target]:
             anchor = _anchor_for(anchors, norm, hit.start, sent, para, yearly)
             if anchor is not None and not anchor.future and issue_year and anchor.year and anchor.year < issue_year:
                 continue  # "2020年,居民健康素养水平达19.85%": a past fact
+            if in_baseline_note(norm, hit.start, sent):
+                continue
             part_of = bracket_after_target(norm, out, hit.start, sent)
             if part_of is None and (in_definition(norm, hit.start, sent, rb) or not (
                     is_target(norm, ca, hit, yearly, sent) or continues_list(norm, ca, cb, hit, out[-1] if out else None, sent))):
