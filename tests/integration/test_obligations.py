@@ -1,6 +1,6 @@
 """Obliged institutions in the graph and over HTTP: the seeds plus a made-up notice whose tasks
-oblige 定点医药机构, 商业保险机构, 医疗机构 and 各乡镇卫生院, built into the bundled engine with
-its answers kept (what ``healthgov build`` leaves).
+oblige 定点医药机构, 商业保险机构, 医疗机构 and 各乡镇卫生院 (kept as the kind, 乡镇卫生院), built into
+the bundled engine with its answers kept (what ``healthgov build`` leaves).
 
 They are Obligation nodes, never agencies: who-leads leaves them out by default (its kept answer
 unchanged) and lists them with ``institutions=true`` as rows of their own (bearer_kind
@@ -67,7 +67,7 @@ def test_records_read_back_equal_the_extracted_ones(built) -> None:
             assert got[t.id] == t.obligations, (pid, t.id)
             n += len(t.obligations)
     assert n == store.read("MATCH (o:Obligation) RETURN count(o) AS n")[0]["n"] > 4
-    typed = store.read("MATCH (:Task)-[:HAS_OBLIGATION]->(o:Obligation {name: '各乡镇卫生院'})-[:INSTITUTION_TYPE]->(c) "
+    typed = store.read("MATCH (:Task)-[:HAS_OBLIGATION]->(o:Obligation {name: '乡镇卫生院'})-[:INSTITUTION_TYPE]->(c) "
                        "RETURN c.id AS c")
     assert [r["c"] for r in typed] == ["township-health-centre"]
     # never an agency
@@ -97,7 +97,7 @@ def test_who_leads_leaves_institutions_out_unless_asked(api: httpx.Client) -> No
     assert [r for r in asked["rows"] if r["bearer_kind"] == "agency"] == default["rows"]
     assert [(r["task_number"], r["agency"], r["institution_type"]) for r in inst] == [
         ("(一)", "定点医药机构", None), ("(二)", "商业保险机构", None), ("(二)", "医疗机构", None),
-        ("(三)", "各乡镇卫生院", "township-health-centre")]
+        ("(三)", "乡镇卫生院", "township-health-centre")]
     for r in inst:
         assert r["role"] == "obliged" and r["agency_id"] is None and r["agency_type"] is None and r["basis"] is None
         assert r["collective"] is False and r["jurisdiction"] == FOSHAN
