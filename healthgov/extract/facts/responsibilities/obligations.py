@@ -43,6 +43,8 @@ def find_obligations(s: str) -> list[tuple[list[tuple[str, int, int]], tuple[int
     duty verb: ([(name, start, end), ...], sentence span), in order. A permissive clause (可以,
     有权) obliges no one."""
     out = []
+    if not _OBLIGED_WORD.search(s):
+        return out  # (most tasks name no provider, school or enterprise at all)
     for p in clause_starts(s):
         if not _OBLIGED_WORD.search(s, p, min(len(s), p + MAX_SUBJECT)):
             continue  # no provider, school, enterprise … named where a subject could be
