@@ -95,3 +95,11 @@ def test_floors_madeup(results: dict) -> None:
     assert reg["recall"] == 1.0 and reg["precision"] == 1.0 and reg["kind_accuracy"] == 1.0
     plan = docs["city_plan"]
     assert plan["recall"] >= 0.95 and plan["precision"] >= 0.95 and plan["comparator_accuracy"] >= 0.95
+
+
+def test_floors_development_gold() -> None:
+    """Issue 25's bar on the whole development gold (BENCHMARKS.md, "second round": precision 0.99,
+    recall 0.91, comparator 0.99): floors a little under it."""
+    o = ev.evaluate()["overall"]
+    assert o["gold"] >= 700, o  # every development document is read
+    assert o["precision"] >= 0.97 and o["recall"] >= 0.89 and o["comparator_accuracy"] >= 0.97, o
