@@ -212,3 +212,10 @@ def test_every_route_is_defined_in_the_api() -> None:
                         call.value, ast.Name) and call.value.id in ("app", "router"):
                         found.append(f"{_rel(p)}:{d.lineno} @{ast.unparse(call)}")
     assert not found, f"routes outside healthgov/api: {found}"
+
+
+def test_test_modules_have_distinct_names() -> None:
+    # The test folders are not packages: pytest imports each module by its file name, so two
+    # test_x.py in tests/unit and tests/integration collide when the whole suite is collected.
+    names = [p.name for p in (Path(__file__).resolve().parents[1]).rglob("test_*.py") if "node_modules" not in p.parts]
+    assert not {n for n in names if names.count(n) > 1}
