@@ -21,7 +21,7 @@ from healthgov.extract.facts.responsibilities.prose_subjects import (
     sentence_span,
     weak,
 )
-from healthgov.extract.facts.responsibilities.subjects import list_pieces
+from healthgov.extract.facts.responsibilities.subjects import list_pieces, parse_subject
 from healthgov.extract.facts.tagging import find_concepts
 from healthgov.ontology.vocab import load_vocabularies
 from healthgov.records import Obligation, Span, Task
@@ -38,6 +38,22 @@ _OBLIGED = re.compile(
 )
 
 
+def _pieces(phrase: str) -> list[tuple[str, int, int]]:
+    """A subject list's pieces: at 、/和/及 and 或(者) ("镇（街道）或社区村委"), and two kinds written
+    together apart ("学校托幼机构" → 学校, 托幼机构)."""
+    out: list[tuple[str, int, int]] = []
+    for item, a, _b in list_pieces(phrase):
+        for m in re.finditer(r"(?:(?!或者|或).)+", item):
+            piece, x = m.group(), a + m.start()
+            cut = next((k for k in range(2, len(piece) - 1) if _KIND_END.search(piece[:k])
+                        and _OBLIGED.fullmatch(piece[:k]) and _OBLIGED.fullmatch(piece[k:])), None)
+            if cut is not None:
+                out += [(piece[:cut], x, x + cut), (piece[cut:], x + cut, x + len(piece))]
+            else:
+                out.append((piece, x, x + len(piece)))
+    return out
+
+
 def find_obligations(s: str) -> list[tuple[list[tuple[str, int, int]], tuple[int, int]]]:
     """Every clause of s whose subject is a list of obliged non-agencies followed by a modal or a
     duty verb: ([(name, start, end), ...], sentence span), in order. A permissive clause (可以,
@@ -50,14 +66,18 @@ def find_obligations(s: str) -> list[tuple[list[tuple[str, int, int]], tuple[int
             continue  # no provider, school, enterprise … named where a subject could be
         for e in predicate_positions(s, p + 2, min(len(s), p + MAX_SUBJECT)):
             v = predicate(s, e)
-            if v is None or (v.re is VERB and not v.group("modal") and weak(v)):
-                continue  # an institution obliged: a modal or a duty verb, not any act it is said to do
-            pieces = list_pieces(s[p:e])
-            if _OBLIGED.fullmatch(s[p:e]) and not _DENY_OBLIGED.search(s[p:e]):
-                pieces = [(s[p:e], 0, e - p)]  # "二级及以上医疗机构": one name with 及 in it
-            if all(_OBLIGED.fullmatch(x) and not _DENY_OBLIGED.search(x) for x, _a, _b in pieces) \
-                    and not is_permissive(s, e):
-                out.append(([(x, p + a, p + b) for x, a, b in pieces], sentence_span(s, p)))
+            if v is None or (v.re is VERB and not v.group("modal") and weak(v)
+                             and not _EVERY_ONE.search(s, v.start(), v.start("verb"))):
+                continue  # an institution obliged: a modal, a duty verb or an act of every one of them
+            pieces = _pieces(s[p:e])
+            obliged = [(x, a, b) for x, a, b in pieces if _OBLIGED.fullmatch(x) and not _DENY_OBLIGED.search(x)]
+            # every piece obliged, or a body of its own ("各镇（街道）教育办和学校要…": the school)
+            whole = len(obliged) == len(pieces) or (obliged and all(
+                (x, a, b) in obliged or parse_subject(s, p + a, p + b) for x, a, b in pieces))
+            if not whole and _OBLIGED.fullmatch(s[p:e]) and not _DENY_OBLIGED.search(s[p:e]):
+                obliged, whole = [(s[p:e], 0, e - p)], True  # "二级及以上医疗机构": one name with 及 in it
+            if whole and not is_permissive(s, e):
+                out.append(([(x, p + a, p + b) for x, a, b in obliged], sentence_span(s, p)))
             break
     return out
 
@@ -68,6 +88,9 @@ _DENY_OBLIGED = re.compile(
     r"[的对在为将把被向从于由]|以(?![上下])|加强|推进|推动|支持|鼓励|引导|指导|督促|组织|要求|确保|落实|建立|探索|"
     r"健全|完善|实施|开展|提升|依托|通过|发挥|优化|规范"
 )
+_KIND_END = re.compile(_OBLIGED_WORD.pattern + "$")
+# "县级及以上公立中医院全部设置…", "二级以上综合性医院…均规范建立…": an act required of every one
+_EVERY_ONE = re.compile(r"均|全部|全面|都|普遍|一律")
 # "各学校", "所有医疗机构": the distributive is the sentence's, the kind obliged is 学校, 医疗机构
 _DISTRIBUTIVE = re.compile(r"^(?:各级各类|各类|各|所有|全部|全体)(?=[\u4e00-\u9fff]{2})")
 
