@@ -122,3 +122,25 @@ def test_shapes_refuse_an_unknown_kind_and_an_agency() -> None:
     g.add((first, HG.responsibleAgency, next(iter(g.subjects(RDF.type, HG.Agency)))))
     conforms, report = validate(g)
     assert not conforms and "not an agency" in report
+
+
+def _obliged(sentence: str) -> list[list[str]]:
+    from healthgov.extract.facts.responsibilities.obligations import find_obligations
+
+    return [[name for name, _a, _b in names] for names, _span in find_obligations(sentence)]
+
+
+def test_what_a_clause_obliges() -> None:
+    # made-up sentences, one form each: a modal or a duty verb, an act required of every one,
+    # kinds written together, 或 between subjects, a list that also names a body
+    assert _obliged("定点医药机构应当加强内部管理。") == [["定点医药机构"]]
+    assert _obliged("二级及以上医疗机构负责救治。") == [["二级及以上医疗机构"]]
+    assert _obliged("县级及以上公立中医院全部设置治未病科室。") == [["县级及以上公立中医院"]]
+    assert _obliged("学校托幼机构要建立防控工作小组。") == [["学校", "托幼机构"]]
+    assert _obliged("镇（街道）或社区村委应于24小时内完成组建。") == [["社区村委"]]
+    assert _obliged("各镇（街道）教育办和学校要逐条自查。") == [["学校"]]
+    # an act said of it, a past, a permission, an object: nothing obliged
+    assert _obliged("医疗机构开展健康教育。") == []
+    assert _obliged("医疗机构开展了培训。") == []
+    assert _obliged("医疗机构可以根据需要开展。") == []
+    assert _obliged("加强对医疗机构的监督。") == []
