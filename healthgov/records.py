@@ -141,7 +141,7 @@ class Obligation:
     """A provider, enterprise or other non-agency that a task's text obliges ("定点医药机构应当…",
     "各学校要…"): a duty-bearer of another kind than an agency, never counted among agencies."""
 
-    name: str  # surface form, as written
+    name: str  # as written, without the sentence's distributive ("各学校要…" → 学校)
     institution_type: str | None = None  # institution-type concept id, when the vocabulary knows the kind
     span: Span | None = None  # the sentence that obliges it
 
